@@ -1,0 +1,338 @@
+// Package dstest runs tests against the real Cloud Datastore emulators.
+//
+// A test binary calls Main from its TestMain. When DATASTORE_EMULATOR_HOST is
+// set, tests use that emulator and start nothing. Otherwise Main starts each
+// requested emulator once for the whole binary — in memory, strongly
+// consistent, on a free loopback port — and stops its process group when the
+// tests end (or when the test binary dies, through a small watchdog).
+//
+// Without the Google Cloud CLI, tests that need an emulator skip with a
+// message naming what to install; under CI=true they fail instead, so a CI run
+// never passes by skipping.
+//
+// Tests never share data: each gets a namespace of its own (Namespace), and a
+// client whose Datastore RPCs are counted (Emulator.Client).
+package dstest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/datastore"
+	"google.golang.org/api/option"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// Mode names one of the two emulators the Google Cloud CLI ships.
+type Mode string
+
+const (
+	// Datastore is the legacy Cloud Datastore emulator, run with
+	// --consistency=1.0 so that queries see every committed write.
+	Datastore Mode = "datastore"
+	// Firestore is the Firestore emulator in Datastore mode: what new Cloud
+	// projects get.
+	Firestore Mode = "firestore"
+	// External is an emulator the caller started (DATASTORE_EMULATOR_HOST).
+	External Mode = "external"
+)
+
+// Emulator is a running emulator.
+type Emulator struct {
+	Mode    Mode
+	Host    string // host:port
+	Project string
+
+	cmd *exec.Cmd
+}
+
+var (
+	mu        sync.Mutex
+	emulators []*Emulator
+	// unavailable says why there is no emulator, for the skip or failure
+	// message of every test that needs one.
+	unavailable string
+)
+
+// InCI reports whether the tests run in CI, where nothing may skip.
+func InCI() bool {
+	v := strings.ToLower(os.Getenv("CI"))
+	return v != "" && v != "false" && v != "0"
+}
+
+// Main starts the emulators named by modes (unless DATASTORE_EMULATOR_HOST
+// is set), runs the tests and stops the emulators. Use it as
+//
+//	func TestMain(m *testing.M) { os.Exit(dstest.Main(m, dstest.Firestore)) }
+func Main(m *testing.M, modes ...Mode) int {
+	if host := os.Getenv("DATASTORE_EMULATOR_HOST"); host != "" {
+		project := os.Getenv("DATASTORE_PROJECT_ID")
+		if project == "" {
+			project = "dstest"
+		}
+		emulators = []*Emulator{{Mode: External, Host: host, Project: project}}
+		return m.Run()
+	}
+	if _, err := exec.LookPath("gcloud"); err != nil {
+		unavailable = "the Google Cloud CLI (gcloud) is not on PATH: install it with its " +
+			"cloud-datastore-emulator and cloud-firestore-emulator components and Java 17, " +
+			"or set DATASTORE_EMULATOR_HOST to a running emulator"
+		return m.Run()
+	}
+	started, err := startAll(modes)
+	defer func() {
+		for _, e := range started {
+			e.stop()
+		}
+	}()
+	if err != nil {
+		unavailable = err.Error()
+		fmt.Fprintln(os.Stderr, "dstest:", err)
+		if InCI() {
+			return 1
+		}
+	}
+	emulators = started
+	return m.Run()
+}
+
+func startAll(modes []Mode) ([]*Emulator, error) {
+	type result struct {
+		e   *Emulator
+		err error
+	}
+	results := make([]result, len(modes))
+	var wg sync.WaitGroup
+	for i, mode := range modes {
+		wg.Go(func() {
+			e, err := start(mode)
+			results[i] = result{e, err}
+		})
+	}
+	wg.Wait()
+	var started []*Emulator
+	var errs []error
+	for _, r := range results {
+		if r.e != nil {
+			started = append(started, r.e)
+		}
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
+	}
+	return started, errors.Join(errs...)
+}
+
+// watchdog runs the emulator as a child of a shell that leads its own process
+// group and kills that group once the test binary is gone, so an emulator
+// never outlives a test run that panicked or timed out.
+const watchdog = `"$@" & child=$!
+while kill -0 "$TESTPID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
+kill -- -$$ 2>/dev/null`
+
+func start(mode Mode) (*Emulator, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	e := &Emulator{Mode: mode, Host: fmt.Sprintf("127.0.0.1:%d", port), Project: "dstest-" + string(mode)}
+	var args []string
+	switch mode {
+	case Datastore:
+		args = []string{"gcloud", "beta", "emulators", "datastore", "start", "--no-store-on-disk",
+			"--consistency=1.0", "--host-port=" + e.Host, "--project=" + e.Project}
+	case Firestore:
+		args = []string{"gcloud", "emulators", "firestore", "start", "--database-mode=datastore-mode",
+			"--host-port=" + e.Host}
+	default:
+		return nil, fmt.Errorf("dstest: unknown emulator mode %q", mode)
+	}
+	logf, err := os.CreateTemp("", "dstest-"+string(mode)+"-*.log")
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	e.cmd = exec.Command("sh", append([]string{"-c", watchdog, "sh"}, args...)...)
+	e.cmd.Env = append(os.Environ(), fmt.Sprintf("TESTPID=%d", os.Getpid()))
+	e.cmd.Stdout, e.cmd.Stderr = logf, logf
+	e.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := e.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("dstest: start %s emulator: %w", mode, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- e.cmd.Wait() }()
+	deadline := time.After(90 * time.Second)
+	for {
+		if ready(e.Host) {
+			return e, nil
+		}
+		select {
+		case err := <-exited:
+			return nil, fmt.Errorf("dstest: %s emulator exited before it was ready (%v); its log: %s", mode, err, logf.Name())
+		case <-deadline:
+			e.stop()
+			return nil, fmt.Errorf("dstest: %s emulator not ready after 90s; its log: %s", mode, logf.Name())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func ready(host string) bool {
+	c := http.Client{Timeout: time.Second}
+	resp, err := c.Get("http://" + host + "/")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 16))
+	return resp.StatusCode == http.StatusOK && strings.TrimSpace(string(body)) == "Ok"
+}
+
+func (e *Emulator) stop() {
+	if e.cmd == nil || e.cmd.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGTERM)
+	time.Sleep(200 * time.Millisecond)
+	_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGKILL)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("dstest: find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Emulators returns the emulators this binary runs against. When there are
+// none it skips the test, or fails it under CI=true.
+func Emulators(tb testing.TB) []*Emulator {
+	tb.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(emulators) == 0 {
+		reason := unavailable
+		if reason == "" {
+			reason = "dstest.Main was not called from TestMain"
+		}
+		if InCI() {
+			tb.Fatalf("no Datastore emulator under CI=true: %s", reason)
+		}
+		tb.Skipf("no Datastore emulator: %s", reason)
+	}
+	return emulators
+}
+
+// Each runs f as a subtest against every emulator, named by its mode.
+func Each(t *testing.T, f func(t *testing.T, e *Emulator)) {
+	t.Helper()
+	for _, e := range Emulators(t) {
+		t.Run(string(e.Mode), func(t *testing.T) { f(t, e) })
+	}
+}
+
+// First returns the first emulator, for tests that need only one.
+func First(tb testing.TB) *Emulator {
+	tb.Helper()
+	return Emulators(tb)[0]
+}
+
+// ClientOptions returns the options that connect a Datastore client to the
+// emulator without credentials, plus extra.
+func (e *Emulator) ClientOptions(extra ...option.ClientOption) []option.ClientOption {
+	return append([]option.ClientOption{
+		option.WithEndpoint("passthrough:///" + e.Host),
+		option.WithoutAuthentication(),
+		option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials())),
+	}, extra...)
+}
+
+// Client returns a Datastore client on the emulator whose RPCs are counted by
+// the returned Counter. The client is closed when the test ends.
+func (e *Emulator) Client(tb testing.TB) (*datastore.Client, *Counter) {
+	tb.Helper()
+	c := &Counter{}
+	client, err := datastore.NewClient(context.Background(), e.Project,
+		e.ClientOptions(option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(c.intercept)))...)
+	if err != nil {
+		tb.Fatalf("datastore client for %s emulator: %v", e.Mode, err)
+	}
+	tb.Cleanup(func() { client.Close() })
+	return client, c
+}
+
+var unsafeChars = regexp.MustCompile(`[^0-9A-Za-z._-]+`)
+
+// Namespace returns a Datastore namespace that no other test uses.
+func Namespace(tb testing.TB) string {
+	tb.Helper()
+	b := make([]byte, 4)
+	rand.Read(b)
+	name := unsafeChars.ReplaceAllString(tb.Name(), "_")
+	if len(name) > 80 {
+		name = name[len(name)-80:]
+	}
+	return name + "-" + hex.EncodeToString(b)
+}
+
+// Counter counts the Datastore RPCs of one client, by method name.
+type Counter struct {
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (c *Counter) intercept(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	name := method[strings.LastIndex(method, "/")+1:]
+	c.mu.Lock()
+	if c.calls == nil {
+		c.calls = map[string]int{}
+	}
+	c.calls[name]++
+	c.mu.Unlock()
+	return invoker(ctx, method, req, reply, cc, opts...)
+}
+
+// Reset forgets every call counted so far.
+func (c *Counter) Reset() {
+	c.mu.Lock()
+	c.calls = nil
+	c.mu.Unlock()
+}
+
+// Calls returns the calls counted since the last Reset, by method
+// ("Lookup", "Commit", "BeginTransaction", "RunQuery", ...).
+func (c *Counter) Calls() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int, len(c.calls))
+	for k, v := range c.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// Total returns how many calls were counted since the last Reset.
+func (c *Counter) Total() int {
+	n := 0
+	for _, v := range c.Calls() {
+		n += v
+	}
+	return n
+}

@@ -1,0 +1,42 @@
+// Package sessionstore is a github.com/gorilla/sessions Store that keeps
+// sessions in Cloud Datastore (or Firestore in Datastore mode), for Go web
+// apps on App Engine, Cloud Run or anywhere else that reaches Datastore.
+//
+// The cookie carries only a signed, random, opaque session id (256 bits from
+// crypto/rand, signed with HMAC-SHA256 by gorilla/securecookie). The values
+// live in one Datastore entity per session, gob-encoded and unindexed, next to
+// an indexed expiry timestamp that a Datastore TTL policy can use.
+//
+// Beyond the sessions.Store contract (Get, New, Save), the store:
+//
+//   - enforces expiry on the server on every read: an expired entity is a
+//     fresh session, whatever cookie the client replays;
+//   - deletes the entity when a session is saved with MaxAge < 0, so a
+//     replayed cookie finds nothing;
+//   - never writes for a visitor whose session stays empty, and never writes
+//     unchanged values, except to renew the expiry once a tenth of the
+//     lifetime has passed;
+//   - offers Update, an atomic read-modify-write of one session inside a
+//     Datastore transaction, so concurrent requests from one visitor cannot
+//     lose each other's writes (plain Get and Save keep gorilla's
+//     last-writer-wins semantics);
+//   - rotates session ids (RotateID) against session fixation;
+//   - deletes expired sessions in batches (DeleteExpired), for a cron job;
+//   - rejects a session too large for a Datastore entity before writing.
+//
+// A cookie that fails verification is a fresh session, found without any
+// Datastore call. A Datastore failure is never mistaken for "no session": Get
+// and Update return the error (wrapped, with the "sessionstore:" prefix), and
+// Save refuses to save a session whose load failed, so a visitor's data is not
+// replaced by an empty session.
+//
+// Values are gob-encoded: register every type you put in a session with
+// gob.Register once, at start-up. Saving a value of an unregistered type is an
+// error naming the type.
+//
+// Limits: a session holds at most MaxLength bytes once encoded (about 1 MB,
+// the size of a Datastore entity). One Datastore transaction can serialize
+// only so many updates per second on one entity; Update serializes the
+// updates of one session inside an instance, which keeps it fast on one
+// instance, and relies on the transaction's retries across instances.
+package sessionstore

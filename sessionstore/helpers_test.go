@@ -1,0 +1,186 @@
+package sessionstore_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/gob"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/datastore"
+	"github.com/gorilla/sessions"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/sessionstore"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(dstest.Main(m, dstest.Datastore, dstest.Firestore))
+}
+
+const name = "session"
+
+var (
+	key1 = []byte("0123456789abcdef0123456789abcdef")
+	key2 = []byte("fedcba9876543210fedcba9876543210")
+)
+
+// point is a registered type for tests of stored structs.
+type point struct{ X, Y int }
+
+func init() {
+	gob.Register(point{})
+	gob.Register(map[string]int{})
+}
+
+// env is one store under test, in a namespace of its own.
+type env struct {
+	store  *sessionstore.Store
+	client *datastore.Client
+	calls  *dstest.Counter
+	clock  *clock
+}
+
+func newEnv(t *testing.T, e *dstest.Emulator, keyPairs ...[]byte) *env {
+	t.Helper()
+	client, calls := e.Client(t)
+	if len(keyPairs) == 0 {
+		keyPairs = [][]byte{key1, nil}
+	}
+	s := sessionstore.NewStore(client, keyPairs...)
+	s.Namespace = dstest.Namespace(t)
+	c := &clock{t: time.Now()}
+	sessionstore.SetClock(s, c.now)
+	return &env{store: s, client: client, calls: calls, clock: c}
+}
+
+// sibling returns a second store over the same namespace, with its own
+// client: another instance of the app.
+func (v *env) sibling(t *testing.T, e *dstest.Emulator, keyPairs ...[]byte) *env {
+	t.Helper()
+	w := newEnv(t, e, keyPairs...)
+	w.store.Namespace = v.store.Namespace
+	sessionstore.SetClock(w.store, v.clock.now)
+	w.clock = v.clock
+	return w
+}
+
+// clock is a test clock that only moves when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// request returns a request carrying cookie (if any), with a deadline.
+func request(t *testing.T, cookie *http.Cookie) *http.Request {
+	t.Helper()
+	r := httptest.NewRequest("GET", "/", nil)
+	ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
+	t.Cleanup(cancel)
+	r = r.WithContext(ctx)
+	if cookie != nil {
+		r.AddCookie(cookie)
+	}
+	return r
+}
+
+// sessionCookie returns the session cookie a response set, or nil.
+func sessionCookie(w *httptest.ResponseRecorder) *http.Cookie {
+	for _, c := range w.Result().Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// save stores values in a new session and returns its cookie.
+func (v *env) save(t *testing.T, values map[any]any) *http.Cookie {
+	t.Helper()
+	r := request(t, nil)
+	sess, err := v.store.Get(r, name)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	for k, x := range values {
+		sess.Values[k] = x
+	}
+	w := httptest.NewRecorder()
+	if err := sess.Save(r, w); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	c := sessionCookie(w)
+	if c == nil {
+		t.Fatal("Save of a non-empty session set no cookie")
+	}
+	return c
+}
+
+// load returns the session a cookie leads to.
+func (v *env) load(t *testing.T, cookie *http.Cookie) *sessions.Session {
+	t.Helper()
+	sess, err := v.store.Get(request(t, cookie), name)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	return sess
+}
+
+// click adds one to the session's "count" with Update and returns the
+// response's cookie (or the one sent when the response set none).
+func (v *env) click(t testing.TB, cookie *http.Cookie) (*http.Cookie, error) {
+	r := httptest.NewRequest("POST", "/", nil)
+	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
+	defer cancel()
+	r = r.WithContext(ctx)
+	if cookie != nil {
+		r.AddCookie(cookie)
+	}
+	w := httptest.NewRecorder()
+	_, err := v.store.Update(r, w, name, func(s *sessions.Session) error {
+		n, _ := s.Values["count"].(int)
+		s.Values["count"] = n + 1
+		return nil
+	})
+	if c := sessionCookie(w); c != nil {
+		return c, err
+	}
+	return cookie, err
+}
+
+// entityCount returns how many session entities the store's namespace has.
+func (v *env) entityCount(t *testing.T) int {
+	t.Helper()
+	q := datastore.NewQuery(sessionstore.DefaultKind).Namespace(v.store.Namespace).KeysOnly()
+	keys, err := v.client.GetAll(context.Background(), q, nil)
+	if err != nil {
+		t.Fatalf("count entities: %v", err)
+	}
+	return len(keys)
+}
+
+// tamper flips one byte of a cookie's signed value.
+func tamper(c *http.Cookie) *http.Cookie {
+	raw, err := base64.URLEncoding.DecodeString(c.Value)
+	if err != nil {
+		panic(err)
+	}
+	raw[len(raw)-1] ^= 1
+	return &http.Cookie{Name: c.Name, Value: base64.URLEncoding.EncodeToString(raw)}
+}

@@ -1,0 +1,52 @@
+package sessionstore
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+
+	"cloud.google.com/go/datastore"
+)
+
+// KeyLength is the length of the signing keys LoadOrCreateKeys makes.
+const KeyLength = 32
+
+// storedKeys is the entity that keeps generated signing keys.
+type storedKeys struct {
+	Keys [][]byte `datastore:"keys,noindex"`
+}
+
+// LoadOrCreateKeys returns the signing keys kept in Datastore under key,
+// creating one random key first if there is none. Creation runs in a
+// transaction, so instances that start together all end up with the same
+// keys. It suits apps that have no secret configuration: the keys never
+// leave Datastore. The result is in NewStore's keyPairs form (each key
+// followed by a nil encryption key).
+func LoadOrCreateKeys(ctx context.Context, client *datastore.Client, key *datastore.Key) ([][]byte, error) {
+	var got storedKeys
+	_, err := client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
+		err := tx.Get(key, &got)
+		if err == nil && len(got.Keys) > 0 {
+			return nil
+		}
+		if err != nil && !errors.Is(err, datastore.ErrNoSuchEntity) {
+			return err
+		}
+		k := make([]byte, KeyLength)
+		if _, err := rand.Read(k); err != nil {
+			return err
+		}
+		got = storedKeys{Keys: [][]byte{k}}
+		_, err = tx.Put(key, &got)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sessionstore: load or create signing keys: %w: %w", ErrUnavailable, err)
+	}
+	pairs := make([][]byte, 0, 2*len(got.Keys))
+	for _, k := range got.Keys {
+		pairs = append(pairs, k, nil)
+	}
+	return pairs, nil
+}

@@ -1,0 +1,255 @@
+package sessionstore
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"cloud.google.com/go/datastore"
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+)
+
+// Defaults of a new Store.
+const (
+	// DefaultKind is the Datastore kind of session entities.
+	DefaultKind = "Session"
+	// DefaultMaxAge is the lifetime of a session, in seconds: 30 days.
+	DefaultMaxAge = 86400 * 30
+	// DefaultBrowserSessionLifetime is how long the server keeps a session
+	// whose cookie has MaxAge 0 (deleted when the browser closes).
+	DefaultBrowserSessionLifetime = 24 * time.Hour
+	// DefaultTimeout bounds every Datastore call whose context has no
+	// earlier deadline.
+	DefaultTimeout = 5 * time.Second
+	// DefaultMaxLength is the largest encoded session the store writes,
+	// leaving room in Datastore's 1 MiB entity for the key and expiry.
+	DefaultMaxLength = 1_000_000
+)
+
+// Store is a sessions.Store over Cloud Datastore. Create it with NewStore;
+// change its exported fields before serving, not while requests run.
+type Store struct {
+	// Codecs sign and verify the session id in the cookie; the first
+	// signs, all verify.
+	Codecs []securecookie.Codec
+	// Options are the default cookie options of new sessions. MaxAge also
+	// sets how long the server keeps a session.
+	Options *sessions.Options
+	// Kind and Namespace place the session entities in Datastore.
+	Kind      string
+	Namespace string
+	// BrowserSessionLifetime is how long the server keeps a session whose
+	// cookie has MaxAge 0.
+	BrowserSessionLifetime time.Duration
+	// Timeout bounds each Datastore call whose context has no earlier
+	// deadline. Zero means no bound beyond the context's.
+	Timeout time.Duration
+	// MaxLength is the largest encoded session Save and Update write.
+	MaxLength int
+	// MaxAttempts is how many times Update tries its transaction when it
+	// meets contention.
+	MaxAttempts int
+	// Logger receives warnings the caller cannot act on per request, such as
+	// a stored session that no longer decodes. Nil means slog.Default().
+	Logger *slog.Logger
+
+	client *datastore.Client
+	locks  keyedMutex
+	loaded loadedStates
+	now    func() time.Time
+}
+
+// NewStore returns a Store that keeps sessions in client's database.
+//
+// keyPairs follow gorilla's convention: pairs of an authentication key
+// (32 or 64 bytes, for HMAC-SHA256) and an encryption key, which may be nil
+// since the cookie holds only a random id. The first pair signs; every pair
+// verifies, so keys can be rotated by putting the new pair first.
+func NewStore(client *datastore.Client, keyPairs ...[]byte) *Store {
+	codecs := securecookie.CodecsFromPairs(keyPairs...)
+	for _, c := range codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			// The id is already bytes: no gob framing in the cookie.
+			sc.SetSerializer(securecookie.NopEncoder{})
+		}
+	}
+	s := &Store{
+		Codecs: codecs,
+		Options: &sessions.Options{
+			Path:     "/",
+			MaxAge:   DefaultMaxAge,
+			HttpOnly: true,
+			SameSite: http.SameSiteLaxMode,
+		},
+		Kind:                   DefaultKind,
+		BrowserSessionLifetime: DefaultBrowserSessionLifetime,
+		Timeout:                DefaultTimeout,
+		MaxLength:              DefaultMaxLength,
+		MaxAttempts:            10,
+		client:                 client,
+		now:                    time.Now,
+	}
+	s.MaxAge(s.Options.MaxAge)
+	return s
+}
+
+// MaxAge sets the lifetime of new sessions, in seconds, for the cookie, the
+// signed cookie's timestamp and the entity's expiry alike. Follows
+// Options.MaxAge: 0 is a browser-session cookie, negative deletes.
+func (s *Store) MaxAge(age int) {
+	s.Options.MaxAge = age
+	for _, c := range s.Codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok && age > 0 {
+			sc.MaxAge(age)
+		}
+	}
+}
+
+// Get returns the session of the given name for this request, decoding it
+// only once per request through gorilla's registry.
+func (s *Store) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(s, name)
+}
+
+// New returns the session of the given name for this request, loaded from
+// Datastore. It never returns a nil session.
+//
+// A missing, expired, unsigned or tampered cookie gives a fresh session
+// (IsNew true) and no error; only a tampered cookie's check costs no
+// Datastore call at all. When Datastore fails, New returns a fresh session
+// and the error; Save then refuses that session, so the failure cannot
+// replace the visitor's stored session.
+func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess := s.fresh(name)
+	id, ok := s.idFromCookie(r, name)
+	if !ok {
+		return sess, nil
+	}
+	e, err := s.lookup(r.Context(), id)
+	if err != nil {
+		s.loaded.set(sess, &loadState{failed: true})
+		return sess, err
+	}
+	if e == nil || !e.live(s.now()) {
+		return sess, nil
+	}
+	values, err := decodeValues(e.Values)
+	if err != nil {
+		s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
+		return sess, nil
+	}
+	sess.ID, sess.Values, sess.IsNew = id, values, false
+	s.loaded.set(sess, &loadState{data: e.Values, expires: e.Expires})
+	return sess, nil
+}
+
+// fresh returns a new, empty session with a copy of the store's options.
+func (s *Store) fresh(name string) *sessions.Session {
+	sess := sessions.NewSession(s, name)
+	opts := *s.Options
+	sess.Options = &opts
+	sess.IsNew = true
+	return sess
+}
+
+// Save writes the session to Datastore and its cookie to w.
+//
+// It writes nothing for a session that is and stays empty, deletes the
+// entity and clears the cookie when Options.MaxAge < 0 or the values became
+// empty, skips the write when the values did not change (unless the expiry is
+// due for renewal), and refuses a session whose load failed.
+func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	st := s.loaded.get(sess)
+	if st.failed {
+		return ErrLoadFailed
+	}
+	ctx := r.Context()
+	if sess.Options.MaxAge < 0 || len(sess.Values) == 0 {
+		return s.remove(ctx, w, sess, st)
+	}
+	data, err := s.encode(sess)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	lifetime := s.lifetime(sess.Options)
+	switch {
+	case sess.ID == "" || st.data == nil:
+		if sess.ID == "" {
+			if sess.ID, err = newID(); err != nil {
+				return err
+			}
+		}
+		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
+	case !unchanged(sess.Values, data, st.data):
+		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
+	case renewalDue(st.expires, lifetime, now):
+		err = s.renew(ctx, sess.ID, st.data, data, now.Add(lifetime))
+	default:
+		return s.setCookie(w, sess)
+	}
+	if err != nil {
+		return err
+	}
+	s.loaded.set(sess, &loadState{data: data, expires: now.Add(lifetime)})
+	sess.IsNew = false
+	return s.setCookie(w, sess)
+}
+
+// remove deletes a session's entity, if it has one, and clears its cookie.
+func (s *Store) remove(ctx context.Context, w http.ResponseWriter, sess *sessions.Session, st *loadState) error {
+	if st.data != nil {
+		if err := s.delete(ctx, sess.ID); err != nil {
+			return err
+		}
+		s.loaded.set(sess, &loadState{})
+	}
+	if sess.IsNew && st.data == nil && sess.ID == "" {
+		return nil // never stored, never sent: nothing to clear
+	}
+	s.clearCookie(w, sess)
+	return nil
+}
+
+// lifetime is how long the server keeps a session saved with opts.
+func (s *Store) lifetime(opts *sessions.Options) time.Duration {
+	if opts.MaxAge > 0 {
+		return time.Duration(opts.MaxAge) * time.Second
+	}
+	return s.BrowserSessionLifetime
+}
+
+// renewalDue reports whether unchanged values should still be written to
+// push the expiry back: once a tenth of the lifetime has passed since the
+// last write, so an active visitor's session never expires and a reading
+// visitor costs a write at most once per tenth of the lifetime.
+func renewalDue(expires time.Time, lifetime time.Duration, now time.Time) bool {
+	return expires.Sub(now) < lifetime-lifetime/10
+}
+
+func (s *Store) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// callContext bounds one Datastore call by the store's Timeout.
+func (s *Store) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.Timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, s.Timeout)
+}
+
+// wrap adds the package prefix and the operation to a Datastore error, and
+// marks it as ErrUnavailable so callers can answer "try again".
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("sessionstore: %s: %w: %w", op, ErrUnavailable, err)
+}

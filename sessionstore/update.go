@@ -1,0 +1,156 @@
+package sessionstore
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"cloud.google.com/go/datastore"
+	"github.com/gorilla/sessions"
+)
+
+// Update applies fn to the named session atomically and saves the result:
+// it reads the session, runs fn and writes the session back inside one
+// Datastore transaction, so concurrent updates of one session — a visitor
+// clicking twice, two tabs — are applied one after the other and none is
+// lost. It returns the session as saved.
+//
+// fn may run more than once when the transaction meets contention, each time
+// on a freshly read session, so it must only change the session it is given.
+// An error from fn aborts the update: nothing is written and the error is
+// returned as it is. fn may end the session by setting Options.MaxAge < 0.
+//
+// A visitor without a valid session gets a new one, written without a
+// transaction since its random id cannot collide. Update does not go through
+// gorilla's registry: use the returned session for the rest of the request.
+func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn func(*sessions.Session) error) (*sessions.Session, error) {
+	ctx := r.Context()
+	id, ok := s.idFromCookie(r, name)
+	if !ok {
+		sess := s.fresh(name)
+		if err := fn(sess); err != nil {
+			return sess, err
+		}
+		return sess, s.Save(r, w, sess)
+	}
+
+	unlock, err := s.locks.lock(ctx, id)
+	if err != nil {
+		return s.failed(name), err
+	}
+	defer unlock()
+
+	var u updated
+	tctx, cancel := s.callContext(ctx)
+	defer cancel()
+	_, err = s.client.RunInTransaction(tctx, func(tx *datastore.Transaction) error {
+		var err error
+		u, err = s.updateIn(tx, id, name, fn)
+		return err
+	}, datastore.MaxAttempts(max(s.MaxAttempts, 1)))
+	if err != nil {
+		if u.fnErr {
+			return u.sess, err
+		}
+		return s.failed(name), wrap("update session", err)
+	}
+	sess := u.sess
+	switch {
+	case u.removed || (sess.Options.MaxAge < 0):
+		s.loaded.set(sess, &loadState{})
+		s.clearCookie(w, sess)
+	case u.data != nil:
+		s.loaded.set(sess, &loadState{data: u.data, expires: u.expires})
+		if err := s.setCookie(w, sess); err != nil {
+			return sess, err
+		}
+	}
+	return sess, nil
+}
+
+// updated is the outcome of one attempt of an Update transaction.
+type updated struct {
+	sess    *sessions.Session
+	data    []byte // the values as stored after the update; nil if none
+	expires time.Time
+	removed bool // the session's entity was deleted
+	fnErr   bool // the error came from the caller's fn
+}
+
+// updateIn is one attempt of Update's transaction.
+func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*sessions.Session) error) (updated, error) {
+	now := s.now()
+	u := updated{sess: s.fresh(name)}
+	sess := u.sess
+	var stored *entity
+	var e entity
+	switch err := tx.Get(s.key(id), &e); {
+	case errors.Is(err, datastore.ErrNoSuchEntity):
+	case err != nil:
+		return u, err
+	case !e.live(now):
+		// Expired: a fresh session under a new id; the old entity goes in the
+		// same commit.
+		if err := tx.Delete(s.key(id)); err != nil {
+			return u, err
+		}
+	default:
+		values, err := decodeValues(e.Values)
+		if err != nil {
+			s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
+			if err := tx.Delete(s.key(id)); err != nil {
+				return u, err
+			}
+			break
+		}
+		sess.ID, sess.Values, sess.IsNew = id, values, false
+		stored = &e
+	}
+
+	if err := fn(sess); err != nil {
+		u.fnErr = true
+		return u, err
+	}
+
+	if sess.Options.MaxAge < 0 || len(sess.Values) == 0 {
+		if stored != nil {
+			u.removed = true
+			return u, tx.Delete(s.key(id))
+		}
+		return u, nil
+	}
+	data, err := s.encode(sess)
+	if err != nil {
+		u.fnErr = true // the caller's values, not Datastore, are at fault
+		return u, err
+	}
+	lifetime := s.lifetime(sess.Options)
+	if stored != nil && unchanged(sess.Values, data, stored.Values) && !renewalDue(stored.Expires, lifetime, now) {
+		u.data, u.expires = stored.Values, stored.Expires
+		return u, nil
+	}
+	if stored == nil {
+		if sess.ID, err = newID(); err != nil {
+			return u, err
+		}
+	}
+	u.data, u.expires = data, now.Add(lifetime)
+	_, err = tx.Put(s.key(sess.ID), &entity{Values: data, Expires: u.expires})
+	sess.IsNew = false
+	return u, err
+}
+
+// failed returns the fresh session that goes with a load error, marked so
+// that Save refuses it.
+func (s *Store) failed(name string) *sessions.Session {
+	sess := s.fresh(name)
+	s.loaded.set(sess, &loadState{failed: true})
+	return sess
+}
+
+// clearCookie tells the browser to drop the session's cookie.
+func (s *Store) clearCookie(w http.ResponseWriter, sess *sessions.Session) {
+	opts := *sess.Options
+	opts.MaxAge = -1
+	http.SetCookie(w, sessions.NewCookie(sess.Name(), "", &opts))
+}

@@ -1,0 +1,183 @@
+package sessionstore_test
+
+import (
+	"errors"
+	"net/http/httptest"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+)
+
+func TestStore_Update_concurrentClicksAreAllCounted(t *testing.T) {
+	const clicks = 50
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie, err := v.click(t, nil)
+		if err != nil {
+			t.Fatalf("first click: %v", err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, clicks)
+		for range clicks {
+			wg.Go(func() {
+				if _, err := v.click(t, cookie); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("click: %v", err)
+		}
+		if got, want := v.load(t, cookie).Values["count"], clicks+1; got != want {
+			t.Errorf("got count %v, want %d", got, want)
+		}
+	})
+}
+
+func TestStore_Update_concurrentClicksOnTwoInstancesAreAllCounted(t *testing.T) {
+	const clicksEach = 5
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		a := newEnv(t, e)
+		b := a.sibling(t, e)
+		cookie, err := a.click(t, nil)
+		if err != nil {
+			t.Fatalf("first click: %v", err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 2*clicksEach)
+		for range clicksEach {
+			for _, v := range []*env{a, b} {
+				wg.Go(func() {
+					if _, err := v.click(t, cookie); err != nil {
+						errs <- err
+					}
+				})
+			}
+		}
+		wg.Wait()
+		close(errs)
+		failed := 0
+		for err := range errs {
+			failed++
+			t.Logf("click: %v", err)
+		}
+		got, _ := a.load(t, cookie).Values["count"].(int)
+		if want := 1 + 2*clicksEach - failed; got != want {
+			t.Errorf("got count %d, want %d: a click reported as failed was counted, or a counted one lost", got, want)
+		}
+		if failed > 0 {
+			t.Errorf("%d of %d cross-instance clicks failed, want none", failed, 2*clicksEach)
+		}
+	})
+}
+
+func TestStore_Update_callsPerClick(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie, err := v.click(t, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := v.calls.Calls(), map[string]int{"Commit": 1}; !reflect.DeepEqual(got, want) {
+			t.Errorf("new visitor: got calls %v, want %v", got, want)
+		}
+		v.calls.Reset()
+		if _, err := v.click(t, cookie); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{"BeginTransaction": 1, "Lookup": 1, "Commit": 1}
+		if got := v.calls.Calls(); !reflect.DeepEqual(got, want) {
+			t.Errorf("returning visitor: got calls %v, want %v", got, want)
+		}
+	})
+}
+
+func TestStore_Update_errorFromFnWritesNothing(t *testing.T) {
+	errNo := errors.New("no")
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie, _ := v.click(t, nil)
+		r := request(t, cookie)
+		w := httptest.NewRecorder()
+		_, err := v.store.Update(r, w, name, func(s *sessions.Session) error {
+			s.Values["count"] = 100
+			return errNo
+		})
+		if !errors.Is(err, errNo) {
+			t.Fatalf("got error %v, want fn's error", err)
+		}
+		if got := v.load(t, cookie).Values["count"]; got != 1 {
+			t.Errorf("got count %v, want 1", got)
+		}
+		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
+			t.Errorf("got Set-Cookie %q, want none", got)
+		}
+	})
+}
+
+func TestStore_Update_endsSession(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie, _ := v.click(t, nil)
+		w := httptest.NewRecorder()
+		_, err := v.store.Update(request(t, cookie), w, name, func(s *sessions.Session) error {
+			s.Options.MaxAge = -1
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := sessionCookie(w); c == nil || c.MaxAge >= 0 {
+			t.Errorf("got cookie %v, want it cleared", c)
+		}
+		if got := v.entityCount(t); got != 0 {
+			t.Errorf("got %d entities, want 0", got)
+		}
+	})
+}
+
+func TestStore_Update_unchangedWritesNothing(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie, _ := v.click(t, nil)
+		v.calls.Reset()
+		w := httptest.NewRecorder()
+		sess, err := v.store.Update(request(t, cookie), w, name, func(*sessions.Session) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sess.Values["count"] != 1 {
+			t.Errorf("got count %v, want 1", sess.Values["count"])
+		}
+		// The transaction ends with a commit, but one without mutations.
+		if got := v.calls.Calls()["Commit"]; got > 1 {
+			t.Errorf("got %d commits, want at most 1 (empty)", got)
+		}
+		if got := v.load(t, cookie).Values["count"]; got != 1 {
+			t.Errorf("got stored count %v, want 1", got)
+		}
+	})
+}
+
+func TestStore_Update_newVisitorWithEmptySessionGetsNoCookie(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		w := httptest.NewRecorder()
+		if _, err := v.store.Update(request(t, nil), w, name, func(*sessions.Session) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
+			t.Errorf("got Set-Cookie %q, want none", got)
+		}
+		if got := v.calls.Total(); got != 0 {
+			t.Errorf("got %d Datastore calls, want 0", got)
+		}
+	})
+}
+
