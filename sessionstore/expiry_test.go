@@ -167,4 +167,3 @@ func TestStore_DeleteExpired_stopsAtLimit(t *testing.T) {
 		}
 	})
 }
-

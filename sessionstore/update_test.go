@@ -180,4 +180,3 @@ func TestStore_Update_newVisitorWithEmptySessionGetsNoCookie(t *testing.T) {
 		}
 	})
 }
-
