@@ -1,0 +1,140 @@
+package mastermind
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// The board of the classic game. They are constants, not options: the
+// solver's score table and the session format both assume this board.
+const (
+	// Pegs is the number of pegs in a code.
+	Pegs = 4
+	// Colors is the number of colours a peg can take, written 1..Colors.
+	Colors = 6
+	// MaxTurns is the number of guesses a player gets.
+	MaxTurns = 10
+	// NumCodes is the number of distinct codes, Colors to the power Pegs.
+	NumCodes = 1296
+)
+
+// ErrInvalidCode is wrapped by every error about a malformed code, so that
+// callers can tell a player's typing mistake from other failures with
+// errors.Is.
+var ErrInvalidCode = errors.New("mastermind: invalid code")
+
+// Code is a row of Pegs colours, each from 1 to Colors. It is a plain array
+// so that it compares with == and encodes with gob without help.
+type Code [Pegs]uint8
+
+// maxQuoted bounds how much of a rejected input is echoed back, so that a
+// pasted megabyte does not end up in a page or a log line.
+const maxQuoted = 20
+
+// codeError reports a malformed code in words a player can act on. It keeps
+// only a short prefix of the input.
+type codeError struct {
+	input     string
+	truncated bool
+}
+
+func newCodeError(input string) *codeError {
+	e := &codeError{input: input}
+	n := 0
+	for i := range input { // by rune, so the cut never splits a character
+		if n == maxQuoted {
+			e.input, e.truncated = input[:i], true
+			break
+		}
+		n++
+	}
+	return e
+}
+
+func (e *codeError) Error() string {
+	var b strings.Builder
+	b.WriteString("mastermind: ")
+	b.WriteString(strconv.Quote(e.input))
+	if e.truncated {
+		b.WriteString("...")
+	}
+	b.WriteString(" is not a valid code: use exactly 4 digits, each from 1 to 6 (for example 1122)")
+	return b.String()
+}
+
+func (e *codeError) Unwrap() error { return ErrInvalidCode }
+
+// ParseCode reads a code written as 4 digits from 1 to 6, such as "1122".
+// Surrounding white space is ignored; anything else that is not exactly such
+// a code, including spaces between the digits, signs and non-ASCII digits,
+// gives an error wrapping [ErrInvalidCode].
+func ParseCode(s string) (Code, error) {
+	t := strings.TrimSpace(s)
+	if len(t) != Pegs {
+		return Code{}, newCodeError(t)
+	}
+	var c Code
+	for i := range Pegs {
+		d := t[i]
+		if d < '1' || d > '0'+Colors {
+			return Code{}, newCodeError(t)
+		}
+		c[i] = d - '0'
+	}
+	return c, nil
+}
+
+// String writes the code as its digits, such as "1122". A peg outside the
+// digits 0..9 is written as '?', so that even a corrupt code prints safely.
+func (c Code) String() string {
+	var b [Pegs]byte
+	for i, p := range c {
+		if p <= 9 {
+			b[i] = '0' + p
+		} else {
+			b[i] = '?'
+		}
+	}
+	return string(b[:])
+}
+
+// Valid reports whether every peg is a colour from 1 to Colors. The zero
+// Code is not valid, which lets callers detect a code that was never set.
+func (c Code) Valid() bool {
+	for _, p := range c {
+		if p < 1 || p > Colors {
+			return false
+		}
+	}
+	return true
+}
+
+// Index numbers the code from 0 (1111) to NumCodes-1 (6666) in increasing
+// numeric order, so "lowest index" and "lowest number" agree. It returns -1
+// for an invalid code.
+func (c Code) Index() int {
+	if !c.Valid() {
+		return -1
+	}
+	i := 0
+	for _, p := range c {
+		i = i*Colors + int(p-1)
+	}
+	return i
+}
+
+// CodeFromIndex is the inverse of [Code.Index]. It panics if i is not in
+// [0, NumCodes), as indexing an array would: such an i is a programming
+// error, never player input.
+func CodeFromIndex(i int) Code {
+	if i < 0 || i >= NumCodes {
+		panic("mastermind: CodeFromIndex: index out of range")
+	}
+	var c Code
+	for k := Pegs - 1; k >= 0; k-- {
+		c[k] = uint8(i%Colors) + 1
+		i /= Colors
+	}
+	return c
+}
