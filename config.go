@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gae-lessons/sessions-go/sessionstore"
+)
+
+// config is what the server reads from its environment at start.
+type config struct {
+	port        string
+	project     string // empty: detect from the environment's credentials
+	emulator    string // DATASTORE_EMULATOR_HOST, empty for real Datastore
+	sessionKeys [][]byte
+	maxAge      int  // session lifetime, seconds
+	onAppEngine bool // App Engine standard: JSON logs, Secure cookies
+	namespace   string // Datastore namespace of sessions and keys; tests set it
+}
+
+// loadConfig reads the configuration the HTTP contract names. getenv is
+// os.Getenv outside tests.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		port:        getenv("PORT"),
+		project:     getenv("GOOGLE_CLOUD_PROJECT"),
+		emulator:    getenv("DATASTORE_EMULATOR_HOST"),
+		maxAge:      sessionstore.DefaultMaxAge,
+		onAppEngine: getenv("GAE_ENV") == "standard",
+	}
+	if c.port == "" {
+		c.port = "8080"
+	}
+	if _, err := strconv.ParseUint(c.port, 10, 16); err != nil {
+		return c, fmt.Errorf("PORT=%q is not a port number", c.port)
+	}
+	if c.project == "" && c.emulator != "" {
+		// The emulator takes any project id; keep the one it was started with.
+		c.project = getenv("DATASTORE_PROJECT_ID")
+		if c.project == "" {
+			c.project = "local-sessions"
+		}
+	}
+	if v := getenv("SESSION_MAX_AGE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("SESSION_MAX_AGE=%q: want a positive number of seconds, such as 2592000 for 30 days", v)
+		}
+		c.maxAge = n
+	}
+	keys, err := parseSessionKeys(getenv("SESSION_KEYS"))
+	if err != nil {
+		return c, err
+	}
+	c.sessionKeys = keys
+	return c, nil
+}
+
+// parseSessionKeys turns SESSION_KEYS — comma-separated base64 keys of 32 or
+// 64 bytes, newest first — into sessionstore key pairs. Empty means none.
+func parseSessionKeys(v string) ([][]byte, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
+	var pairs [][]byte
+	for i, field := range strings.Split(v, ",") {
+		field = strings.TrimSpace(field)
+		key, err := decodeBase64(field)
+		if err != nil {
+			return nil, fmt.Errorf("SESSION_KEYS: key %d is not base64: make one with `openssl rand -base64 32`", i+1)
+		}
+		if len(key) != 32 && len(key) != 64 {
+			return nil, fmt.Errorf("SESSION_KEYS: key %d is %d bytes long, want 32 or 64: make one with `openssl rand -base64 32`", i+1, len(key))
+		}
+		pairs = append(pairs, key, nil)
+	}
+	return pairs, nil
+}
+
+// decodeBase64 accepts standard and URL-safe base64, padded or not.
+func decodeBase64(s string) ([]byte, error) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, nil
+		}
+	}
+	return nil, errors.New("not base64")
+}

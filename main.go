@@ -1,0 +1,96 @@
+// Command sessions-go is the App Engine lesson on sessions, in Go: a
+// per-visitor click counter and a game of Mastermind whose state lives in a
+// gorilla session kept in Cloud Datastore (package sessionstore).
+//
+// It reads its configuration from the environment (PORT,
+// GOOGLE_CLOUD_PROJECT, DATASTORE_EMULATOR_HOST, SESSION_KEYS,
+// SESSION_MAX_AGE; see README.md), builds the Datastore client once and
+// serves until SIGTERM, when it finishes the requests in flight.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"cloud.google.com/go/datastore"
+)
+
+// shutdownGrace is how long requests in flight may take after SIGTERM;
+// App Engine allows about 3 seconds before it stops the instance.
+const shutdownGrace = 3 * time.Second
+
+func main() {
+	started := time.Now()
+	cfg, err := loadConfig(os.Getenv)
+	logger := newLogger(os.Stderr, cfg.onAppEngine, cfg.project)
+	if err != nil {
+		logger.Error("configuration: " + err.Error())
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	if err := run(ctx, cfg, logger, started); err != nil {
+		logger.Error(err.Error())
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx ends, then shuts down gracefully.
+func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time) error {
+	project := cfg.project
+	if project == "" {
+		project = datastore.DetectProjectID
+	}
+	client, err := datastore.NewClient(ctx, project)
+	if err != nil {
+		return fmt.Errorf("datastore client: %w (set GOOGLE_CLOUD_PROJECT, or DATASTORE_EMULATOR_HOST for the emulator)", err)
+	}
+	defer client.Close()
+
+	srv := newServer(cfg, client, logger)
+	l, err := net.Listen("tcp", ":"+cfg.port)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           srv.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      10 * time.Minute, // the cleanup cron may run long
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	where := "Datastore"
+	if cfg.emulator != "" {
+		where = "the Datastore emulator at " + cfg.emulator
+	}
+	logger.Info(fmt.Sprintf("serving on http://localhost:%s with sessions in %s", cfg.port, where),
+		"startup_ms", time.Since(started).Milliseconds())
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(l) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

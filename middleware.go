@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// contentSecurityPolicy allows the pages exactly what they use: the
+// stylesheet from this site, forms posting to this site, and nothing else —
+// no scripts, no framing.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// middleware wraps the routes with what every request goes through, outermost
+// first: trace and access log, security headers, a body limit, a deadline
+// for Datastore work, cross-origin refusal, and readable 404 and 405 pages.
+func (s *server) middleware(mux *http.ServeMux) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errCrossOrigin)
+	}))
+	var h http.Handler = s.notFound(mux)
+	h = cop.Handler(h)
+	h = s.withDeadline(h)
+	h = limitBody(s, h)
+	h = securityHeaders(h)
+	return s.logRequests(h)
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses bodies over maxBody: at once when Content-Length says
+// so, and otherwise when reading passes the limit (see formValue).
+func limitBody(s *server, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBody {
+			// Close the connection rather than drain a body we refuse.
+			w.Header().Set("Connection", "close")
+			s.fail(w, r, errTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withDeadline bounds the request's Datastore work; the cleanup cron gets
+// longer.
+func (s *server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := requestTimeout
+		if r.URL.Path == "/tasks/cleanup-sessions" {
+			d = cleanupTimeout
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// notFound answers unknown paths (404) and known paths with the wrong
+// method (405, with the mux's Allow header) in the contract's HTML or JSON
+// error form, instead of the mux's plain text.
+func (s *server) notFound(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			s.fail(w, r, errMethod)
+			return
+		}
+		s.fail(w, r, errNotFound)
+	})
+}
+
+// headerProbe records what the mux's own 404 or 405 handler would answer.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(status int)      { p.status = status }
+
+// logRequests logs each request with its status and latency, and carries
+// the Cloud trace id for the handlers' own logs.
+func (s *server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		r = withTrace(r)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.log.InfoContext(r.Context(), r.Method+" "+r.URL.Path,
+			"status", rec.status, "latency_ms", time.Since(start).Milliseconds())
+	})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
