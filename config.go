@@ -16,8 +16,8 @@ type config struct {
 	project     string // empty: detect from the environment's credentials
 	emulator    string // DATASTORE_EMULATOR_HOST, empty for real Datastore
 	sessionKeys [][]byte
-	maxAge      int  // session lifetime, seconds
-	onAppEngine bool // App Engine standard: JSON logs, Secure cookies
+	maxAge      int    // session lifetime, seconds
+	onAppEngine bool   // App Engine standard: JSON logs, Secure cookies
 	namespace   string // Datastore namespace of sessions and keys; tests set it
 }
 

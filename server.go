@@ -31,7 +31,6 @@ const (
 	retryAfter = "5"
 )
 
-
 // server holds what the handlers share. Nothing about a visitor is kept
 // here: it all lives in the session, in Datastore.
 type server struct {
