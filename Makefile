@@ -1,0 +1,24 @@
+# The two commands of the README, and a few for developers.
+#   make run   serve the app on http://localhost:$(PORT) against the Datastore emulator
+#   make test  gofmt and go vet checks, then every test with the race detector
+SHELL := /bin/bash
+PORT ?= 8080
+export PORT
+
+.PHONY: run test check bench bench-load fuzz
+
+run:
+	@scripts/run.sh
+
+check:
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
+		echo "gofmt would change these files (run: gofmt -w .):"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+
+test: check
+	go test -race ./...
+
+# Micro-benchmarks: session encoding, a request against the emulator, the
+# Knuth hint. Figures go to docs/benchmarks.md.
+bench:
+	go test -run '^$$' -bench . -benchmem -count 6 ./...

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# make run: serve the app on http://localhost:$PORT (default 8080).
+#
+# Without DATASTORE_EMULATOR_HOST, start the Datastore emulator (keeping its
+# data in .datastore/, so a restart of the app loses no session), wait until
+# it answers, and stop it again when the app exits (Ctrl-C).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PORT="${PORT:-8080}"
+emulator_pid=""
+
+stop_emulator() {
+  if [ -n "$emulator_pid" ]; then
+    kill -- "-$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+    echo "run: stopped the Datastore emulator"
+  fi
+}
+trap stop_emulator EXIT
+
+if [ -z "${DATASTORE_EMULATOR_HOST:-}" ]; then
+  if ! command -v gcloud >/dev/null 2>&1; then
+    echo "run: the Google Cloud CLI (gcloud) is not installed, and DATASTORE_EMULATOR_HOST is not set." >&2
+    echo "run: install the CLI, then: gcloud components install cloud-datastore-emulator beta" >&2
+    exit 1
+  fi
+  emulator_port="${DATASTORE_EMULATOR_PORT:-8081}"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$emulator_port") 2>/dev/null; then
+    echo "run: port $emulator_port is taken; set DATASTORE_EMULATOR_PORT to a free one," >&2
+    echo "run: or DATASTORE_EMULATOR_HOST=127.0.0.1:$emulator_port if that is a running emulator." >&2
+    exit 1
+  fi
+  export DATASTORE_EMULATOR_HOST="127.0.0.1:$emulator_port"
+  export DATASTORE_PROJECT_ID="${DATASTORE_PROJECT_ID:-local-sessions}"
+  mkdir -p .datastore
+  echo "run: starting the Datastore emulator on $DATASTORE_EMULATOR_HOST (data in .datastore/)"
+  setsid gcloud beta emulators datastore start --consistency=1.0 \
+    --host-port="$DATASTORE_EMULATOR_HOST" --project="$DATASTORE_PROJECT_ID" \
+    --data-dir="$PWD/.datastore" >.datastore/emulator.log 2>&1 &
+  emulator_pid=$!
+  for _ in $(seq 1 600); do
+    if [ "$(curl -s "http://$DATASTORE_EMULATOR_HOST/" 2>/dev/null)" = "Ok" ]; then break; fi
+    if ! kill -0 "$emulator_pid" 2>/dev/null; then
+      echo "run: the emulator exited; its log is .datastore/emulator.log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  if [ "$(curl -s "http://$DATASTORE_EMULATOR_HOST/" 2>/dev/null)" != "Ok" ]; then
+    echo "run: the emulator did not answer within 60 s; its log is .datastore/emulator.log" >&2
+    exit 1
+  fi
+fi
+
+bin_dir="$(mktemp -d)"
+go build -o "$bin_dir/sessions-go" .
+echo "run: serving on http://localhost:$PORT (Ctrl-C stops)"
+"$bin_dir/sessions-go" &
+app_pid=$!
+trap 'kill -TERM "$app_pid" 2>/dev/null || true' INT TERM
+wait "$app_pid" || true
+wait "$app_pid" 2>/dev/null || true
+rm -rf "$bin_dir"
