@@ -1,0 +1,63 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLoadConfig(t *testing.T) {
+	key32 := "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+	key64 := strings.Repeat("A", 86) + "=="
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+		check   func(t *testing.T, c config)
+	}{
+		{name: "defaults", env: map[string]string{}, check: func(t *testing.T, c config) {
+			if c.port != "8080" || c.maxAge != 30*86400 || c.sessionKeys != nil || c.onAppEngine {
+				t.Errorf("got %+v, want port 8080, 30 days, generated keys, not App Engine", c)
+			}
+		}},
+		{name: "emulator project", env: map[string]string{"DATASTORE_EMULATOR_HOST": "localhost:8081"}, check: func(t *testing.T, c config) {
+			if c.project != "local-sessions" {
+				t.Errorf("got project %q, want local-sessions", c.project)
+			}
+		}},
+		{name: "App Engine", env: map[string]string{"GAE_ENV": "standard", "GOOGLE_CLOUD_PROJECT": "p", "PORT": "8081"}, check: func(t *testing.T, c config) {
+			if !c.onAppEngine || c.project != "p" || c.port != "8081" {
+				t.Errorf("got %+v", c)
+			}
+		}},
+		{name: "two keys, newest first", env: map[string]string{"SESSION_KEYS": key32 + ", " + key64}, check: func(t *testing.T, c config) {
+			if len(c.sessionKeys) != 4 || len(c.sessionKeys[0]) != 32 || len(c.sessionKeys[2]) != 64 || c.sessionKeys[1] != nil {
+				t.Errorf("got %d key pair parts, want [32-byte, nil, 64-byte, nil]", len(c.sessionKeys))
+			}
+		}},
+		{name: "max age", env: map[string]string{"SESSION_MAX_AGE": "60"}, check: func(t *testing.T, c config) {
+			if c.maxAge != 60 {
+				t.Errorf("got max age %d, want 60", c.maxAge)
+			}
+		}},
+		{name: "key not base64", env: map[string]string{"SESSION_KEYS": "not base64!"}, wantErr: "key 1 is not base64"},
+		{name: "key too short", env: map[string]string{"SESSION_KEYS": key32 + ",c2hvcnQ="}, wantErr: "key 2 is 5 bytes long, want 32 or 64"},
+		{name: "max age not a number", env: map[string]string{"SESSION_MAX_AGE": "30d"}, wantErr: "SESSION_MAX_AGE"},
+		{name: "max age negative", env: map[string]string{"SESSION_MAX_AGE": "-1"}, wantErr: "positive number of seconds"},
+		{name: "bad port", env: map[string]string{"PORT": "http"}, wantErr: "not a port number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := loadConfig(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("loadConfig: %v", err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
