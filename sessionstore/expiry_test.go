@@ -167,3 +167,21 @@ func TestStore_DeleteExpired_stopsAtLimit(t *testing.T) {
 		}
 	})
 }
+
+func TestStore_Save_endingAnExpiredSessionClearsItsCookie(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie := v.save(t, map[any]any{"count": 1})
+		v.clock.advance(lifetime + time.Second)
+		r := request(t, cookie)
+		sess, _ := v.store.Get(r, name)
+		sess.Options.MaxAge = -1
+		w := httptest.NewRecorder()
+		if err := sess.Save(r, w); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		if c := sessionCookie(w); c == nil || c.MaxAge >= 0 {
+			t.Errorf("got cookie %v, want the stale cookie cleared", c)
+		}
+	})
+}

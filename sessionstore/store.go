@@ -168,7 +168,7 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	}
 	ctx := r.Context()
 	if sess.Options.MaxAge < 0 || len(sess.Values) == 0 {
-		return s.remove(ctx, w, sess, st)
+		return s.remove(r, w, sess, st)
 	}
 	data, err := s.encode(sess)
 	if err != nil {
@@ -199,15 +199,16 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	return s.setCookie(w, sess)
 }
 
-// remove deletes a session's entity, if it has one, and clears its cookie.
-func (s *Store) remove(ctx context.Context, w http.ResponseWriter, sess *sessions.Session, st *loadState) error {
+// remove deletes a session's entity, if it has one, and clears its cookie
+// if the browser has one.
+func (s *Store) remove(r *http.Request, w http.ResponseWriter, sess *sessions.Session, st *loadState) error {
 	if st.data != nil {
-		if err := s.delete(ctx, sess.ID); err != nil {
+		if err := s.delete(r.Context(), sess.ID); err != nil {
 			return err
 		}
 		s.loaded.set(sess, &loadState{})
 	}
-	if sess.IsNew && st.data == nil && sess.ID == "" {
+	if _, err := r.Cookie(sess.Name()); err != nil && sess.ID == "" {
 		return nil // never stored, never sent: nothing to clear
 	}
 	s.clearCookie(w, sess)
