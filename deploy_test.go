@@ -1,0 +1,391 @@
+package main
+
+// Deployment consistency: app.yaml, cron.yaml, index.yaml and .gcloudignore
+// must agree with the code they deploy. A mismatch here only shows up after
+// `gcloud app deploy` (a 404 cron, a query that needs a missing index, a
+// test file or a local database uploaded), so it is caught here instead.
+
+import (
+	"context"
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+)
+
+func TestAppYAML_runtimeMatchesGoMod(t *testing.T) {
+	app := readYAMLFile(t, "app.yaml").(map[string]any)
+	var goVersion string
+	for line := range strings.Lines(readFile(t, "go.mod")) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "go "); ok {
+			goVersion = strings.TrimSpace(v)
+		}
+	}
+	parts := strings.Split(goVersion, ".")
+	if len(parts) < 2 {
+		t.Fatalf("go.mod: got go directive %q, want one like \"go 1.26.0\"", goVersion)
+	}
+	// App Engine names a runtime by major and minor version: go 1.26.x is go126.
+	want := "go" + parts[0] + parts[1]
+	if got := app["runtime"]; got != want {
+		t.Errorf("app.yaml: got runtime %q, want %q to match go.mod's go %s", got, want, goVersion)
+	}
+}
+
+func TestAppYAML_handlersAreSecureAlways(t *testing.T) {
+	app := readYAMLFile(t, "app.yaml").(map[string]any)
+	handlers, _ := app["handlers"].([]any)
+	if len(handlers) == 0 {
+		t.Fatal("app.yaml: no handlers; want at least one, each with secure: always")
+	}
+	for i, h := range handlers {
+		m, _ := h.(map[string]any)
+		if got := m["secure"]; got != "always" {
+			t.Errorf("app.yaml handler %d (url %v): got secure %v, want always: the session cookie is Secure on App Engine, so plain HTTP would lose it", i+1, m["url"], got)
+		}
+	}
+}
+
+func TestAppYAML_warmupIsServed(t *testing.T) {
+	app := readYAMLFile(t, "app.yaml").(map[string]any)
+	services, _ := app["inbound_services"].([]any)
+	if !slices.Contains(services, any("warmup")) {
+		t.Errorf("app.yaml: got inbound_services %v, want it to contain warmup", services)
+	}
+	// The mux answers a wrong method with the methods it serves, without
+	// running any handler: proof of the route that needs no Datastore.
+	if got := allowed(t, "/_ah/warmup"); !slices.Contains(got, "GET") {
+		t.Errorf("POST /_ah/warmup: got Allow %q, want it to include GET", got)
+	}
+	t.Run("answers", func(t *testing.T) {
+		a := newApp(t)
+		resp := newVisitor(t, a).do("GET", "/_ah/warmup", nil, false)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET /_ah/warmup: got status %d, want 200; body %s", resp.StatusCode, text(t, resp))
+		}
+	})
+}
+
+func TestCronYAML_urlsAreServed(t *testing.T) {
+	cron := readYAMLFile(t, "cron.yaml").(map[string]any)
+	jobs, _ := cron["cron"].([]any)
+	if len(jobs) == 0 {
+		t.Fatal("cron.yaml: no jobs; want the daily cleanup of expired sessions")
+	}
+	for _, j := range jobs {
+		job, _ := j.(map[string]any)
+		url, _ := job["url"].(string)
+		path, _, _ := strings.Cut(url, "?")
+		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
+			if job["schedule"] == nil || job["schedule"] == "" {
+				t.Errorf("cron.yaml job %s: no schedule", url)
+			}
+			// App Engine cron sends GET.
+			if got := allowed(t, path); !slices.Contains(got, "GET") {
+				t.Fatalf("POST %s: got Allow %q, want it to include GET: App Engine cron sends GET", path, got)
+			}
+			// Without the header App Engine adds, the task must refuse, and it
+			// does so before touching Datastore: a nil client will do.
+			srv := newServer(config{}, nil, slog.New(slog.DiscardHandler))
+			w := httptest.NewRecorder()
+			srv.routes().ServeHTTP(w, httptest.NewRequest("GET", url, nil))
+			if w.Code != http.StatusForbidden {
+				t.Errorf("GET %s without X-Appengine-Cron: got status %d, want 403", url, w.Code)
+			}
+			t.Run("with cron header", func(t *testing.T) {
+				a := newApp(t)
+				req, err := http.NewRequest("GET", a.URL+url, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("X-Appengine-Cron", "true")
+				req.Header.Set("Accept", "application/json")
+				resp, err := a.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("GET %s with X-Appengine-Cron: true: got status %d, want 200; body %s", url, resp.StatusCode, text(t, resp))
+				}
+			})
+		})
+	}
+}
+
+// allowed returns the Allow header of a POST to path: the methods the
+// server routes there. It needs no Datastore: 405 is decided by the mux.
+func allowed(tb testing.TB, path string) []string {
+	tb.Helper()
+	srv := newServer(config{}, nil, slog.New(slog.DiscardHandler))
+	w := httptest.NewRecorder()
+	srv.routes().ServeHTTP(w, httptest.NewRequest("POST", path, nil))
+	if w.Code != http.StatusMethodNotAllowed {
+		tb.Fatalf("POST %s: got status %d, want 405 for a GET-only route (404 means no route)", path, w.Code)
+	}
+	var methods []string
+	for m := range strings.SplitSeq(w.Header().Get("Allow"), ",") {
+		methods = append(methods, strings.TrimSpace(m))
+	}
+	return methods
+}
+
+// TestIndexYAML_coversQueries checks every Datastore query in the app's
+// non-test sources. A query with at most one property filter and no sort
+// order is served by the single-property indexes Datastore builds itself;
+// anything more needs a composite index in index.yaml with the same
+// properties. Queries must be written as one chain from datastore.NewQuery,
+// so that this test sees all of each query.
+func TestIndexYAML_coversQueries(t *testing.T) {
+	idx := readYAMLFile(t, "index.yaml").(map[string]any)
+	var composite [][]string // property names of each index in index.yaml
+	indexes, _ := idx["indexes"].([]any)
+	for _, i := range indexes {
+		m, _ := i.(map[string]any)
+		props, _ := m["properties"].([]any)
+		var names []string
+		for _, p := range props {
+			pm, _ := p.(map[string]any)
+			names = append(names, pm["name"].(string))
+		}
+		composite = append(composite, names)
+	}
+
+	queries := findQueries(t)
+	if len(queries) == 0 {
+		t.Fatal("found no datastore.NewQuery in the sources; want at least the expired-session cleanup")
+	}
+	for _, q := range queries {
+		if q.unchained != "" {
+			t.Errorf("%s: %s is called on a query built elsewhere; write the query as one chain from datastore.NewQuery so this test can check its index", q.pos, q.unchained)
+			continue
+		}
+		if len(q.props) <= 1 && !q.ordered {
+			continue // built-in single-property index
+		}
+		if !slices.ContainsFunc(composite, func(names []string) bool { return equalSets(names, q.props) }) {
+			t.Errorf("%s: query on properties %v (ordered: %v) needs a composite index; index.yaml has %v", q.pos, q.props, q.ordered, composite)
+		}
+	}
+}
+
+// query is one Datastore query found in the sources.
+type query struct {
+	pos       string
+	props     []string // properties filtered or ordered on
+	ordered   bool
+	unchained string // a query method called outside a NewQuery chain
+}
+
+// queryMethods are the datastore.Query methods that decide its index.
+var queryMethods = map[string]bool{"Filter": true, "FilterField": true, "FilterEntity": true, "Order": true}
+
+// findQueries parses the module's non-test Go files and returns every query
+// chain that starts at datastore.NewQuery.
+func findQueries(tb testing.TB) []query {
+	tb.Helper()
+	fset := token.NewFileSet()
+	var found []query
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if path != "." && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(f.Imports, func(s *ast.ImportSpec) bool { return s.Path.Value == `"cloud.google.com/go/datastore"` }) {
+			return nil
+		}
+		inChain := map[ast.Node]bool{} // calls already counted as part of a chain
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || inChain[call] {
+				return true
+			}
+			// Walk down the chain: q.A().B().C() is C(B(A(q))) inside out.
+			var chain []*ast.CallExpr
+			for c := call; ; {
+				chain = append(chain, c)
+				sel, ok := c.Fun.(*ast.SelectorExpr)
+				if !ok {
+					break
+				}
+				inner, ok := sel.X.(*ast.CallExpr)
+				if !ok {
+					break
+				}
+				c = inner
+			}
+			root := chain[len(chain)-1]
+			rootSel, _ := root.Fun.(*ast.SelectorExpr)
+			if rootSel == nil || rootSel.Sel.Name != "NewQuery" {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && queryMethods[sel.Sel.Name] && len(chain) == 1 {
+					found = append(found, query{pos: fset.Position(call.Pos()).String(), unchained: sel.Sel.Name})
+				}
+				return true
+			}
+			q := query{pos: fset.Position(root.Pos()).String()}
+			for _, c := range chain {
+				inChain[c] = true
+				sel, _ := c.Fun.(*ast.SelectorExpr)
+				if sel == nil || !queryMethods[sel.Sel.Name] || len(c.Args) == 0 {
+					continue
+				}
+				name := "?"
+				if lit, ok := c.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					// Filter takes "prop op", FilterField and Order "prop" or "-prop".
+					name = strings.TrimPrefix(strings.Fields(strings.Trim(lit.Value, "\"`"))[0], "-")
+				}
+				if !slices.Contains(q.props, name) {
+					q.props = append(q.props, name)
+				}
+				q.ordered = q.ordered || sel.Sel.Name == "Order"
+			}
+			found = append(found, q)
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("scan Go sources: %v", err)
+	}
+	return found
+}
+
+func equalSets(a, b []string) bool {
+	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+	return slices.Equal(a, b)
+}
+
+// TestGcloudignore_uploadsWhatTheBuildNeeds asks gcloud itself which files
+// `gcloud app deploy` would upload, and checks that tests and local files
+// stay out while every file the build needs goes up.
+func TestGcloudignore_uploadsWhatTheBuildNeeds(t *testing.T) {
+	if _, err := exec.LookPath("gcloud"); err != nil {
+		if dstest.InCI() {
+			t.Fatal("gcloud is not on PATH under CI=true: install the Google Cloud CLI")
+		}
+		t.Skip("gcloud is not on PATH: install the Google Cloud CLI to check .gcloudignore")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "gcloud", "meta", "list-files-for-upload", ".").Output()
+	if err != nil {
+		t.Fatalf("gcloud meta list-files-for-upload: %v%s", err, stderrOf(err))
+	}
+	uploaded := map[string]bool{}
+	for line := range strings.Lines(string(out)) {
+		if f := filepath.ToSlash(strings.TrimSpace(line)); f != "" {
+			uploaded[f] = true
+		}
+	}
+	if len(uploaded) == 0 {
+		t.Fatal("gcloud lists no files for upload")
+	}
+
+	forbidden := []string{".git/", ".datastore/", "docs/", "artifacts/", "internal/dstest/", "testdata/"}
+	for f := range uploaded {
+		if strings.HasSuffix(f, "_test.go") || f == ".git" {
+			t.Errorf("uploaded: %s; want .gcloudignore to keep it out", f)
+		}
+		for _, dir := range forbidden {
+			if strings.HasPrefix(f, dir) || strings.Contains(f, "/"+dir) {
+				t.Errorf("uploaded: %s; want .gcloudignore to keep %s out", f, dir)
+			}
+		}
+	}
+	for _, f := range buildFiles(t) {
+		if !uploaded[f] {
+			t.Errorf("not uploaded: %s, which the build needs; fix .gcloudignore", f)
+		}
+	}
+}
+
+// buildFiles returns the module's files that `go build .` reads on App
+// Engine (linux/amd64): the non-test Go and embedded files of the main
+// package and of every package of this module it imports, plus go.mod and
+// go.sum. Test-only packages such as internal/dstest are not among them.
+func buildFiles(tb testing.TB) []string {
+	tb.Helper()
+	root, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps",
+		"-f", `{{if .Module}}{{if .Module.Main}}{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}
+{{end}}{{range .CgoFiles}}{{$d}}/{{.}}
+{{end}}{{range .EmbedFiles}}{{$d}}/{{.}}
+{{end}}{{end}}{{end}}`, ".")
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("go list -deps: %v%s", err, stderrOf(err))
+	}
+	files := []string{"go.mod", "go.sum"}
+	for line := range strings.Lines(string(out)) {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		rel, err := filepath.Rel(root, line)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		files = append(files, filepath.ToSlash(rel))
+	}
+	if !slices.Contains(files, "main.go") || !slices.ContainsFunc(files, func(f string) bool { return strings.HasPrefix(f, "templates/") }) {
+		tb.Fatalf("go list found %v; want main.go and the embedded templates among them", files)
+	}
+	return files
+}
+
+func stderrOf(err error) string {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
+		return ": " + strings.TrimSpace(string(ee.Stderr))
+	}
+	return ""
+}
+
+func readFile(tb testing.TB, path string) string {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+func readYAMLFile(tb testing.TB, path string) any {
+	tb.Helper()
+	v, err := parseYAML(readFile(tb, path))
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return v
+}
