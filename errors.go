@@ -45,9 +45,9 @@ func status(err error) (int, string) {
 		return errGameOver.status, errGameOver.msg
 	case errors.Is(err, sessionstore.ErrUnavailable), errors.Is(err, sessionstore.ErrLoadFailed),
 		errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, "Session storage is not answering right now. Nothing was changed; try again in a few seconds."
+		return http.StatusServiceUnavailable, "Session storage is not answering right now. Try again in a few seconds; if you had just made a change, reload the page to see whether it was kept."
 	default:
-		return http.StatusInternalServerError, "Something went wrong on our side. Nothing was changed; please try again."
+		return http.StatusInternalServerError, "Something went wrong on our side; please try again."
 	}
 }
 
