@@ -53,6 +53,10 @@ func newEnv(t *testing.T, e *dstest.Emulator, keyPairs ...[]byte) *env {
 	}
 	s := sessionstore.NewStore(client, keyPairs...)
 	s.Namespace = dstest.Namespace(t)
+	// Generous: these tests are about what is stored, not how fast, and a
+	// loaded machine can make the emulator slow. failure_test.go tests the
+	// timeout itself.
+	s.Timeout = time.Minute
 	c := &clock{t: time.Now()}
 	sessionstore.SetClock(s, c.now)
 	return &env{store: s, client: client, calls: calls, clock: c}
