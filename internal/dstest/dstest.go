@@ -15,10 +15,12 @@
 package dstest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -26,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -92,6 +95,11 @@ func Main(m *testing.M, modes ...Mode) int {
 		unavailable = "the Google Cloud CLI (gcloud) is not on PATH: install it with its " +
 			"cloud-datastore-emulator and cloud-firestore-emulator components and Java 17, " +
 			"or set DATASTORE_EMULATOR_HOST to a running emulator"
+		if InCI() {
+			fmt.Fprintln(os.Stderr, "dstest: CI=true, and", unavailable)
+			return 1
+		}
+		skipExamples()
 		return m.Run()
 	}
 	started, err := startAll(modes)
@@ -106,9 +114,28 @@ func Main(m *testing.M, modes ...Mode) int {
 		if InCI() {
 			return 1
 		}
+		if len(started) == 0 {
+			skipExamples()
+		}
 	}
 	emulators = started
+	if len(started) > 0 {
+		// Code that builds its own client, as examples and the server's
+		// subprocesses do, finds the first emulator the usual way.
+		os.Setenv("DATASTORE_EMULATOR_HOST", started[0].Host)
+		os.Setenv("DATASTORE_PROJECT_ID", started[0].Project)
+	}
 	return m.Run()
+}
+
+// skipExamples leaves examples out of the run: they use Datastore like user
+// code does and cannot skip themselves, so without an emulator they would
+// fail instead of skipping.
+func skipExamples() {
+	if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "" {
+		fmt.Fprintln(os.Stderr, "dstest: no emulator, so the examples do not run:", unavailable)
+		f.Value.Set("^(Test|Fuzz)")
+	}
 }
 
 func startAll(modes []Mode) ([]*Emulator, error) {
@@ -138,12 +165,17 @@ func startAll(modes []Mode) ([]*Emulator, error) {
 	return started, errors.Join(errs...)
 }
 
-// watchdog runs the emulator as a child of a shell that leads its own process
-// group and kills that group once the test binary is gone, so an emulator
-// never outlives a test run that panicked or timed out.
+// watchdog runs the emulator under a shell that outlives neither the test
+// binary nor a stop request: when the test binary is gone (a panic, a
+// timeout), when gcloud exits, or on SIGTERM, it kills the process group
+// gcloud makes for itself and the emulator. SIGKILL, because the in-memory
+// emulator has nothing to save and its JVM lingers on SIGTERM. (The shell is
+// dash: "kill -KILL -PGID", since its kill takes no "--".)
 const watchdog = `"$@" & child=$!
-while kill -0 "$TESTPID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
-kill -- -$$ 2>/dev/null`
+end() { kill -KILL -$child 2>/dev/null; kill -KILL $child 2>/dev/null; exit 0; }
+trap end TERM INT
+while kill -0 "$TESTPID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1 & wait $!; done
+end`
 
 func start(mode Mode) (*Emulator, error) {
 	port, err := freePort()
@@ -203,13 +235,44 @@ func ready(host string) bool {
 	return resp.StatusCode == http.StatusOK && strings.TrimSpace(string(body)) == "Ok"
 }
 
+// stop kills the emulator's whole process tree at once: it keeps nothing on
+// disk, so there is nothing to shut down gracefully.
 func (e *Emulator) stop() {
 	if e.cmd == nil || e.cmd.Process == nil {
 		return
 	}
-	_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGTERM)
-	time.Sleep(200 * time.Millisecond)
-	_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGKILL)
+	for _, pid := range descendants(e.cmd.Process.Pid) {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+// descendants returns pid and every process below it, from /proc.
+func descendants(pid int) []int {
+	children := map[int][]int{}
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		p, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The fields after the command, which is in parentheses: state ppid.
+		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(fields) < 2 {
+			continue
+		}
+		if ppid, err := strconv.Atoi(fields[1]); err == nil {
+			children[ppid] = append(children[ppid], p)
+		}
+	}
+	tree := []int{pid}
+	for i := 0; i < len(tree); i++ {
+		tree = append(tree, children[tree[i]]...)
+	}
+	return tree
 }
 
 func freePort() (int, error) {
