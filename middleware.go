@@ -76,7 +76,9 @@ func (s *server) notFound(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
-			h.ServeHTTP(w, r)
+			// Through the mux, not h: only the mux sets the path
+			// values ({file}) that handlers read.
+			mux.ServeHTTP(w, r)
 			return
 		}
 		probe := &headerProbe{header: http.Header{}}
