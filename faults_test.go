@@ -54,6 +54,11 @@ type answer struct {
 // send is visitor.do for other goroutines than the test's: it reports
 // errors in the answer instead of failing the test.
 func (v *visitor) send(method, path string, form url.Values, asJSON bool) answer {
+	return v.sendWith(method, path, form, asJSON, nil)
+}
+
+// sendWith is send with extra request headers.
+func (v *visitor) sendWith(method, path string, form url.Values, asJSON bool, header http.Header) answer {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -67,6 +72,9 @@ func (v *visitor) send(method, path string, form url.Values, asJSON bool) answer
 	}
 	if asJSON {
 		req.Header.Set("Accept", "application/json")
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
 	}
 	start := time.Now()
 	resp, err := v.http.Do(req)
@@ -194,6 +202,7 @@ func checkUnavailable(t *testing.T, what string, got answer, asJSON bool) {
 	if got.took > contractBound {
 		t.Errorf("%s: answered after %v, want within the contract's %v", what, got.took, contractBound)
 	}
+	checkSecurityHeaders(t, what, got.header)
 	ct := got.header.Get("Content-Type")
 	if asJSON {
 		var e struct{ Error string }
