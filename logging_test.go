@@ -20,7 +20,7 @@ import (
 const (
 	traceHeader = "105445aa7843bc8bf206b12000100000/1;o=1"
 	wantTrace   = "projects/my-project/traces/105445aa7843bc8bf206b12000100000"
-	traceField    = "logging.googleapis.com/trace"
+	traceField  = "logging.googleapis.com/trace"
 )
 
 // loggedServer returns the routes of a server that logs to the returned
