@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"time"
 )
@@ -41,7 +44,7 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody refuses bodies over maxBody: at once when Content-Length says
-// so, and otherwise when reading passes the limit (see formValue).
+// so, and by reading at most maxBody when the length is unknown (chunked).
 func limitBody(s *server, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBody {
@@ -51,6 +54,20 @@ func limitBody(s *server, next http.Handler) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if r.ContentLength < 0 {
+			// Read here, since the handlers that take no form field
+			// never read their body and would serve an oversized one.
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				var tooBig *http.MaxBytesError
+				if !errors.As(err, &tooBig) {
+					err = errBadForm
+				}
+				s.fail(w, r, err)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -76,7 +93,9 @@ func (s *server) notFound(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
-			h.ServeHTTP(w, r)
+			// Through the mux, not h: only the mux sets the path
+			// values ({file}) that handlers read.
+			mux.ServeHTTP(w, r)
 			return
 		}
 		probe := &headerProbe{header: http.Header{}}

@@ -95,6 +95,11 @@ func decodeValues(data []byte) (map[any]any, error) {
 	}
 	values := make(map[any]any, len(pairs))
 	for _, p := range pairs {
+		// A key this package wrote is always comparable; a corrupt entity's
+		// may be a slice, which would panic as a map key.
+		if p.K != nil && !reflect.ValueOf(p.K).Comparable() {
+			return nil, fmt.Errorf("sessionstore: decode session: a key of type %T cannot be a map key", p.K)
+		}
 		values[p.K] = p.V
 	}
 	return values, nil

@@ -1,0 +1,89 @@
+package sessionstore_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/securecookie"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/sessionstore"
+)
+
+// signedID returns a cookie value for id signed with key: what only the
+// holder of the key can make.
+func signedID(tb testing.TB, key []byte, cookieName string, id []byte) string {
+	tb.Helper()
+	sc := securecookie.New(key, nil)
+	sc.SetSerializer(securecookie.NopEncoder{})
+	v, err := sc.Encode(cookieName, id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// FuzzStore_New_cookie checks that any cookie value gives the stored
+// session or a fresh one, with no error and no panic, and that a value
+// whose signature does not verify costs no Datastore call. Only the seeds
+// that verify reach the emulator.
+func FuzzStore_New_cookie(f *testing.F) {
+	e := dstest.First(f)
+	client, calls := e.Client(f)
+	store := sessionstore.NewStore(client, key1, nil)
+	store.Namespace = dstest.Namespace(f)
+
+	r := httptest.NewRequest("GET", "/", nil)
+	sess, _ := store.New(r, name)
+	sess.Values["count"] = 7
+	w := httptest.NewRecorder()
+	if err := sess.Save(r, w); err != nil {
+		f.Fatalf("Save: %v", err)
+	}
+	stored := sessionCookie(w)
+
+	for _, seed := range []string{
+		stored.Value, tamper(stored).Value, `"` + stored.Value + `"`, stored.Value + "x",
+		"", "garbage", "a=b", strings.Repeat("A", 2000), "MTIz", "||||",
+		signedID(f, key1, name, make([]byte, 32)), // verifies, nothing stored
+		signedID(f, key1, name, make([]byte, 16)),
+		signedID(f, key2, name, make([]byte, 32)),
+		signedID(f, key1, "other", make([]byte, 32)),
+	} {
+		f.Add(seed)
+	}
+
+	verifier := securecookie.New(key1, nil)
+	verifier.SetSerializer(securecookie.NopEncoder{})
+	f.Fuzz(func(t *testing.T, value string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Cookie", name+"="+value)
+		ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
+		defer cancel()
+		r = r.WithContext(ctx)
+		calls.Reset()
+
+		sess, err := store.New(r, name)
+		if sess == nil || err != nil {
+			t.Fatalf("New with cookie %q: got %v, %v; want a session and no error", value, sess, err)
+		}
+		var raw []byte
+		c, cerr := r.Cookie(name)
+		verified := cerr == nil && verifier.Decode(name, c.Value, &raw) == nil
+		if n := calls.Total(); !verified && n != 0 {
+			t.Errorf("cookie %q does not verify, yet New made %d Datastore calls", value, n)
+		}
+		if sess.IsNew {
+			if len(sess.Values) != 0 {
+				t.Errorf("cookie %q: got a new session holding %v, want it empty", value, sess.Values)
+			}
+			return
+		}
+		if !verified || sess.Values["count"] != 7 {
+			t.Errorf("cookie %q (verified %v): got stored session %v, want the one saved", value, verified, sess.Values)
+		}
+	})
+}
