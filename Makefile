@@ -18,6 +18,13 @@ check:
 test: check
 	go test -race ./...
 
+# Each fuzzer for a while (FUZZTIME). The sessionstore fuzzers that need no
+# Datastore get a dummy emulator address, so that no fuzz worker starts one.
+FUZZTIME ?= 60s
+fuzz:
+	go test -run '^$$' -fuzz '^FuzzParseCode$$' -fuzztime $(FUZZTIME) ./mastermind
+	DATASTORE_EMULATOR_HOST=127.0.0.1:9 go test -run '^$$' -fuzz '^FuzzDecodeValues$$' -fuzztime $(FUZZTIME) ./sessionstore
+
 # Micro-benchmarks: session encoding, a request against the emulator, the
 # Knuth hint. Figures go to docs/benchmarks.md.
 bench:

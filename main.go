@@ -25,7 +25,12 @@ import (
 
 // shutdownGrace is how long requests in flight may take after SIGTERM;
 // App Engine allows about 3 seconds before it stops the instance.
-const shutdownGrace = 3 * time.Second
+// shutdownMargin before that, requests still waiting are cancelled, so they
+// answer 503 in time.
+const (
+	shutdownGrace  = 3 * time.Second
+	shutdownMargin = 500 * time.Millisecond
+)
 
 func main() {
 	started := time.Now()
@@ -49,13 +54,19 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 	if project == "" {
 		project = datastore.DetectProjectID
 	}
-	client, err := datastore.NewClient(ctx, project)
+	// Not ctx: the connection must outlive SIGTERM while requests finish.
+	client, err := datastore.NewClient(context.Background(), project)
 	if err != nil {
 		return fmt.Errorf("datastore client: %w (set GOOGLE_CLOUD_PROJECT, or DATASTORE_EMULATOR_HOST for the emulator)", err)
 	}
 	defer client.Close()
 
 	srv := newServer(cfg, client, logger)
+	// Handlers' contexts end a little before the shutdown grace does, so a
+	// request still waiting on Datastore then answers 503 instead of having
+	// its connection cut.
+	base, cancelBase := context.WithCancel(context.Background())
+	defer cancelBase()
 	l, err := net.Listen("tcp", ":"+cfg.port)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -68,6 +79,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	where := "Datastore"
 	if cfg.emulator != "" {
@@ -84,6 +96,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down: finishing requests in flight")
+	time.AfterFunc(shutdownGrace-shutdownMargin, cancelBase)
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {

@@ -224,3 +224,33 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 		t.Errorf("after shutdown: got count %d, want 2", n)
 	}
 }
+
+func TestShutdown_requestStuckPastTheGraceAnswers503(t *testing.T) {
+	e := dstest.First(t)
+	bin := buildBinary(t)
+	warm := startApp(t, "", map[string]string{"SESSION_KEYS": testKeys})
+	newVisitor(t, warm).click()
+	proxy := faultproxy.Start(t, e.Host)
+	srv := startBinary(t, bin, map[string]string{
+		"DATASTORE_EMULATOR_HOST": proxy.Addr(),
+		"GOOGLE_CLOUD_PROJECT":    e.Project,
+		"SESSION_KEYS":            testKeys,
+	})
+	v := newVisitor(t, &app{Server: &httptest.Server{URL: srv.base}})
+	v.click()
+
+	proxy.Set(faultproxy.Hang) // and it stays hung
+	inFlight := make(chan answer, 1)
+	go func() { inFlight <- v.send("POST", "/counter", nil, true) }()
+	waitFor(t, 10*time.Second, "the click reaching Datastore", func() bool { return proxy.Stalled() > 0 })
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	got := <-inFlight
+	if got.err != nil || got.status != http.StatusServiceUnavailable || got.header.Get("Retry-After") == "" {
+		t.Errorf("stuck click: got %d, %v, Retry-After %q; want 503 with Retry-After", got.status, got.err, got.header.Get("Retry-After"))
+	}
+	if code := srv.waitExit(t, shutdownGrace+5*time.Second); code != 0 {
+		t.Errorf("got exit code %d, want 0; log:\n%s", code, srv.log)
+	}
+}
