@@ -27,8 +27,8 @@ import (
 // cookies) on an app instance of its own. The subtests run one after
 // another: in parallel they were slower on two cores.
 func TestBrowser(t *testing.T) {
-	warmDatastore(t)
 	b := browsertest.Start(t)
+	warmDatastore(t)
 	t.Run("counter/clicksCountAndSurviveReload", func(t *testing.T) { testCounterClicks(t, b) })
 	t.Run("mastermind/hintsWinWithinFive", func(t *testing.T) { testMastermindWin(t, b) })
 	t.Run("mastermind/tenWrongGuessesLose", func(t *testing.T) { testMastermindLose(t, b) })
