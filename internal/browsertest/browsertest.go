@@ -1,0 +1,167 @@
+// Package browsertest runs end-to-end tests in a real, headless Chromium
+// driven by chromedp: it finds Debian's Chromium, starts it with flags that
+// work in a closed network and as root, opens a fresh tab per test, and
+// saves screenshots as test artifacts.
+//
+// One browser serves the tests of one parent test (Start), and each test
+// gets a tab in a browser context of its own (NewTab), so tests share no
+// cookies. Without Chromium, tests skip with a message naming the package to
+// install; under CI=true they fail instead.
+package browsertest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+)
+
+// debianChromium is where Debian's chromium package installs the browser.
+const debianChromium = "/usr/bin/chromium"
+
+// TabTimeout bounds everything one test does in its tab, so a page that
+// never loads fails the test instead of hanging it.
+const TabTimeout = 60 * time.Second
+
+// ExecPath returns the Chromium to run: Debian's, else chromium on PATH.
+// Without one it skips tb, or fails it under CI.
+func ExecPath(tb testing.TB) string {
+	tb.Helper()
+	if _, err := os.Stat(debianChromium); err == nil {
+		return debianChromium
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	const msg = "no Chromium: install Debian's chromium package (apt-get install chromium)"
+	if dstest.InCI() {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+	return ""
+}
+
+// AllocatorOptions are the flags Chromium starts with. Background
+// networking, component updates, sync and QUIC are off because the test
+// machine's closed network refuses those connections, and they add nothing
+// to a test; the sandbox is off because the tests may run as root. chromedp
+// gives each browser a fresh temporary --user-data-dir and removes it when
+// the browser stops.
+func AllocatorOptions(execPath string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(execPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+	)
+}
+
+// Browser is one headless Chromium.
+type Browser struct {
+	ctx context.Context
+}
+
+// Start starts Chromium for the life of t: it stops, and its profile is
+// removed, when t and its subtests end. Give it the parent test of the
+// browser tests, so one browser serves them all.
+func Start(t testing.TB) *Browser {
+	t.Helper()
+	path := ExecPath(t)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), AllocatorOptions(path)...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancel)
+	// The first Run starts the browser; it lives as long as ctx, so the
+	// bound on the start is a separate context.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("start %s: %v", path, err)
+		}
+	case <-time.After(TabTimeout):
+		t.Fatalf("start %s: no answer within %v", path, TabTimeout)
+	}
+	return &Browser{ctx: ctx}
+}
+
+// NewTab opens a tab on the site at base (a URL without a path), in a new
+// browser context: like an incognito window, it shares no cookies with
+// other tabs. The tab closes when tb ends, and its actions fail after
+// TabTimeout.
+func (b *Browser) NewTab(tb testing.TB, base string) *Tab {
+	tb.Helper()
+	// A tab lives as long as the context of its first Run, so bounding
+	// that context bounds the tab, its opening and every action in it.
+	bounded, cancel := context.WithTimeout(b.ctx, TabTimeout)
+	tb.Cleanup(cancel)
+	ctx, closeTab := chromedp.NewContext(bounded, chromedp.WithNewBrowserContext())
+	tb.Cleanup(closeTab)
+	if err := chromedp.Do(ctx); err != nil {
+		tb.Fatalf("open a tab: %v", err)
+	}
+	return &Tab{Ctx: ctx, t: tb, base: base}
+}
+
+// ArtifactDir returns the directory for test artifacts: $ARTIFACTS_DIR if
+// set, else artifacts/ at the root of the module the test runs in. It
+// creates the directory.
+func ArtifactDir(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("ARTIFACTS_DIR")
+	if dir == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			tb.Fatalf("artifact directory: %v", err)
+		}
+		dir = filepath.Join(root, "artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatalf("artifact directory: %v", err)
+	}
+	return dir
+}
+
+// SaveArtifact writes data to name in ArtifactDir and logs where.
+func SaveArtifact(tb testing.TB, name string, data []byte) string {
+	tb.Helper()
+	path := filepath.Join(ArtifactDir(tb), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		tb.Fatalf("save artifact: %v", err)
+	}
+	tb.Logf("artifact: %s", path)
+	return path
+}
+
+// moduleRoot is the nearest directory at or above the working directory
+// (the test's package) that holds a go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
