@@ -160,7 +160,9 @@ func (s *Store) fresh(name string) *sessions.Session {
 // It writes nothing for a session that is and stays empty, deletes the
 // entity and clears the cookie when Options.MaxAge < 0 or the values became
 // empty, skips the write when the values did not change (unless the expiry is
-// due for renewal), and refuses a session whose load failed.
+// due for renewal), and refuses a session whose load failed. The cookie is
+// sent when the entity is written or renewed, so that the browser's expiry
+// and the server's move together; a Save that writes nothing sends nothing.
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
 	st := s.loaded.get(sess)
 	if st.failed {
@@ -189,7 +191,9 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	case renewalDue(st.expires, lifetime, now):
 		err = s.renew(ctx, sess.ID, st.data, data, now.Add(lifetime))
 	default:
-		return s.setCookie(w, sess)
+		// Nothing written, so no cookie either: the cookie's expiry moves
+		// with the entity's, at each write or renewal.
+		return nil
 	}
 	if err != nil {
 		return err

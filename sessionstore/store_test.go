@@ -330,3 +330,19 @@ func TestStore_New_undecodableEntityIsFresh(t *testing.T) {
 		}
 	})
 }
+
+func TestStore_Save_withoutWriteSendsNoCookie(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie := v.save(t, map[any]any{"count": 1})
+		r := request(t, cookie)
+		sess, _ := v.store.Get(r, name)
+		w := httptest.NewRecorder()
+		if err := sess.Save(r, w); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
+			t.Errorf("got Set-Cookie %q for a Save that wrote nothing, want none", got)
+		}
+	})
+}

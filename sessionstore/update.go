@@ -61,8 +61,10 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 		s.clearCookie(w, sess)
 	case u.data != nil:
 		s.loaded.set(sess, &loadState{data: u.data, expires: u.expires})
-		if err := s.setCookie(w, sess); err != nil {
-			return sess, err
+		if u.written {
+			if err := s.setCookie(w, sess); err != nil {
+				return sess, err
+			}
 		}
 	}
 	return sess, nil
@@ -74,6 +76,7 @@ type updated struct {
 	data    []byte // the values as stored after the update; nil if none
 	expires time.Time
 	removed bool // the session's entity was deleted
+	written bool // the session's entity was written
 	fnErr   bool // the error came from the caller's fn
 }
 
@@ -134,7 +137,7 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 			return u, err
 		}
 	}
-	u.data, u.expires = data, now.Add(lifetime)
+	u.data, u.expires, u.written = data, now.Add(lifetime), true
 	_, err = tx.Put(s.key(sess.ID), &entity{Values: data, Expires: u.expires})
 	sess.IsNew = false
 	return u, err
