@@ -159,12 +159,17 @@ func waitFor(t *testing.T, bound time.Duration, what string, cond func() bool) {
 	t.Fatalf("%s: not within %v", what, bound)
 }
 
-func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
+// stuckAtSIGTERM runs the real binary with its Datastore behind a proxy,
+// clicks once, then hangs the proxy, sends a click that sticks in flight,
+// and sends SIGTERM. It returns the binary, the proxy, the visitor, another
+// instance on the same namespace (to check what the binary wrote) and the
+// stuck click's answer to come.
+func stuckAtSIGTERM(t *testing.T) (*process, *faultproxy.Proxy, *visitor, *app, chan answer) {
+	t.Helper()
 	e := dstest.First(t)
 	bin := buildBinary(t)
-	// Another instance on the same namespace, to check what the binary
-	// wrote. Its first click also warms up the emulator, whose very first
-	// write takes seconds.
+	// The other instance's first click also warms up the emulator, whose
+	// very first write takes seconds.
 	other := startApp(t, "", map[string]string{"SESSION_KEYS": testKeys})
 	newVisitor(t, other).click()
 	proxy := faultproxy.Start(t, e.Host)
@@ -179,7 +184,6 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 	}
 	t.Logf("first Datastore-backed answer %v after the process started", time.Since(srv.started).Round(time.Millisecond))
 
-	// A click whose Datastore work is stuck is in flight when SIGTERM comes.
 	proxy.Set(faultproxy.Hang)
 	inFlight := make(chan answer, 1)
 	go func() { inFlight <- v.send("POST", "/counter", nil, true) }()
@@ -187,6 +191,11 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	return srv, proxy, v, other, inFlight
+}
+
+func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
+	srv, proxy, v, other, inFlight := stuckAtSIGTERM(t)
 
 	var dialErr error
 	waitFor(t, 2*time.Second, "new connections refused", func() bool {
@@ -227,26 +236,7 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 }
 
 func TestShutdown_requestStuckPastTheGraceAnswers503(t *testing.T) {
-	e := dstest.First(t)
-	bin := buildBinary(t)
-	warm := startApp(t, "", map[string]string{"SESSION_KEYS": testKeys})
-	newVisitor(t, warm).click()
-	proxy := faultproxy.Start(t, e.Host)
-	srv := startBinary(t, bin, map[string]string{
-		"DATASTORE_EMULATOR_HOST": proxy.Addr(),
-		"GOOGLE_CLOUD_PROJECT":    e.Project,
-		"SESSION_KEYS":            testKeys,
-	})
-	v := newVisitor(t, &app{Server: &httptest.Server{URL: srv.base}})
-	v.click()
-
-	proxy.Set(faultproxy.Hang) // and it stays hung
-	inFlight := make(chan answer, 1)
-	go func() { inFlight <- v.send("POST", "/counter", nil, true) }()
-	waitFor(t, 10*time.Second, "the click reaching Datastore", func() bool { return proxy.Stalled() > 0 })
-	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
+	srv, _, _, _, inFlight := stuckAtSIGTERM(t) // and the proxy stays hung
 	got := <-inFlight
 	if got.err != nil || got.status != http.StatusServiceUnavailable || got.header.Get("Retry-After") == "" {
 		t.Errorf("stuck click: got %d, %v, Retry-After %q; want 503 with Retry-After", got.status, got.err, got.header.Get("Retry-After"))
