@@ -123,7 +123,8 @@ func closeEmphasis(s string, i, n int) int {
 	return -1
 }
 
-// link parses [text](target) at s[i]. The target has no spaces.
+// link parses [text](target) at s[i]. The target has no spaces; its
+// parentheses must balance.
 func link(s string, i int) (end int, text, target string, ok bool) {
 	depth := 0
 	for j := i; j < len(s); j++ {
@@ -141,11 +142,19 @@ func link(s string, i int) (end int, text, target string, ok bool) {
 				continue
 			}
 			rest := s[j+1:]
-			k := strings.IndexAny(rest, ") \n")
-			if !strings.HasPrefix(rest, "(") || k < 0 || rest[k] != ')' {
+			if !strings.HasPrefix(rest, "(") {
 				return 0, "", "", false
 			}
-			return j + 1 + k + 1, s[i+1 : j], rest[1:k], true
+			for k, parens := 0, 0; k < len(rest) && rest[k] != ' ' && rest[k] != '\n'; k++ {
+				if rest[k] == '(' {
+					parens++
+				} else if rest[k] == ')' {
+					if parens--; parens == 0 {
+						return j + 1 + k + 1, s[i+1 : j], rest[1:k], true
+					}
+				}
+			}
+			return 0, "", "", false
 		}
 	}
 	return 0, "", "", false
