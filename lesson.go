@@ -12,9 +12,9 @@ import (
 //go:embed docs/lesson.md
 var lessonSource string
 
-// lesson is the lesson rendered once, on first use: the text cannot change
-// while the app runs, so no request pays for rendering it.
-var lesson = sync.OnceValue(func() markdownDoc { return renderMarkdown(lessonSource) })
+// renderedLesson is the lesson rendered once, on first use: the text
+// cannot change while the app runs, so no request pays for rendering it.
+var renderedLesson = sync.OnceValue(func() markdownDoc { return renderMarkdown(lessonSource) })
 
 // lessonPage is the data of the lesson page.
 type lessonPage struct {
@@ -27,6 +27,6 @@ type lessonPage struct {
 func (s *server) handleLesson(w http.ResponseWriter, r *http.Request) {
 	s.renderPage(w, r, http.StatusOK, "lesson", lessonPage{
 		pageData: pageData{Nav: "lesson"},
-		Lesson:   lesson(),
+		Lesson:   renderedLesson(),
 	})
 }
