@@ -122,6 +122,7 @@ func (s *server) keep(w http.ResponseWriter, r *http.Request, sess *sessions.Ses
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.handleHome)
+	mux.HandleFunc("GET /lesson", s.handleLesson)
 	mux.HandleFunc("GET /stateless", s.handleStateless)
 	mux.HandleFunc("POST /stateless", s.handleStatelessClick)
 	mux.HandleFunc("GET /counter", s.handleCounter)
