@@ -10,6 +10,9 @@ import (
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
+// maxSessionMaxAge is 400 days: browsers cap a cookie's lifetime there.
+const maxSessionMaxAge = 400 * 86400
+
 // config is what the server reads from its environment at start.
 type config struct {
 	port        string
@@ -34,8 +37,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.port == "" {
 		c.port = "8080"
 	}
-	if _, err := strconv.ParseUint(c.port, 10, 16); err != nil {
-		return c, fmt.Errorf("PORT=%q is not a port number", c.port)
+	if n, err := strconv.ParseUint(c.port, 10, 16); err != nil || n == 0 {
+		return c, fmt.Errorf("PORT=%q is not a port number (1 to 65535)", c.port)
 	}
 	if c.project == "" && c.emulator != "" {
 		// The emulator takes any project id; keep the one it was started with.
@@ -46,8 +49,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if v := getenv("SESSION_MAX_AGE"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			return c, fmt.Errorf("SESSION_MAX_AGE=%q: want a positive number of seconds, such as 2592000 for 30 days", v)
+		if err != nil || n <= 0 || n > maxSessionMaxAge {
+			return c, fmt.Errorf("SESSION_MAX_AGE=%q: want a number of seconds from 1 to %d (400 days, the longest a browser keeps a cookie), such as 2592000 for 30 days", v, maxSessionMaxAge)
 		}
 		c.maxAge = n
 	}
@@ -62,8 +65,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 // parseSessionKeys turns SESSION_KEYS — comma-separated base64 keys of 32 or
 // 64 bytes, newest first — into sessionstore key pairs. Empty means none.
 func parseSessionKeys(v string) ([][]byte, error) {
-	if strings.TrimSpace(v) == "" {
+	if v == "" {
 		return nil, nil
+	}
+	if strings.TrimSpace(v) == "" {
+		return nil, errors.New("SESSION_KEYS is set but blank: unset it to use generated keys, or give base64 keys made with `openssl rand -base64 32`")
 	}
 	var pairs [][]byte
 	for i, field := range strings.Split(v, ",") {

@@ -42,8 +42,11 @@ func TestLoadConfig(t *testing.T) {
 		{name: "key not base64", env: map[string]string{"SESSION_KEYS": "not base64!"}, wantErr: "key 1 is not base64"},
 		{name: "key too short", env: map[string]string{"SESSION_KEYS": key32 + ",c2hvcnQ="}, wantErr: "key 2 is 5 bytes long, want 32 or 64"},
 		{name: "max age not a number", env: map[string]string{"SESSION_MAX_AGE": "30d"}, wantErr: "SESSION_MAX_AGE"},
-		{name: "max age negative", env: map[string]string{"SESSION_MAX_AGE": "-1"}, wantErr: "positive number of seconds"},
+		{name: "max age negative", env: map[string]string{"SESSION_MAX_AGE": "-1"}, wantErr: "want a number of seconds from 1"},
 		{name: "bad port", env: map[string]string{"PORT": "http"}, wantErr: "not a port number"},
+		{name: "port zero", env: map[string]string{"PORT": "0"}, wantErr: "not a port number"},
+		{name: "max age past 400 days", env: map[string]string{"SESSION_MAX_AGE": "10000000000"}, wantErr: "from 1 to 34560000"},
+		{name: "blank keys", env: map[string]string{"SESSION_KEYS": " "}, wantErr: "set but blank"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ func (e *clientError) Error() string { return e.msg }
 
 var (
 	errNotFound    = &clientError{http.StatusNotFound, "There is no page at this address."}
-	errMethod      = &clientError{http.StatusMethodNotAllowed, "This address does not accept that method; the Allow header lists the ones it does."}
+	errMethod      = &clientError{http.StatusMethodNotAllowed, "This address does not accept this kind of request."}
 	errCrossOrigin = &clientError{http.StatusForbidden, "This form was sent from another site, so it was refused. Use the form on this site."}
 	errTooLarge    = &clientError{http.StatusRequestEntityTooLarge, "The request is too large: forms here are far smaller than 64 KiB."}
 	errBadForm     = &clientError{http.StatusBadRequest, "The form could not be read: send it as application/x-www-form-urlencoded."}

@@ -162,11 +162,13 @@ func (s *server) failOnBoard(w http.ResponseWriter, r *http.Request, err error, 
 		s.fail(w, r, err)
 		return
 	}
-	sess, g, lerr := s.currentGame(w, r)
+	// Read only: a refused guess must not start a game either.
+	sess, lerr := s.session(r)
 	if lerr != nil {
 		s.fail(w, r, errors.Join(err, lerr))
 		return
 	}
+	g, _ := gameOf(sess) // a visitor without a game sees an empty board
 	b := newBoard(r, sess, g)
 	b.Message = msg
 	if code == http.StatusBadRequest {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -274,4 +275,64 @@ func TestGame_sharesTheSessionWithTheCounter(t *testing.T) {
 	if got := len(v.cookies()); got != 1 {
 		t.Errorf("got %d cookies, want one session cookie", got)
 	}
+}
+
+func TestGame_refusedGuessStartsNothing(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	resp := v.do("POST", "/mastermind/guess", url.Values{"guess": {"12a4"}}, false)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("got status %d, want 400", resp.StatusCode)
+	}
+	if c := resp.Header.Values("Set-Cookie"); len(c) != 0 || a.calls.Total() != 0 {
+		t.Errorf("got Set-Cookie %q and %d Datastore calls, want neither", c, a.calls.Total())
+	}
+}
+
+func TestGame_guessMustBeOneURLEncodedField(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	before := v.game()
+	tests := []struct {
+		name, contentType, body, want string
+	}{
+		{"JSON body", "application/json", `{"guess":"1122"}`, "application/x-www-form-urlencoded"},
+		{"plain text", "text/plain", "guess=1122", "application/x-www-form-urlencoded"},
+		{"no content type", "", "guess=1122", "application/x-www-form-urlencoded"},
+		{"bad percent-encoding", "application/x-www-form-urlencoded", "guess=%zz", "application/x-www-form-urlencoded"},
+		{"no guess field", "application/x-www-form-urlencoded", "gues=1122", "no guess field"},
+		{"two guess fields", "application/x-www-form-urlencoded", "guess=1122&guess=3456", "2 guess fields"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{"Accept": {"application/json"}}
+			if tt.contentType != "" {
+				h.Set("Content-Type", tt.contentType)
+			}
+			got := v.sendRaw("POST", "/mastermind/guess", tt.body, h)
+			if got.status != http.StatusBadRequest || !strings.Contains(got.body, tt.want) {
+				t.Errorf("got %d %s, want 400 mentioning %q", got.status, got.body, tt.want)
+			}
+		})
+	}
+	if after := v.game(); !reflect.DeepEqual(after, before) {
+		t.Errorf("got game %+v, want it unchanged", after)
+	}
+}
+
+// sendRaw sends body as it is, with exactly the given headers.
+func (v *visitor) sendRaw(method, path, body string, header http.Header) answer {
+	v.t.Helper()
+	req, err := http.NewRequest(method, v.base+path, strings.NewReader(body))
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	req.Header = header
+	resp, err := v.http.Do(req)
+	if err != nil {
+		return answer{err: err}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return answer{status: resp.StatusCode, header: resp.Header, body: string(b), err: err}
 }

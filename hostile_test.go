@@ -192,6 +192,12 @@ func TestHostile_oddAcceptHeader(t *testing.T) {
 		";;;,,,/", strings.Repeat("application/", 1000), "text/\xff",
 	}
 	paths := []string{"/", "/counter", "/mastermind", "/mastermind/hint", "/nope", "/static/style.css"}
+	t.Run("two Accept lines", func(t *testing.T) {
+		got := newVisitor(t, a).sendWith("GET", "/counter", nil, false, http.Header{"Accept": {"text/html", "application/json"}})
+		if ct := got.header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("got Content-Type %q, want application/json", ct)
+		}
+	})
 	for _, accept := range accepts {
 		for _, path := range paths {
 			v := newVisitor(t, a)
@@ -200,7 +206,7 @@ func TestHostile_oddAcceptHeader(t *testing.T) {
 				t.Errorf("GET %s with Accept %.40q: got %d, %v; want no 5xx", path, accept, got.status, got.err)
 			}
 			isJSON := got.header.Get("Content-Type") == "application/json"
-			if path != "/" && path != "/static/style.css" && isJSON != strings.Contains(accept, "application/json") {
+			if path != "/" && path != "/static/style.css" && isJSON != strings.Contains(strings.ToLower(accept), "application/json") {
 				t.Errorf("GET %s with Accept %.40q: got Content-Type %q", path, accept, got.header.Get("Content-Type"))
 			}
 		}
@@ -260,5 +266,33 @@ func TestHostile_everyResponseCarriesSecurityHeaders(t *testing.T) {
 			continue
 		}
 		checkSecurityHeaders(t, r.name, got.header)
+	}
+}
+
+func TestHostile_foreignOriginRefusedWhateverSecFetchSiteSays(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.click()
+	got := v.sendWith("POST", "/counter", url.Values{}, true, http.Header{
+		"Sec-Fetch-Site": {"same-origin"},
+		"Origin":         {"https://evil.example"},
+	})
+	if got.status != http.StatusForbidden {
+		t.Errorf("got %d, want 403", got.status)
+	}
+	if n := v.count(); n != 1 {
+		t.Errorf("got count %d, want 1 (unchanged)", n)
+	}
+}
+
+func TestHostile_unknownRouteIs404Before403(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	h := http.Header{"Sec-Fetch-Site": {"cross-site"}}
+	if got := v.sendWith("PUT", "/counter", nil, true, h); got.status != http.StatusMethodNotAllowed {
+		t.Errorf("cross-site PUT /counter: got %d, want 405", got.status)
+	}
+	if got := v.sendWith("POST", "/nope", url.Values{}, true, h); got.status != http.StatusNotFound {
+		t.Errorf("cross-site POST /nope: got %d, want 404", got.status)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -23,8 +24,7 @@ func (s *server) middleware(mux *http.ServeMux) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errCrossOrigin)
 	}))
-	var h http.Handler = s.notFound(mux)
-	h = cop.Handler(h)
+	var h http.Handler = s.notFound(mux, cop.Handler(refuseForeignOrigin(s, mux)))
 	h = s.withDeadline(h)
 	h = limitBody(s, h)
 	h = securityHeaders(h)
@@ -86,16 +86,39 @@ func (s *server) withDeadline(next http.Handler) http.Handler {
 	})
 }
 
+// refuseForeignOrigin refuses a state-changing request whose Origin names
+// another site, whatever Sec-Fetch-Site says: http.CrossOriginProtection
+// trusts Sec-Fetch-Site alone when it is present, and the contract refuses
+// either sign of a cross-origin post.
+func refuseForeignOrigin(s *server, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			if o := r.Header.Get("Origin"); o != "" {
+				if u, err := url.Parse(o); err != nil || u.Host != r.Host {
+					s.fail(w, r, errCrossOrigin)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // notFound answers unknown paths (404) and known paths with the wrong
 // method (405, with the mux's Allow header) in the contract's HTML or JSON
 // error form, instead of the mux's plain text.
-func (s *server) notFound(mux *http.ServeMux) http.Handler {
+//
+// Unknown paths and methods are answered before the cross-origin check, so
+// a foreign PUT learns 405 rather than 403; next serves the known routes.
+func (s *server) notFound(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
-			// Through the mux, not h: only the mux sets the path
-			// values ({file}) that handlers read.
-			mux.ServeHTTP(w, r)
+			// Through the mux (inside next), not h: only the mux sets
+			// the path values ({file}) that handlers read.
+			next.ServeHTTP(w, r)
 			return
 		}
 		probe := &headerProbe{header: http.Header{}}
@@ -127,7 +150,11 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 		r = withTrace(r)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		s.log.InfoContext(r.Context(), r.Method+" "+r.URL.Path,
+		path := r.URL.Path
+		if len(path) > 200 {
+			path = path[:200] + "..." // a huge path is not worth a huge log line
+		}
+		s.log.InfoContext(r.Context(), r.Method+" "+path,
 			"status", rec.status, "latency_ms", time.Since(start).Milliseconds())
 	})
 }

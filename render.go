@@ -5,9 +5,13 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
+	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 )
@@ -65,9 +69,15 @@ func (s *server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // wantsJSON reports whether the client asked for JSON (contract: an Accept
-// header that contains application/json).
+// header that contains application/json). Several Accept lines count as
+// one list, and media types are case-insensitive.
 func wantsJSON(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Accept"), "application/json")
+	for _, v := range r.Header.Values("Accept") {
+		if strings.Contains(strings.ToLower(v), "application/json") {
+			return true
+		}
+	}
+	return false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -87,17 +97,34 @@ func done(w http.ResponseWriter, r *http.Request, page string, state any) {
 	http.Redirect(w, r, page, http.StatusSeeOther)
 }
 
-// formValue reads one field of a url-encoded form body, telling an
-// oversized body (413) from an unreadable one (400).
+// formValue reads one field of the request's url-encoded form body, as
+// the contract's forms send it; the query string is not a form. It tells an
+// oversized body (413) from one that is not such a form (400), and wants the
+// field exactly once.
 func formValue(r *http.Request, field string) (string, error) {
-	if err := r.ParseForm(); err != nil {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return "", errBadForm
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return "", errTooLarge
 		}
 		return "", errBadForm
 	}
-	return r.PostForm.Get(field), nil
+	values, err := url.ParseQuery(string(body))
+	if err != nil {
+		return "", errBadForm
+	}
+	switch vs := values[field]; len(vs) {
+	case 1:
+		return vs[0], nil
+	case 0:
+		return "", &clientError{http.StatusBadRequest, fmt.Sprintf("The form has no %s field.", field)}
+	default:
+		return "", &clientError{http.StatusBadRequest, fmt.Sprintf("The form has %d %s fields; send one.", len(vs), field)}
+	}
 }
 
 func (s *server) handleStatic(w http.ResponseWriter, r *http.Request) {

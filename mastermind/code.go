@@ -65,12 +65,12 @@ func (e *codeError) Error() string {
 
 func (e *codeError) Unwrap() error { return ErrInvalidCode }
 
-// ParseCode reads a code written as 4 digits from 1 to 6, such as "1122".
-// Surrounding white space is ignored; anything else that is not exactly such
-// a code, including spaces between the digits, signs and non-ASCII digits,
-// gives an error wrapping [ErrInvalidCode].
+// ParseCode reads a code written as exactly 4 digits from 1 to 6, such as
+// "1122". Anything else, including white space around or between the
+// digits, signs and non-ASCII digits, gives an error wrapping
+// [ErrInvalidCode].
 func ParseCode(s string) (Code, error) {
-	t := strings.TrimSpace(s)
+	t := s
 	if len(t) != Pegs {
 		return Code{}, newCodeError(t)
 	}

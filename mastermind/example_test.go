@@ -20,7 +20,7 @@ func ExampleScore() {
 }
 
 func ExampleParseCode() {
-	for _, in := range []string{" 1234\n", "12a4", "1 2 3 4"} {
+	for _, in := range []string{"1234", "12a4", "1 2 3 4"} {
 		c, err := mastermind.ParseCode(in)
 		switch {
 		case errors.Is(err, mastermind.ErrInvalidCode):

@@ -23,21 +23,21 @@ func newID() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// idFromCookie returns the session id the request's cookie carries, if the
-// cookie is present and its signature and timestamp verify.
+// idFromCookie returns the session id the request's cookie carries, if a
+// cookie of that name is present and its signature and timestamp verify.
+// When the browser sends several (set for different paths or domains), the
+// first that verifies counts.
 func (s *Store) idFromCookie(r *http.Request, name string) (string, bool) {
-	c, err := r.Cookie(name)
-	if err != nil || len(c.Value) > maxCookieLength {
-		return "", false
+	for _, c := range r.CookiesNamed(name) {
+		if len(c.Value) > maxCookieLength {
+			continue
+		}
+		var raw []byte
+		if securecookie.DecodeMulti(name, c.Value, &raw, s.Codecs...) == nil && len(raw) == idBytes {
+			return hex.EncodeToString(raw), true
+		}
 	}
-	var raw []byte
-	if err := securecookie.DecodeMulti(name, c.Value, &raw, s.Codecs...); err != nil {
-		return "", false
-	}
-	if len(raw) != idBytes {
-		return "", false
-	}
-	return hex.EncodeToString(raw), true
+	return "", false
 }
 
 // maxCookieLength is well above a real cookie (about 140 bytes) and below

@@ -346,3 +346,19 @@ func TestStore_Save_withoutWriteSendsNoCookie(t *testing.T) {
 		}
 	})
 }
+
+func TestStore_Get_firstVerifiedOfSeveralCookies(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		good := v.save(t, map[any]any{"count": 5})
+		r := request(t, &http.Cookie{Name: name, Value: "stale-garbage"})
+		r.AddCookie(good)
+		sess, err := v.store.Get(r, name)
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		if got := sess.Values["count"]; got != 5 {
+			t.Errorf("got count %v, want 5 from the cookie that verifies", got)
+		}
+	})
+}
