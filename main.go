@@ -29,6 +29,7 @@ const shutdownGrace = 3 * time.Second
 
 func main() {
 	started := time.Now()
+	tuneGC(os.Getenv)
 	cfg, err := loadConfig(os.Getenv)
 	logger := newLogger(os.Stderr, cfg.onAppEngine, cfg.project)
 	if err != nil {
