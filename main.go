@@ -34,6 +34,7 @@ const (
 
 func main() {
 	started := time.Now()
+	tuneGC(os.Getenv)
 	cfg, err := loadConfig(os.Getenv)
 	logger := newLogger(os.Stderr, cfg.onAppEngine, cfg.project)
 	if err != nil {

@@ -14,3 +14,10 @@ func EntityKey(s *Store, id string) *datastore.Key { return s.key(id) }
 
 // CleanupBatch is DeleteExpired's batch size.
 const CleanupBatch = cleanupBatch
+
+// EncodeValues and DecodeValues are the session encoding Save and New use,
+// exposed so that its cost can be benchmarked apart from Datastore.
+var (
+	EncodeValues = encodeValues
+	DecodeValues = decodeValues
+)

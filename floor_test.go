@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+)
+
+// BenchmarkLoadFloor puts the app's read beside the least any HTTP server
+// in front of Datastore can cost, in one process, with the same visitors:
+// a bare Lookup; a minimal handler that makes that Lookup and answers a
+// fixed JSON body (the floor); and the app's GET /counter. It tells the
+// app's own cost per read (sessions, middleware, logging) apart from the
+// cost of HTTP itself on this machine. One op is one read of each kind.
+func BenchmarkLoadFloor(b *testing.B) {
+	e := dstest.First(b)
+	name := fmt.Sprintf("%s/visitors=%d", e.Mode, *loadVisitors)
+	b.Run(name, func(b *testing.B) { benchFloor(b, e) })
+}
+
+func benchFloor(b *testing.B, e *dstest.Emulator) {
+	b.StopTimer()
+	visitors := *loadVisitors
+	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
+	defer cancel()
+	ns := dstest.Namespace(b)
+
+	bare, err := newBareCalls(ctx, benchClient(b, e), ns, visitors)
+	if err != nil {
+		b.Fatalf("bare entities: %v", err)
+	}
+	floorClient := benchClient(b, e)
+	floor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ent bareEntity
+		if err := floorClient.Get(r.Context(), bare.keys[0], &ent); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"count": 1}`))
+	}))
+	defer floor.Close()
+	cfg, err := loadConfig(func(k string) string { return map[string]string{"SESSION_KEYS": testKeys}[k] })
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.namespace = ns
+	app := httptest.NewServer(newServer(cfg, benchClient(b, e), slog.New(slog.DiscardHandler)).routes())
+	defer app.Close()
+
+	fv, av := newLoadVisitors(floor.URL, visitors), newLoadVisitors(app.URL, visitors)
+	defer closeLoadVisitors(fv)
+	defer closeLoadVisitors(av)
+	if err := clickOnceEach(ctx, av); err != nil {
+		b.Fatalf("warm-up: %v", err)
+	}
+	reads := func(vs []*loadVisitor) func(first, n int) mixResult {
+		return func(first, n int) mixResult { return driveVisitors(ctx, vs, first, n, 0) }
+	}
+	kinds := []func(first, n int) mixResult{
+		func(first, n int) mixResult { return runMix(ctx, first, n, visitors, 0, bare.do) },
+		reads(fv),
+		reads(av),
+	}
+	for _, run := range kinds { // warm-up
+		run(0, max(4*visitors, 100))
+	}
+	results := make([]mixResult, len(kinds))
+	b.StartTimer()
+	for round := range loadRounds {
+		first, n := round*b.N/loadRounds, (round+1)*b.N/loadRounds-round*b.N/loadRounds
+		for i, run := range kinds {
+			results[i].add(run(first, n))
+		}
+	}
+	b.StopTimer()
+	p50 := make([]time.Duration, len(kinds))
+	for i, r := range results {
+		if r.errors > 0 {
+			b.Errorf("%d of %d reads failed; first: %q", r.errors, r.done(), r.errText)
+		}
+		p50[i] = percentile(r.lat[opRead], .5)
+	}
+	b.ReportMetric(ms(p50[0]), "lookup-p50-ms")
+	b.ReportMetric(ms(p50[1]), "floor-p50-ms")
+	b.ReportMetric(ms(p50[2]), "app-p50-ms")
+	b.ReportMetric(float64(p50[1])/float64(max(p50[0], 1)), "floor/lookup")
+	b.ReportMetric(float64(p50[2])/float64(max(p50[0], 1)), "app/lookup")
+}

@@ -1,0 +1,257 @@
+package main
+
+// BenchmarkLoad and BenchmarkStartup measure the real server: the binary
+// built from this package, run as a process of its own against a Datastore
+// emulator on loopback. Benchmarks run only with -bench, so `make test`
+// never pays for them; `make bench-load` runs them.
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/datastore"
+	"google.golang.org/api/option"
+	"google.golang.org/grpc"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+)
+
+var (
+	loadVisitors   = flag.Int("load.visitors", 16, "BenchmarkLoad: concurrent visitors, each with its own cookies")
+	loadClickEvery = flag.Int("load.clickevery", 4, "BenchmarkLoad: one request in this many is a click (POST /counter), the others read (GET /counter)")
+	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad: bound on one run, whatever -benchtime asks")
+	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
+)
+
+// loadRounds interleaves the HTTP load with the bare Datastore calls, so
+// that both meet the same emulator, as warm and as loaded.
+const loadRounds = 4
+
+// BenchmarkLoad drives the real server with concurrent visitors, each
+// reading and clicking the counter, and measures in the same run the bare
+// Datastore calls those requests need. One op is one request; run it with
+// -benchtime Nx for N requests per run (see the Makefile's bench-load).
+//
+// Datastore calls cannot be counted in a separate process, so the same load
+// then runs against an in-process server whose Datastore client attributes
+// each call to its request.
+func BenchmarkLoad(b *testing.B) {
+	bin := buildServer(b)
+	for _, e := range benchEmulators(b) {
+		name := fmt.Sprintf("%s/visitors=%d", e.Mode, *loadVisitors)
+		b.Run(name, func(b *testing.B) { benchLoad(b, bin, e) })
+	}
+}
+
+func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
+	b.StopTimer()
+	visitors, clickEvery := *loadVisitors, *loadClickEvery
+	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
+	defer cancel()
+
+	srv := startServer(b, bin, e)
+	vs := newLoadVisitors(srv.base, visitors)
+	defer closeLoadVisitors(vs)
+	client := benchClient(b, e)
+	bare, err := newBareCalls(ctx, client, dstest.Namespace(b), visitors)
+	if err != nil {
+		b.Fatalf("bare entities: %v", err)
+	}
+
+	// Warm up: every visitor clicks once, so that every read after is a
+	// returning visitor's, and the connections and the emulator are warm.
+	warm := max(4*visitors, 100)
+	if err := clickOnceEach(ctx, vs); err != nil {
+		b.Fatalf("warm-up: %v", err)
+	}
+	if r := driveVisitors(ctx, vs, 0, warm, clickEvery); r.errors > 0 {
+		b.Fatalf("warm-up: %d of %d requests failed; first: %q", r.errors, r.done(), r.errText)
+	}
+	if r := runMix(ctx, 0, warm, visitors, clickEvery, bare.do); r.errors > 0 {
+		b.Fatalf("warm-up: %d of %d bare Datastore calls failed; first: %q", r.errors, r.done(), r.errText)
+	}
+
+	var web, direct mixResult
+	cpu0 := srv.cpuTime(b)
+	for round := range loadRounds {
+		first, n := round*b.N/loadRounds, (round+1)*b.N/loadRounds-round*b.N/loadRounds
+		if round%2 == 1 {
+			direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
+		}
+		b.StartTimer()
+		web.add(driveVisitors(ctx, vs, first, n, clickEvery))
+		b.StopTimer()
+		if round%2 == 0 {
+			direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
+		}
+	}
+	serverCPU := srv.cpuTime(b) - cpu0
+	lost, err := lostClicks(ctx, vs)
+	if err != nil {
+		b.Errorf("checking the counts: %v", err)
+	}
+	peak := srv.peakRSS(b)
+	srv.stop(b)
+
+	calls := countCalls(b, ctx, e, b.N, visitors, clickEvery)
+
+	if ctx.Err() != nil {
+		b.Errorf("stopped by -load.timeout=%v after %d of %d requests", *loadTimeout, web.done(), b.N)
+	}
+	if web.errors > 0 {
+		b.Errorf("%d of %d requests failed; first: %q", web.errors, web.done(), web.errText)
+	}
+	if direct.errors > 0 {
+		b.Errorf("%d of %d bare Datastore calls failed; first: %q", direct.errors, direct.done(), direct.errText)
+	}
+	if lost > 0 {
+		b.Errorf("%d clicks answered 200 were not counted", lost)
+	}
+
+	readP50, clickP50 := percentile(web.lat[opRead], .5), percentile(web.lat[opClick], .5)
+	lookupP50, txP50 := percentile(direct.lat[opRead], .5), percentile(direct.lat[opClick], .5)
+	b.ReportMetric(float64(web.done())/web.elapsed.Seconds(), "req/s")
+	b.ReportMetric(ms(readP50), "read-p50-ms")
+	b.ReportMetric(ms(percentile(web.lat[opRead], .99)), "read-p99-ms")
+	b.ReportMetric(ms(clickP50), "click-p50-ms")
+	b.ReportMetric(ms(percentile(web.lat[opClick], .99)), "click-p99-ms")
+	b.ReportMetric(ms(lookupP50), "lookup-p50-ms")
+	b.ReportMetric(ms(percentile(direct.lat[opRead], .99)), "lookup-p99-ms")
+	b.ReportMetric(ms(txP50), "tx-p50-ms")
+	b.ReportMetric(ms(percentile(direct.lat[opClick], .99)), "tx-p99-ms")
+	b.ReportMetric(float64(readP50)/float64(max(lookupP50, 1)), "read/lookup")
+	b.ReportMetric(float64(clickP50)/float64(max(txP50, 1)), "click/tx")
+	b.ReportMetric(float64(web.errors), "errors")
+	b.ReportMetric(float64(lost), "lost-clicks")
+	b.ReportMetric(peak, "peak-RSS-MiB")
+	b.ReportMetric(float64(serverCPU.Microseconds())/float64(web.done()), "server-cpu-us/req")
+	for name, v := range calls {
+		b.ReportMetric(v, name)
+	}
+}
+
+// countCalls runs the load against an in-process server whose Datastore
+// client attributes each call to its request, and returns the calls per
+// request as metrics. It also counts a new visitor's read and a read with a
+// tampered cookie.
+func countCalls(b *testing.B, ctx context.Context, e *dstest.Emulator, n, visitors, clickEvery int) map[string]float64 {
+	b.Helper()
+	rc := &requestCalls{}
+	client, err := datastore.NewClient(context.Background(), e.Project,
+		e.ClientOptions(option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(rc.intercept)))...)
+	if err != nil {
+		b.Fatalf("datastore client: %v", err)
+	}
+	defer client.Close()
+	cfg, err := loadConfig(func(k string) string { return map[string]string{"SESSION_KEYS": testKeys}[k] })
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.namespace = dstest.Namespace(b)
+	ts := httptest.NewServer(rc.wrap(newServer(cfg, client, slog.New(slog.DiscardHandler)).routes()))
+	defer ts.Close()
+	vs := newLoadVisitors(ts.URL, visitors)
+	defer closeLoadVisitors(vs)
+
+	out := map[string]float64{}
+	one := func(name string, v *loadVisitor) {
+		rc.reset()
+		if _, err := v.do(ctx, opRead); err != nil {
+			b.Errorf("%s: %v", name, err)
+		}
+		calls, _, _, _ := rc.perRequest(opRead)
+		out["calls/"+name] = calls
+	}
+	one("new-read", vs[0])
+	if err := clickOnceEach(ctx, vs); err != nil {
+		b.Fatalf("counted load: %v", err)
+	}
+	tampered := newLoadVisitors(ts.URL, 1)[0]
+	u, _ := url.Parse(ts.URL)
+	for _, c := range vs[0].client.Jar.Cookies(u) {
+		c.Value = c.Value[:len(c.Value)-4] + "AAA="
+		tampered.client.Jar.SetCookies(u, []*http.Cookie{c})
+	}
+	one("tampered-read", tampered)
+
+	rc.reset()
+	if r := driveVisitors(ctx, vs, 0, n, clickEvery); r.errors > 0 {
+		b.Errorf("counted load: %d errors: %q", r.errors, r.errText)
+	}
+	calls, lookups, _, _ := rc.perRequest(opRead)
+	out["calls/read"], out["lookups/read"] = calls, lookups
+	calls, _, commits, most := rc.perRequest(opClick)
+	out["calls/click"], out["commits/click"], out["max-calls/click"] = calls, commits, float64(most)
+	if s := rc.stray.Load(); s > 0 {
+		b.Errorf("%d Datastore calls were made outside any request", s)
+	}
+	return out
+}
+
+// BenchmarkStartup measures how long the built server takes from the start
+// of its process to its first answer (GET /counter, which needs no
+// Datastore call), and to its first click (the first Datastore round trip,
+// which opens the connection).
+func BenchmarkStartup(b *testing.B) {
+	bin := buildServer(b)
+	e := dstest.First(b)
+	var first, click time.Duration
+	b.ResetTimer()
+	for range b.N {
+		srv := startServer(b, bin, e)
+		first += srv.startup
+		v := newLoadVisitors(srv.base, 1)[0]
+		if _, err := v.do(context.Background(), opClick); err != nil {
+			b.Fatalf("first click: %v", err)
+		}
+		click += time.Since(srv.started)
+		b.StopTimer()
+		v.client.CloseIdleConnections()
+		srv.stop(b)
+		b.StartTimer()
+	}
+	b.ReportMetric(ms(first)/float64(b.N), "startup-ms")
+	b.ReportMetric(ms(click)/float64(b.N), "first-click-ms")
+}
+
+// benchEmulators returns the emulators -load.emulators names: the one the
+// test binary started, and any other started for this benchmark.
+func benchEmulators(b *testing.B) []*dstest.Emulator {
+	b.Helper()
+	first := dstest.First(b)
+	if first.Mode == dstest.External {
+		return []*dstest.Emulator{first}
+	}
+	var es []*dstest.Emulator
+	for _, m := range strings.Split(*loadEmulators, ",") {
+		switch mode := dstest.Mode(strings.TrimSpace(m)); mode {
+		case first.Mode:
+			es = append(es, first)
+		case dstest.Datastore, dstest.Firestore:
+			es = append(es, dstest.Start(b, mode))
+		default:
+			b.Fatalf("-load.emulators: unknown emulator %q, want firestore or datastore", m)
+		}
+	}
+	return es
+}
+
+// benchClient returns a Datastore client on the emulator, for the bare
+// calls.
+func benchClient(tb testing.TB, e *dstest.Emulator) *datastore.Client {
+	tb.Helper()
+	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions()...)
+	if err != nil {
+		tb.Fatalf("datastore client: %v", err)
+	}
+	tb.Cleanup(func() { client.Close() })
+	return client
+}
