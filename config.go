@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,7 @@ type config struct {
 	maxAge      int    // session lifetime, seconds
 	onAppEngine bool   // App Engine standard: JSON logs, Secure cookies
 	namespace   string // Datastore namespace of sessions and keys; tests set it
+	logLevel    slog.Level
 }
 
 // loadConfig reads the configuration the HTTP contract names. getenv is
@@ -53,6 +55,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("SESSION_MAX_AGE=%q: want a number of seconds from 1 to %d (400 days, the longest a browser keeps a cookie), such as 2592000 for 30 days", v, maxSessionMaxAge)
 		}
 		c.maxAge = n
+	}
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", v)
+		}
 	}
 	keys, err := parseSessionKeys(getenv("SESSION_KEYS"))
 	if err != nil {

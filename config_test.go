@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -46,6 +47,12 @@ func TestLoadConfig(t *testing.T) {
 		{name: "bad port", env: map[string]string{"PORT": "http"}, wantErr: "not a port number"},
 		{name: "port zero", env: map[string]string{"PORT": "0"}, wantErr: "not a port number"},
 		{name: "max age past 400 days", env: map[string]string{"SESSION_MAX_AGE": "10000000000"}, wantErr: "from 1 to 34560000"},
+		{name: "log level", env: map[string]string{"LOG_LEVEL": "debug"}, check: func(t *testing.T, c config) {
+			if c.logLevel != slog.LevelDebug {
+				t.Errorf("got log level %v, want DEBUG", c.logLevel)
+			}
+		}},
+		{name: "bad log level", env: map[string]string{"LOG_LEVEL": "loud"}, wantErr: "LOG_LEVEL"},
 		{name: "blank keys", env: map[string]string{"SESSION_KEYS": " "}, wantErr: "set but blank"},
 	}
 	for _, tt := range tests {

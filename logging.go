@@ -11,12 +11,12 @@ import (
 // newLogger returns JSON logs in the shape Cloud Logging parses on App
 // Engine (severity, message, and the request's trace), or readable text
 // logs locally.
-func newLogger(w io.Writer, onAppEngine bool, project string) *slog.Logger {
+func newLogger(w io.Writer, onAppEngine bool, project string, level slog.Level) *slog.Logger {
 	if !onAppEngine {
-		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 	}
 	h := slog.NewJSONHandler(w, &slog.HandlerOptions{
-		Level: slog.LevelInfo,
+		Level: level,
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 			if len(groups) > 0 {
 				return a

@@ -41,7 +41,7 @@ func loggedServer(t *testing.T, onAppEngine bool) (http.Handler, *syncBuffer) {
 		t.Fatal(err)
 	}
 	var buf syncBuffer
-	return newServer(cfg, client, newLogger(&buf, onAppEngine, "my-project")).routes(), &buf
+	return newServer(cfg, client, newLogger(&buf, onAppEngine, "my-project", slog.LevelDebug)).routes(), &buf
 }
 
 // serve sends a request, traced as App Engine traces it, to h.
@@ -94,8 +94,8 @@ func TestLog_appEngineLinesAreJSONWithTrace(t *testing.T) {
 		}
 	}
 	access := findLine(t, lines, "GET /")
-	if access["severity"] != "INFO" || access["status"] != float64(200) {
-		t.Errorf("got access line %v, want severity INFO and status 200", access)
+	if access["severity"] != "DEBUG" || access["status"] != float64(200) {
+		t.Errorf("got access line %v, want severity DEBUG and status 200", access)
 	}
 }
 
@@ -109,7 +109,7 @@ func TestLog_appEngineSeverities(t *testing.T) {
 		{slog.LevelError, "ERROR"},
 	} {
 		var buf syncBuffer
-		logger := newLogger(&buf, true, "my-project")
+		logger := newLogger(&buf, true, "my-project", slog.LevelInfo)
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Header.Set("X-Cloud-Trace-Context", traceHeader)
 		logger.Log(withTrace(r).Context(), tc.level, "something happened")
@@ -155,8 +155,8 @@ func TestLog_unavailableDatastoreLogsWarningWithError(t *testing.T) {
 		t.Errorf("got error %q, want the Datastore error in full", e)
 	}
 	access := findLine(t, lines, "GET /counter")
-	if access["severity"] != "INFO" || access["status"] != float64(503) {
-		t.Errorf("got access line %v, want severity INFO and status 503", access)
+	if access["severity"] != "DEBUG" || access["status"] != float64(503) {
+		t.Errorf("got access line %v, want severity DEBUG and status 503", access)
 	}
 }
 
@@ -167,7 +167,7 @@ func TestLog_localLinesAreText(t *testing.T) {
 	if json.Valid([]byte(log)) {
 		t.Fatalf("got JSON, want text lines:\n%s", log)
 	}
-	for _, want := range []string{`level=INFO`, `msg="GET /"`, `status=200`} {
+	for _, want := range []string{`level=DEBUG`, `msg="GET /"`, `status=200`} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log has no %s:\n%s", want, log)
 		}

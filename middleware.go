@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -142,19 +143,24 @@ func (p *headerProbe) Header() http.Header         { return p.header }
 func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
 func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 
-// logRequests logs each request with its status and latency, and carries
-// the Cloud trace id for the handlers' own logs.
+// logRequests logs each request with its status and latency at debug level
+// (App Engine logs every request already; LOG_LEVEL=debug shows them), and
+// carries the Cloud trace id for the handlers' own logs.
 func (s *server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
 		r = withTrace(r)
+		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		path := r.URL.Path
 		if len(path) > 200 {
 			path = path[:200] + "..." // a huge path is not worth a huge log line
 		}
-		s.log.InfoContext(r.Context(), r.Method+" "+path,
+		s.log.DebugContext(r.Context(), r.Method+" "+path,
 			"status", rec.status, "latency_ms", time.Since(start).Milliseconds())
 	})
 }

@@ -108,11 +108,15 @@ func (s *server) update(w http.ResponseWriter, r *http.Request, fn func(*session
 	return st.Update(r, w, cookieName, fn)
 }
 
-// keep saves a session that was only read, which writes nothing unless its
+// keep renews a session that was only read, which costs nothing until its
 // expiry is due for renewal. A failed renewal does not fail the page that
 // was read: it is logged, and the next visit renews.
 func (s *server) keep(w http.ResponseWriter, r *http.Request, sess *sessions.Session) {
-	if err := sess.Save(r, w); err != nil {
+	st, err := s.store(r.Context())
+	if err == nil {
+		err = st.Renew(r, w, sess)
+	}
+	if err != nil {
 		s.log.WarnContext(r.Context(), "session renewal failed", "error", err)
 	}
 }

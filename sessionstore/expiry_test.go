@@ -185,3 +185,32 @@ func TestStore_Save_endingAnExpiredSessionClearsItsCookie(t *testing.T) {
 		}
 	})
 }
+
+func TestStore_Renew(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie := v.save(t, map[any]any{"count": 1})
+		renew := func() (map[string]int, bool) {
+			r := request(t, cookie)
+			sess, _ := v.store.Get(r, name)
+			v.calls.Reset()
+			w := httptest.NewRecorder()
+			if err := v.store.Renew(r, w, sess); err != nil {
+				t.Fatalf("Renew: %v", err)
+			}
+			return v.calls.Calls(), sessionCookie(w) != nil
+		}
+		if calls, sent := renew(); len(calls) != 0 || sent {
+			t.Errorf("not due: got calls %v, cookie sent %v; want neither", calls, sent)
+		}
+		v.clock.advance(lifetime / 5)
+		want := map[string]int{"BeginTransaction": 1, "Lookup": 1, "Commit": 1}
+		if calls, sent := renew(); !reflect.DeepEqual(calls, want) || !sent {
+			t.Errorf("due: got calls %v, cookie sent %v; want %v and the cookie", calls, sent, want)
+		}
+		v.clock.advance(lifetime - lifetime/10)
+		if got := v.load(t, cookie); got.IsNew || got.Values["count"] != 1 {
+			t.Errorf("got %v after the first expiry, want the renewed session", got.Values)
+		}
+	})
+}

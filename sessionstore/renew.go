@@ -1,0 +1,36 @@
+package sessionstore
+
+import (
+	"net/http"
+
+	"github.com/gorilla/sessions"
+)
+
+// Renew pushes back the expiry of a stored session that the request only
+// read, once renewal is due (a tenth of the lifetime after the last write),
+// and sends the renewed cookie; otherwise it does nothing at all. It is the
+// cheap alternative to Save for handlers that never change the session:
+// it neither encodes the values nor compares them, and it writes back the
+// bytes as they were read, in a transaction that leaves a session changed
+// meanwhile alone. Values changed in this request are not saved: use Save
+// or Update for those.
+func (s *Store) Renew(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	st := s.loaded.get(sess)
+	if st.failed {
+		return ErrLoadFailed
+	}
+	if st.data == nil || sess.ID == "" || sess.Options.MaxAge < 0 {
+		return nil
+	}
+	now := s.now()
+	lifetime := s.lifetime(sess.Options)
+	if !renewalDue(st.expires, lifetime, now) {
+		return nil
+	}
+	expires := now.Add(lifetime)
+	if err := s.renew(r.Context(), sess.ID, st.data, st.data, expires); err != nil {
+		return err
+	}
+	s.loaded.set(sess, &loadState{data: st.data, expires: expires})
+	return s.setCookie(w, sess)
+}
