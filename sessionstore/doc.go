@@ -15,7 +15,7 @@
 //     replayed cookie finds nothing;
 //   - never writes for a visitor whose session stays empty, and never writes
 //     unchanged values, except to renew the expiry once a tenth of the
-//     lifetime has passed;
+//     lifetime has passed (Renew does only that, for handlers that read);
 //   - offers Update, an atomic read-modify-write of one session inside a
 //     Datastore transaction, so concurrent requests from one visitor cannot
 //     lose each other's writes (plain Get and Save keep gorilla's
