@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"cloud.google.com/go/datastore"
@@ -39,36 +40,39 @@ type server struct {
 	log    *slog.Logger
 	pages  map[string]*template.Template
 
-	// storeReady holds the session store once it is built: built on the
-	// first request (or warmup) because keys may have to come from
-	// Datastore, which may not answer at start.
-	storeReady chan *sessionstore.Store
+	// built is the session store once it is built: on the first request
+	// (or warmup), because keys may have to come from Datastore, which may
+	// not answer at start. building is a lock that a waiting request can
+	// give up on when its context ends.
+	built    atomic.Pointer[sessionstore.Store]
+	building chan struct{}
 }
 
 func newServer(cfg config, client *datastore.Client, logger *slog.Logger) *server {
 	s := &server{
-		cfg:        cfg,
-		client:     client,
-		log:        logger,
-		pages:      parsePages(),
-		storeReady: make(chan *sessionstore.Store, 1),
+		cfg:      cfg,
+		client:   client,
+		log:      logger,
+		pages:    parsePages(),
+		building: make(chan struct{}, 1),
 	}
-	s.storeReady <- nil
 	return s
 }
 
 // store returns the session store, building it on first use. Callers wait
 // at most until ctx ends.
 func (s *server) store(ctx context.Context) (*sessionstore.Store, error) {
-	var st *sessionstore.Store
+	if st := s.built.Load(); st != nil {
+		return st, nil
+	}
 	select {
-	case st = <-s.storeReady:
+	case s.building <- struct{}{}:
+		defer func() { <-s.building }()
 	case <-ctx.Done():
 		return nil, fmt.Errorf("wait for session store: %w: %w", sessionstore.ErrUnavailable, ctx.Err())
 	}
-	defer func() { s.storeReady <- st }()
-	if st != nil {
-		return st, nil
+	if st := s.built.Load(); st != nil {
+		return st, nil // built while this request waited
 	}
 	keys := s.cfg.sessionKeys
 	if len(keys) == 0 {
@@ -81,12 +85,13 @@ func (s *server) store(ctx context.Context) (*sessionstore.Store, error) {
 			return nil, err
 		}
 	}
-	st = sessionstore.NewStore(s.client, keys...)
+	st := sessionstore.NewStore(s.client, keys...)
 	st.Namespace = s.cfg.namespace
 	st.MaxAge(s.cfg.maxAge)
 	st.Options.Secure = s.cfg.onAppEngine
 	st.Timeout = storeCallTimeout
 	st.Logger = s.log
+	s.built.Store(st)
 	return st, nil
 }
 
