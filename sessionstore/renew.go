@@ -28,7 +28,7 @@ func (s *Store) Renew(r *http.Request, w http.ResponseWriter, sess *sessions.Ses
 		return nil
 	}
 	expires := now.Add(lifetime)
-	if err := s.renew(r.Context(), sess.ID, st.data, st.data, expires); err != nil {
+	if err := s.renew(r.Context(), sess.ID, st.data, expires); err != nil {
 		return err
 	}
 	s.loaded.set(sess, &loadState{data: st.data, expires: expires})

@@ -189,7 +189,7 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	case !unchanged(sess.Values, data, st.data):
 		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
 	case renewalDue(st.expires, lifetime, now):
-		err = s.renew(ctx, sess.ID, st.data, data, now.Add(lifetime))
+		return s.Renew(r, w, sess) // unchanged: the same renewal as a read's
 	default:
 		// Nothing written, so no cookie either: the cookie's expiry moves
 		// with the entity's, at each write or renewal.
