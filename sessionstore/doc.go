@@ -4,8 +4,8 @@
 //
 // The cookie carries only a signed, random, opaque session id (256 bits from
 // crypto/rand, signed with HMAC-SHA256 by gorilla/securecookie). The values
-// live in one Datastore entity per session, gob-encoded and unindexed, next to
-// an indexed expiry timestamp that a Datastore TTL policy can use.
+// live in one Datastore entity per session, encoded and unindexed, next to an
+// indexed expiry timestamp that a Datastore TTL policy can use.
 //
 // Beyond the sessions.Store contract (Get, New, Save), the store:
 //
@@ -30,7 +30,10 @@
 // Save refuses to save a session whose load failed, so a visitor's data is not
 // replaced by an empty session.
 //
-// Values are gob-encoded: register every type you put in a session with
+// A session whose keys and values are all strings, []byte, bools and Go's
+// predeclared numeric types is stored in a small format of the package's own,
+// which decodes about 70 times faster than gob. Any other session is
+// gob-encoded: register every other type you put in a session with
 // gob.Register once, at start-up. Saving a value of an unregistered type is an
 // error naming the type.
 //

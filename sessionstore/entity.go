@@ -25,8 +25,8 @@ type entity struct {
 
 func (e *entity) live(now time.Time) bool { return now.Before(e.Expires) }
 
-// formatGob is the first byte of an encoded session, so that a later
-// encoding can be told apart from this one.
+// formatGob is the first byte of a gob-encoded session, so that another
+// encoding (formatPlain, in plain.go) can be told apart from it.
 const formatGob byte = 1
 
 // pair is one session value. Values are encoded as pairs sorted by key,
@@ -36,7 +36,9 @@ type pair struct {
 	K, V any
 }
 
-// encodeValues gob-encodes values, or explains which value cannot be.
+// encodeValues encodes values in the plain format when every key and value
+// is of a type it holds, and with gob otherwise; or explains which value
+// cannot be encoded.
 func encodeValues(values map[any]any) ([]byte, error) {
 	pairs := make([]pair, 0, len(values))
 	for k, v := range values {
@@ -44,6 +46,9 @@ func encodeValues(values map[any]any) ([]byte, error) {
 	}
 	if len(pairs) > 1 {
 		slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(sortKey(a.K), sortKey(b.K)) })
+	}
+	if data, ok := encodePlain(pairs); ok {
+		return data, nil
 	}
 	var buf bytes.Buffer
 	buf.WriteByte(formatGob)
@@ -85,7 +90,11 @@ func unencodable(values map[any]any, err error) error {
 	return fmt.Errorf("%w: %v", ErrUnencodable, err)
 }
 
+// decodeValues decodes what encodeValues wrote, in either format.
 func decodeValues(data []byte) (map[any]any, error) {
+	if len(data) > 0 && data[0] == formatPlain {
+		return decodePlain(data)
+	}
 	if len(data) == 0 || data[0] != formatGob {
 		return nil, errors.New("sessionstore: unknown session encoding")
 	}

@@ -16,6 +16,7 @@ func FuzzDecodeValues(f *testing.F) {
 		{"count": 3},
 		{"s": "text", "b": []byte{1, 2}, "f": 1.5, 7: true, "neg": -4},
 		{"ints": []int{1, 2, 3}, "strings": []string{"a", "b"}, "u": uint8(6)},
+		{"i8": int8(-3), "u64": uint64(1 << 63), "f32": float32(2.5), "t": true, "f": false, 3: "three"},
 	} {
 		data, err := encodeValues(values)
 		if err != nil {
@@ -35,7 +36,9 @@ func FuzzDecodeValues(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Add([]byte{formatGob})
-	f.Add([]byte{2, 1, 2, 3})
+	f.Add([]byte{formatPlain})
+	f.Add([]byte{formatPlain, 1, tagString, 1, 'k', tagInt, 4})
+	f.Add([]byte{3, 1, 2, 3})
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		values, err := decodeValues(data)

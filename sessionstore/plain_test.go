@@ -1,0 +1,176 @@
+package sessionstore
+
+import (
+	"bytes"
+	"encoding/gob"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// color is a type defined on a plain one: it must keep its type, so it
+// goes through gob.
+type color string
+
+func init() { gob.Register(color("")) }
+
+func TestPlainFormatRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		values map[any]any
+	}{
+		{"empty", map[any]any{}},
+		{"counter", map[any]any{"count": 42}},
+		{"bools", map[any]any{"t": true, "f": false}},
+		{"strings", map[any]any{"empty": "", "text": "héllo\x00wörld", "long": strings.Repeat("x", 300)}},
+		{"bytes", map[any]any{"b": []byte{0, 1, 255}, "empty": []byte{}}},
+		{"signed limits", map[any]any{
+			"int min": math.MinInt, "int max": math.MaxInt,
+			"int8": int8(math.MinInt8), "int16": int16(math.MaxInt16),
+			"int32": int32(math.MinInt32), "int64": int64(math.MaxInt64),
+		}},
+		{"unsigned limits", map[any]any{
+			"uint": uint(math.MaxUint), "uint8": uint8(math.MaxUint8), "uint16": uint16(math.MaxUint16),
+			"uint32": uint32(math.MaxUint32), "uint64": uint64(math.MaxUint64), "zero": uint(0),
+		}},
+		{"floats", map[any]any{"f32": float32(-1.5), "f64": math.Pi, "inf": math.Inf(-1), "neg zero": math.Copysign(0, -1)}},
+		{"keys of several types", map[any]any{7: "seven", int64(7): "seven as int64", true: 1, 2.5: "x", "7": uint8(7)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := encodeValues(tc.values)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data[0] != formatPlain {
+				t.Fatalf("format %d, want plain (%d)", data[0], formatPlain)
+			}
+			got, err := decodeValues(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.values) {
+				t.Errorf("decoded %#v, want %#v", got, tc.values)
+			}
+			if f, ok := got["neg zero"].(float64); ok && !math.Signbit(f) {
+				t.Error("-0 decoded as +0")
+			}
+		})
+	}
+}
+
+// A float's NaN is not equal to itself, so it is checked apart.
+func TestPlainFormatKeepsNaN(t *testing.T) {
+	data, err := encodeValues(map[any]any{"nan": math.NaN()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeValues(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, ok := got["nan"].(float64); !ok || !math.IsNaN(f) {
+		t.Errorf("decoded %#v, want NaN", got["nan"])
+	}
+}
+
+func TestEncodingFallsBackToGob(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		values map[any]any
+	}{
+		{"a type defined on string", map[any]any{"c": color("red")}},
+		{"a slice", map[any]any{"list": []string{"a", "b"}}},
+		{"one value of many", map[any]any{"count": 1, "name": "x", "c": color("red")}},
+		{"a key of a defined type", map[any]any{color("k"): 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := encodeValues(tc.values)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data[0] != formatGob {
+				t.Fatalf("format %d, want gob (%d)", data[0], formatGob)
+			}
+			got, err := decodeValues(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.values) {
+				t.Errorf("decoded %#v, want %#v", got, tc.values)
+			}
+		})
+	}
+}
+
+// Sessions stored with gob before the plain format existed still load.
+func TestGobEncodedPlainValuesStillDecode(t *testing.T) {
+	var buf bytes.Buffer
+	buf.WriteByte(formatGob)
+	if err := gob.NewEncoder(&buf).Encode([]pair{{"count", 41}, {"name", "ada"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeValues(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[any]any{"count": 41, "name": "ada"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("decoded %#v, want %#v", got, want)
+	}
+}
+
+// Equal sessions encode to equal bytes whatever the order the map gives its
+// keys in, which is how Save sees that nothing changed.
+func TestPlainFormatIsDeterministic(t *testing.T) {
+	values := map[any]any{}
+	for i := range 50 {
+		values[i] = i * i
+		values[string(rune('a'+i%26))+strings.Repeat("z", i)] = i%2 == 0
+	}
+	first, err := encodeValues(values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		again, err := encodeValues(values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(again, first) {
+			t.Fatal("the same values encoded to different bytes")
+		}
+	}
+}
+
+func TestPlainFormatRefusesCorruptData(t *testing.T) {
+	valid, err := encodeValues(map[any]any{"count": 42})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := formatPlain
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"no count", []byte{p}},
+		{"more pairs than bytes", []byte{p, 100, tagTrue, tagTrue}},
+		{"count overflows", append([]byte{p}, bytes.Repeat([]byte{0xff}, 11)...)},
+		{"pair cut short", valid[:len(valid)-1]},
+		{"bytes after the last value", append(append([]byte{}, valid...), 0)},
+		{"unknown tag", []byte{p, 1, 0, tagTrue}},
+		{"unknown tag above the last", []byte{p, 1, tagFloat64 + 1, tagTrue}},
+		{"string longer than the data", []byte{p, 1, tagString, 50, 'a', tagTrue}},
+		{"int8 out of range", []byte{p, 1, tagTrue, tagInt8, 0x80, 0x02}},
+		{"uint8 out of range", []byte{p, 1, tagTrue, tagUint8, 0x80, 0x02}},
+		{"int32 out of range", []byte{p, 1, tagTrue, tagInt32, 0x80, 0x80, 0x80, 0x80, 0x10}},
+		{"float64 cut short", []byte{p, 1, tagTrue, tagFloat64, 0, 0, 0}},
+		{"a []byte key", []byte{p, 1, tagBytes, 1, 'k', tagTrue}},
+		{"a key twice", []byte{p, 2, tagTrue, tagTrue, tagTrue, tagFalse}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, err := decodeValues(tc.data); err == nil {
+				t.Errorf("decoded %#v, want an error", got)
+			}
+		})
+	}
+}
