@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -80,17 +81,25 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	}
 
 	var web, direct mixResult
+	var webCPU, directCPU cpuSplit
 	cpu0 := srv.cpuTime(b)
+	runDirect := func(first, n int) {
+		c := takeCPU(e)
+		direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
+		directCPU.add(takeCPU(e).since(c))
+	}
 	for round := range loadRounds {
 		first, n := round*b.N/loadRounds, (round+1)*b.N/loadRounds-round*b.N/loadRounds
 		if round%2 == 1 {
-			direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
+			runDirect(first, n)
 		}
+		c := takeCPU(e)
 		b.StartTimer()
 		web.add(driveVisitors(ctx, vs, first, n, clickEvery))
 		b.StopTimer()
+		webCPU.add(takeCPU(e).since(c))
 		if round%2 == 0 {
-			direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
+			runDirect(first, n)
 		}
 	}
 	serverCPU := srv.cpuTime(b) - cpu0
@@ -133,6 +142,12 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	b.ReportMetric(float64(lost), "lost-clicks")
 	b.ReportMetric(peak, "peak-RSS-MiB")
 	b.ReportMetric(float64(serverCPU.Microseconds())/float64(web.done()), "server-cpu-us/req")
+	b.ReportMetric(webCPU.client.perOp(web.done()), "client-cpu-us/req")
+	b.ReportMetric(directCPU.client.perOp(direct.done()), "client-cpu-us/bare")
+	if webCPU.emulatorKnown {
+		b.ReportMetric(webCPU.emulator.perOp(web.done()), "emulator-cpu-us/req")
+		b.ReportMetric(directCPU.emulator.perOp(direct.done()), "emulator-cpu-us/bare")
+	}
 	for name, v := range calls {
 		b.ReportMetric(v, name)
 	}
@@ -254,4 +269,41 @@ func benchClient(tb testing.TB, e *dstest.Emulator) *datastore.Client {
 	}
 	tb.Cleanup(func() { client.Close() })
 	return client
+}
+
+// cpuSplit is the CPU time a phase of the load used outside the server:
+// this process (the visitors' HTTP clients, or the bare calls' Datastore
+// client) and the emulator.
+type cpuSplit struct {
+	client, emulator cpuTotal
+	emulatorKnown    bool
+}
+
+type cpuTotal time.Duration
+
+// perOp returns the CPU time per operation, in microseconds.
+func (c cpuTotal) perOp(ops int) float64 {
+	return float64(time.Duration(c).Microseconds()) / float64(max(ops, 1))
+}
+
+// takeCPU reads the CPU time used so far by this process and by emulator e.
+func takeCPU(e *dstest.Emulator) cpuSplit {
+	var c cpuSplit
+	if d, err := dstest.ProcessCPU(os.Getpid()); err == nil {
+		c.client = cpuTotal(d)
+	}
+	if d, err := e.CPU(); err == nil {
+		c.emulator, c.emulatorKnown = cpuTotal(d), true
+	}
+	return c
+}
+
+func (c cpuSplit) since(old cpuSplit) cpuSplit {
+	return cpuSplit{c.client - old.client, c.emulator - old.emulator, c.emulatorKnown && old.emulatorKnown}
+}
+
+func (c *cpuSplit) add(d cpuSplit) {
+	c.client += d.client
+	c.emulator += d.emulator
+	c.emulatorKnown = d.emulatorKnown
 }

@@ -239,10 +239,11 @@ func newBareCalls(ctx context.Context, client *datastore.Client, namespace strin
 		k.Namespace = namespace
 		b.keys = append(b.keys, k)
 	}
-	// 77 bytes: the counter demo's encoded session.
+	// 11 bytes: the counter demo's encoded session, {"count": N} in the
+	// store's plain format.
 	e := make([]bareEntity, workers)
 	for i := range e {
-		e[i] = bareEntity{Values: make([]byte, 77), Expires: time.Now().Add(time.Hour)}
+		e[i] = bareEntity{Values: make([]byte, 11), Expires: time.Now().Add(time.Hour)}
 	}
 	_, err := client.PutMulti(ctx, b.keys, e)
 	return b, err

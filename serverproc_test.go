@@ -115,26 +115,14 @@ func (p *serverProcess) peakRSS(tb testing.TB) float64 {
 	return 0
 }
 
-// cpuTime returns the CPU time the process has used so far, all threads,
-// user and system, to the kernel's tick (USER_HZ, 100 on Linux).
+// cpuTime returns the CPU time the process has used so far.
 func (p *serverProcess) cpuTime(tb testing.TB) time.Duration {
 	tb.Helper()
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	d, err := dstest.ProcessCPU(p.cmd.Process.Pid)
 	if err != nil {
-		tb.Fatalf("server CPU time: %v", err)
+		tb.Fatalf("server: %v", err)
 	}
-	// The fields after the command, which is in parentheses, start with
-	// the state (field 3); utime and stime are fields 14 and 15.
-	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-	var ticks int64
-	for _, f := range fields[11:13] {
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			tb.Fatalf("server CPU time: %q: %v", stat, err)
-		}
-		ticks += n
-	}
-	return time.Duration(ticks) * (time.Second / 100)
+	return d
 }
 
 // stop asks the server to finish (SIGTERM) and waits for it.
