@@ -21,6 +21,9 @@ import (
 func BenchmarkLoadFloor(b *testing.B) {
 	e := dstest.First(b)
 	name := fmt.Sprintf("%s/visitors=%d", e.Mode, *loadVisitors)
+	if *loadPin {
+		name += "/pinned"
+	}
 	b.Run(name, func(b *testing.B) { benchFloor(b, e) })
 }
 
@@ -30,6 +33,9 @@ func benchFloor(b *testing.B, e *dstest.Emulator) {
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
 	ns := dstest.Namespace(b)
+	if *loadPin {
+		defer pinCPUs(b, e)()
+	}
 
 	bare, err := newBareCalls(ctx, benchClient(b, e), ns, visitors)
 	if err != nil {
@@ -54,7 +60,7 @@ func benchFloor(b *testing.B, e *dstest.Emulator) {
 	app := httptest.NewServer(newServer(cfg, benchClient(b, e), slog.New(slog.DiscardHandler)).routes())
 	defer app.Close()
 
-	fv, av := newLoadVisitors(floor.URL, visitors), newLoadVisitors(app.URL, visitors)
+	fv, av := newLoadVisitors(b, floor.URL, visitors), newLoadVisitors(b, app.URL, visitors)
 	defer closeLoadVisitors(fv)
 	defer closeLoadVisitors(av)
 	if err := clickOnceEach(ctx, av); err != nil {
@@ -72,11 +78,14 @@ func benchFloor(b *testing.B, e *dstest.Emulator) {
 		run(0, max(4*visitors, 100))
 	}
 	results := make([]mixResult, len(kinds))
+	cpu := make([]cpuSplit, len(kinds))
 	b.StartTimer()
 	for round := range loadRounds {
 		first, n := round*b.N/loadRounds, (round+1)*b.N/loadRounds-round*b.N/loadRounds
 		for i, run := range kinds {
+			c := takeCPU(e)
 			results[i].add(run(first, n))
+			cpu[i].add(takeCPU(e).since(c))
 		}
 	}
 	b.StopTimer()
@@ -92,4 +101,12 @@ func benchFloor(b *testing.B, e *dstest.Emulator) {
 	b.ReportMetric(ms(p50[2]), "app-p50-ms")
 	b.ReportMetric(float64(p50[1])/float64(max(p50[0], 1)), "floor/lookup")
 	b.ReportMetric(float64(p50[2])/float64(max(p50[0], 1)), "app/lookup")
+	// This process runs the visitors and both servers, so its CPU is theirs
+	// together; the emulator's is apart.
+	for i, name := range []string{"lookup", "floor", "app"} {
+		b.ReportMetric(cpu[i].client.perOp(results[i].done()), name+"-process-cpu-us/op")
+		if cpu[i].emulatorKnown {
+			b.ReportMetric(cpu[i].emulator.perOp(results[i].done()), name+"-emulator-cpu-us/op")
+		}
+	}
 }

@@ -10,10 +10,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +29,8 @@ var (
 	loadClickEvery = flag.Int("load.clickevery", 4, "BenchmarkLoad: one request in this many is a click (POST /counter), the others read (GET /counter)")
 	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad: bound on one run, whatever -benchtime asks")
 	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
+	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad: run the emulator on CPU 0 and the server, the visitors and the bare calls on the other CPUs, as Datastore runs on machines of its own (needs taskset and 2 CPUs)")
+	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
 )
 
 // loadRounds interleaves the HTTP load with the bare Datastore calls, so
@@ -48,7 +49,39 @@ func BenchmarkLoad(b *testing.B) {
 	bin := buildServer(b)
 	for _, e := range benchEmulators(b) {
 		name := fmt.Sprintf("%s/visitors=%d", e.Mode, *loadVisitors)
+		if *loadPin {
+			name += "/pinned"
+		}
 		b.Run(name, func(b *testing.B) { benchLoad(b, bin, e) })
+	}
+}
+
+// pinCPUs keeps emulator e on CPU 0 and this process, with every process
+// it starts from now on (the server), on the other CPUs, until the returned
+// function undoes it. On this two-core machine the emulator would otherwise
+// take its CPU time from the server it stands in for, which production's
+// Datastore, on machines of its own, never does.
+func pinCPUs(tb testing.TB, e *dstest.Emulator) (undo func()) {
+	tb.Helper()
+	n := runtime.NumCPU()
+	if n < 2 {
+		tb.Fatalf("-load.pin needs at least 2 CPUs, this machine has %d; run with -load.pin=false", n)
+	}
+	all, rest := fmt.Sprintf("0-%d", n-1), fmt.Sprintf("1-%d", n-1)
+	if err := e.Pin("0"); err != nil {
+		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
+	}
+	if err := dstest.PinProcess(os.Getpid(), rest); err != nil {
+		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
+	}
+	procs := runtime.GOMAXPROCS(n - 1)
+	return func() {
+		runtime.GOMAXPROCS(procs)
+		for _, err := range []error{dstest.PinProcess(os.Getpid(), all), e.Pin(all)} {
+			if err != nil {
+				tb.Errorf("-load.pin: undo: %v", err)
+			}
+		}
 	}
 }
 
@@ -58,8 +91,11 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
 
+	if *loadPin {
+		defer pinCPUs(b, e)()
+	}
 	srv := startServer(b, bin, e)
-	vs := newLoadVisitors(srv.base, visitors)
+	vs := newLoadVisitors(b, srv.base, visitors)
 	defer closeLoadVisitors(vs)
 	client := benchClient(b, e)
 	bare, err := newBareCalls(ctx, client, dstest.Namespace(b), visitors)
@@ -160,8 +196,8 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 func countCalls(b *testing.B, ctx context.Context, e *dstest.Emulator, n, visitors, clickEvery int) map[string]float64 {
 	b.Helper()
 	rc := &requestCalls{}
-	client, err := datastore.NewClient(context.Background(), e.Project,
-		e.ClientOptions(option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(rc.intercept)))...)
+	opts := append([]option.ClientOption{option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(rc.intercept))}, datastoreOptions...)
+	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(opts...)...)
 	if err != nil {
 		b.Fatalf("datastore client: %v", err)
 	}
@@ -173,7 +209,7 @@ func countCalls(b *testing.B, ctx context.Context, e *dstest.Emulator, n, visito
 	cfg.namespace = dstest.Namespace(b)
 	ts := httptest.NewServer(rc.wrap(newServer(cfg, client, slog.New(slog.DiscardHandler)).routes()))
 	defer ts.Close()
-	vs := newLoadVisitors(ts.URL, visitors)
+	vs := newLoadVisitors(b, ts.URL, visitors)
 	defer closeLoadVisitors(vs)
 
 	out := map[string]float64{}
@@ -189,12 +225,9 @@ func countCalls(b *testing.B, ctx context.Context, e *dstest.Emulator, n, visito
 	if err := clickOnceEach(ctx, vs); err != nil {
 		b.Fatalf("counted load: %v", err)
 	}
-	tampered := newLoadVisitors(ts.URL, 1)[0]
-	u, _ := url.Parse(ts.URL)
-	for _, c := range vs[0].client.Jar.Cookies(u) {
-		c.Value = c.Value[:len(c.Value)-4] + "AAA="
-		tampered.client.Jar.SetCookies(u, []*http.Cookie{c})
-	}
+	tampered := newLoadVisitors(b, ts.URL, 1)[0]
+	defer closeLoadVisitors([]*loadVisitor{tampered})
+	tampered.tamperCookies(b, vs[0])
 	one("tampered-read", tampered)
 
 	rc.reset()
@@ -223,13 +256,13 @@ func BenchmarkStartup(b *testing.B) {
 	for range b.N {
 		srv := startServer(b, bin, e)
 		first += srv.startup
-		v := newLoadVisitors(srv.base, 1)[0]
+		v := newLoadVisitors(b, srv.base, 1)[0]
 		if _, err := v.do(context.Background(), opClick); err != nil {
 			b.Fatalf("first click: %v", err)
 		}
 		click += time.Since(srv.started)
 		b.StopTimer()
-		v.client.CloseIdleConnections()
+		closeLoadVisitors([]*loadVisitor{v})
 		srv.stop(b)
 		b.StartTimer()
 	}
@@ -259,11 +292,11 @@ func benchEmulators(b *testing.B) []*dstest.Emulator {
 	return es
 }
 
-// benchClient returns a Datastore client on the emulator, for the bare
-// calls.
+// benchClient returns a Datastore client on the emulator with the server's
+// options, for the bare calls and the in-process servers.
 func benchClient(tb testing.TB, e *dstest.Emulator) *datastore.Client {
 	tb.Helper()
-	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions()...)
+	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(datastoreOptions...)...)
 	if err != nil {
 		tb.Fatalf("datastore client: %v", err)
 	}

@@ -13,10 +13,12 @@ import (
 	"math"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"cloud.google.com/go/datastore"
@@ -114,58 +116,95 @@ func percentile(d []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// loadVisitor is one browser: its own cookie jar and connections.
+// loadVisitor is one browser: its own cookies and connection. It talks
+// through rawClient, or through net/http's client and a cookie jar with
+// -load.client=nethttp.
 type loadVisitor struct {
 	base   string
+	raw    *rawClient
 	client *http.Client
 	clicks int // clicks answered 200
 }
 
-func newLoadVisitors(base string, n int) []*loadVisitor {
+func newLoadVisitors(tb testing.TB, base string, n int) []*loadVisitor {
+	tb.Helper()
 	vs := make([]*loadVisitor, n)
 	for i := range vs {
-		jar, _ := cookiejar.New(nil)
-		vs[i] = &loadVisitor{base: base, client: &http.Client{
-			Jar:       jar,
-			Timeout:   15 * time.Second,
-			Transport: &http.Transport{MaxIdleConnsPerHost: 2, IdleConnTimeout: time.Minute},
-		}}
+		v := &loadVisitor{base: base}
+		switch *loadClient {
+		case "raw":
+			var err error
+			if v.raw, err = newRawClient(base); err != nil {
+				tb.Fatal(err)
+			}
+		case "nethttp":
+			jar, _ := cookiejar.New(nil)
+			v.client = &http.Client{
+				Jar:       jar,
+				Timeout:   15 * time.Second,
+				Transport: &http.Transport{MaxIdleConnsPerHost: 2, IdleConnTimeout: time.Minute},
+			}
+		default:
+			tb.Fatalf("-load.client=%q: want raw or nethttp", *loadClient)
+		}
+		vs[i] = v
 	}
 	return vs
 }
 
 func closeLoadVisitors(vs []*loadVisitor) {
 	for _, v := range vs {
-		v.client.CloseIdleConnections()
+		if v.raw != nil {
+			v.raw.close()
+		} else {
+			v.client.CloseIdleConnections()
+		}
 	}
 }
+
+// tamperCookies gives v every cookie of from, each with its signature
+// changed, as a visitor who edits a cookie would.
+func (v *loadVisitor) tamperCookies(tb testing.TB, from *loadVisitor) {
+	tb.Helper()
+	tamper := func(value string) string { return value[:len(value)-4] + "AAA=" }
+	if v.raw != nil {
+		for name, value := range from.raw.cookies {
+			v.raw.cookies[name] = tamper(value)
+		}
+		return
+	}
+	u, _ := url.Parse(v.base)
+	for _, c := range from.client.Jar.Cookies(u) {
+		c.Value = tamper(c.Value)
+		v.client.Jar.SetCookies(u, []*http.Cookie{c})
+	}
+}
+
+var (
+	readHeader  = map[string]string{"Accept": "application/json"}
+	clickHeader = map[string]string{"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
+)
 
 // do reads (GET /counter) or clicks (POST /counter) as JSON and returns the
 // count answered; anything but a 200 with a count is an error.
 func (v *loadVisitor) do(ctx context.Context, k opKind) (int, error) {
-	method, body := "GET", io.Reader(nil)
+	method, header := "GET", readHeader
 	if k == opClick {
-		method, body = "POST", strings.NewReader("")
+		method, header = "POST", clickHeader
 	}
-	req, err := http.NewRequestWithContext(ctx, method, v.base+"/counter", body)
+	var status int
+	var data []byte
+	var err error
+	if v.raw != nil {
+		status, data, err = v.raw.do(ctx, method, "/counter", header)
+	} else {
+		status, data, err = v.netHTTP(ctx, method, header)
+	}
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Accept", "application/json")
-	if k == opClick {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := v.client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("%s /counter: status %d: %s", method, resp.StatusCode, data)
+	if status != http.StatusOK {
+		return 0, fmt.Errorf("%s /counter: status %d: %s", method, status, data)
 	}
 	var got struct{ Count *int }
 	if err := json.Unmarshal(data, &got); err != nil || got.Count == nil {
@@ -175,6 +214,27 @@ func (v *loadVisitor) do(ctx context.Context, k opKind) (int, error) {
 		v.clicks++
 	}
 	return *got.Count, nil
+}
+
+func (v *loadVisitor) netHTTP(ctx context.Context, method string, header map[string]string) (int, []byte, error) {
+	var body io.Reader
+	if method == "POST" {
+		body = strings.NewReader("")
+	}
+	req, err := http.NewRequestWithContext(ctx, method, v.base+"/counter", body)
+	if err != nil {
+		return 0, nil, err
+	}
+	for k, val := range header {
+		req.Header.Set(k, val)
+	}
+	resp, err := v.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, data, err
 }
 
 // driveVisitors runs operations first..first+n-1 of the mix over HTTP, each
