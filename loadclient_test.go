@@ -48,9 +48,10 @@ func (c *rawClient) close() {
 }
 
 // do sends one request with an empty body and returns the answer's status
-// and body. A request on a kept-alive connection the server has closed
-// meanwhile is sent again once on a new one, as net/http's client does for
-// requests that were not answered at all.
+// and body. A GET on a kept-alive connection the server has closed
+// meanwhile is sent again once on a new one, as net/http's client does; a
+// POST only if it could not be written at all, since the server may have
+// acted on one it did not answer.
 func (c *rawClient) do(ctx context.Context, method, path string, header map[string]string) (int, []byte, error) {
 	fresh := c.conn == nil
 	if fresh {
@@ -58,8 +59,10 @@ func (c *rawClient) do(ctx context.Context, method, path string, header map[stri
 			return 0, nil, err
 		}
 	}
-	status, body, sent, err := c.roundTrip(ctx, method, path, header)
-	if err != nil && !fresh && !sent {
+	status, body, answered, err := c.roundTrip(ctx, method, path, header)
+	var notWritten *writeError
+	replayable := method == "GET" || errors.As(err, &notWritten)
+	if err != nil && !fresh && !answered && replayable {
 		c.close()
 		if err := c.dial(ctx); err != nil {
 			return 0, nil, err
@@ -87,10 +90,16 @@ func (c *rawClient) dial(ctx context.Context) error {
 	return nil
 }
 
-// roundTrip writes the request and reads the answer. sent is false when the
-// connection failed before any byte of an answer arrived: the server closed
-// it while it was idle.
-func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string) (status int, body []byte, sent bool, err error) {
+// writeError is a request that could not be written.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return "raw client: write: " + e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
+// roundTrip writes the request and reads the answer. answered is false when
+// the connection failed before any byte of an answer arrived, as when the
+// server closed it while it was idle.
+func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string) (status int, body []byte, answered bool, err error) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(15 * time.Second)
@@ -130,7 +139,7 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 	b = append(b, "\r\n"...)
 	c.buf = b
 	if _, err := c.conn.Write(b); err != nil {
-		return 0, nil, false, err
+		return 0, nil, false, &writeError{err}
 	}
 
 	line, err := c.line()
