@@ -43,6 +43,10 @@ func status(err error) (int, string) {
 		return http.StatusBadRequest, strings.TrimPrefix(err.Error(), "mastermind: ")
 	case errors.Is(err, mastermind.ErrGameOver):
 		return errGameOver.status, errGameOver.msg
+	case errors.Is(err, sessionstore.ErrNewerFormat):
+		// Two versions of the app share the sessions (a rollout or a
+		// rollback); a retry may reach the newer one.
+		return http.StatusServiceUnavailable, "Your session was saved by a newer version of this site, which this server cannot read. Try again in a few seconds."
 	case errors.Is(err, sessionstore.ErrUnavailable), errors.Is(err, sessionstore.ErrLoadFailed),
 		errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "Session storage is not answering right now. Try again in a few seconds; if you had just made a change, reload the page to see whether it was kept."
@@ -56,6 +60,9 @@ func status(err error) (int, string) {
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := status(err)
 	switch {
+	case code == http.StatusServiceUnavailable && errors.Is(err, sessionstore.ErrNewerFormat):
+		w.Header().Set("Retry-After", retryAfter)
+		s.log.WarnContext(r.Context(), "session stored by a newer version of the app", "path", r.URL.Path, "error", err)
 	case code == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", retryAfter)
 		s.log.WarnContext(r.Context(), "datastore unavailable", "path", r.URL.Path, "error", err)

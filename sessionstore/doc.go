@@ -30,12 +30,14 @@
 // Save refuses to save a session whose load failed, so a visitor's data is not
 // replaced by an empty session.
 //
-// A session whose keys and values are all strings, []byte, bools and Go's
-// predeclared numeric types is stored in a small format of the package's own,
-// which decodes about 70 times faster than gob. Any other session is
-// gob-encoded: register every other type you put in a session with
-// gob.Register once, at start-up. Saving a value of an unregistered type is an
-// error naming the type.
+// A session whose keys and values are all bools, strings, []byte, ints and
+// uints of any size, float32 or float64 is stored in a small format of the
+// package's own, which decodes about 70 times faster than gob. Any other
+// session is gob-encoded: register every other type you put in a session
+// with gob.Register once, at start-up. Saving a value of an unregistered type
+// is an error naming the type. Versions of this package before the plain
+// format cannot read it: set Store.WriteGob while one may still read your
+// sessions (a rollout, or a rollback you keep open).
 //
 // Limits: a session holds at most MaxLength bytes once encoded (about 1 MB,
 // the size of a Datastore entity). One Datastore transaction can serialize

@@ -37,9 +37,9 @@ type pair struct {
 }
 
 // encodeValues encodes values in the plain format when every key and value
-// is of a type it holds, and with gob otherwise; or explains which value
-// cannot be encoded.
-func encodeValues(values map[any]any) ([]byte, error) {
+// is of a type it holds and gobOnly is false, and with gob otherwise; or
+// explains which value cannot be encoded.
+func encodeValues(values map[any]any, gobOnly bool) ([]byte, error) {
 	pairs := make([]pair, 0, len(values))
 	for k, v := range values {
 		pairs = append(pairs, pair{k, v})
@@ -47,8 +47,10 @@ func encodeValues(values map[any]any) ([]byte, error) {
 	if len(pairs) > 1 {
 		slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(sortKey(a.K), sortKey(b.K)) })
 	}
-	if data, ok := encodePlain(pairs); ok {
-		return data, nil
+	if !gobOnly {
+		if data, ok := encodePlain(pairs); ok {
+			return data, nil
+		}
 	}
 	var buf bytes.Buffer
 	buf.WriteByte(formatGob)
@@ -67,7 +69,7 @@ func sortKey(k any) string {
 
 // encode encodes a session's values within the store's size limit.
 func (s *Store) encode(sess *sessions.Session) ([]byte, error) {
-	data, err := encodeValues(sess.Values)
+	data, err := encodeValues(sess.Values, s.WriteGob)
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +92,19 @@ func unencodable(values map[any]any, err error) error {
 	return fmt.Errorf("%w: %v", ErrUnencodable, err)
 }
 
+// formatReserved is the last format byte reserved for encodings that later
+// versions of this package may add. A session whose first byte is above
+// formatPlain and at most this was written by such a version: it is not
+// corrupt, and must be neither decoded nor replaced (ErrNewerFormat).
+const formatReserved byte = 31
+
 // decodeValues decodes what encodeValues wrote, in either format.
 func decodeValues(data []byte) (map[any]any, error) {
 	if len(data) > 0 && data[0] == formatPlain {
 		return decodePlain(data)
+	}
+	if len(data) > 0 && data[0] > formatPlain && data[0] <= formatReserved {
+		return nil, fmt.Errorf("%w (its format is %d; this version reads 1 and 2)", ErrNewerFormat, data[0])
 	}
 	if len(data) == 0 || data[0] != formatGob {
 		return nil, errors.New("sessionstore: unknown session encoding")

@@ -17,4 +17,11 @@ var (
 	// ErrUnencodable is returned when a session value cannot be gob-encoded,
 	// most often because its type was never registered with gob.Register.
 	ErrUnencodable = errors.New("sessionstore: session value cannot be encoded")
+	// ErrNewerFormat is returned when a stored session is in an encoding
+	// that a newer version of this package wrote: the session is not
+	// corrupt, and this version neither reads nor replaces it. It happens
+	// while two versions serve one store, during a rollout or after a
+	// rollback; web handlers answer it like ErrUnavailable, with 503, since
+	// a retry may reach an instance of the newer version.
+	ErrNewerFormat = errors.New("sessionstore: session stored by a newer version of sessionstore")
 )

@@ -8,15 +8,16 @@ import (
 )
 
 // formatPlain is the first byte of a session whose keys and values are all
-// of Go's predeclared scalar types, strings and byte slices: a counter, a
-// user id, a flag, a flash message. Such a session is written in a small
-// tagged format of its own instead of gob. Decoding gob costs a decoder
-// compiled again for every stored session (about 15 µs and 195 allocations
-// for {"count": 42}), which was the largest part of a read's cost beside the
-// Lookup; this format decodes the same session with one allocation for the
-// map and none per value beyond what the value itself needs. Any other type,
-// even one defined on a plain type (type Color string), keeps its type
-// through gob.
+// bools, strings, []byte, ints and uints of any size, float32 or float64: a
+// counter, a user id, a flag, a flash message. Such a session is written in
+// a small tagged format of its own instead of gob. Decoding gob costs a
+// decoder compiled again for every stored session (about 15 µs and 195
+// allocations for {"count": 42}), which was the largest part of a read's
+// cost beside the Lookup; this format decodes the same session in 0.2 µs
+// with 4 allocations (the map, and the key and value boxed in interfaces).
+// Any other type, even one defined on a plain type (type Color string), and
+// complex numbers and uintptr, keep their type through gob. An empty []byte
+// decodes as nil, as it does with gob.
 //
 // The layout: formatPlain, the number of pairs (uvarint), then each pair's
 // key and value, in the order of sortKey, each as a tag byte and its
@@ -208,7 +209,10 @@ func (r *plainReader) value() (any, error) {
 		return string(b), err
 	case tagBytes:
 		b, err := r.bytes()
-		return append([]byte{}, b...), err
+		if len(b) == 0 {
+			return []byte(nil), err // as gob decodes an empty []byte
+		}
+		return append([]byte(nil), b...), err
 	case tagInt:
 		v, err := r.signed(strconvIntSize)
 		return int(v), err

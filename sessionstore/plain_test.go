@@ -3,6 +3,7 @@ package sessionstore
 import (
 	"bytes"
 	"encoding/gob"
+	"errors"
 	"math"
 	"reflect"
 	"strings"
@@ -24,7 +25,7 @@ func TestPlainFormatRoundTrip(t *testing.T) {
 		{"counter", map[any]any{"count": 42}},
 		{"bools", map[any]any{"t": true, "f": false}},
 		{"strings", map[any]any{"empty": "", "text": "héllo\x00wörld", "long": strings.Repeat("x", 300)}},
-		{"bytes", map[any]any{"b": []byte{0, 1, 255}, "empty": []byte{}}},
+		{"bytes", map[any]any{"b": []byte{0, 1, 255}, "nil": []byte(nil)}},
 		{"signed limits", map[any]any{
 			"int min": math.MinInt, "int max": math.MaxInt,
 			"int8": int8(math.MinInt8), "int16": int16(math.MaxInt16),
@@ -38,20 +39,7 @@ func TestPlainFormatRoundTrip(t *testing.T) {
 		{"keys of several types", map[any]any{7: "seven", int64(7): "seven as int64", true: 1, 2.5: "x", "7": uint8(7)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			data, err := encodeValues(tc.values)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if data[0] != formatPlain {
-				t.Fatalf("format %d, want plain (%d)", data[0], formatPlain)
-			}
-			got, err := decodeValues(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tc.values) {
-				t.Errorf("decoded %#v, want %#v", got, tc.values)
-			}
+			got := roundTrip(t, tc.values, false, formatPlain)
 			if f, ok := got["neg zero"].(float64); ok && !math.Signbit(f) {
 				t.Error("-0 decoded as +0")
 			}
@@ -61,7 +49,7 @@ func TestPlainFormatRoundTrip(t *testing.T) {
 
 // A float's NaN is not equal to itself, so it is checked apart.
 func TestPlainFormatKeepsNaN(t *testing.T) {
-	data, err := encodeValues(map[any]any{"nan": math.NaN()})
+	data, err := encodeValues(map[any]any{"nan": math.NaN()}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,22 +72,7 @@ func TestEncodingFallsBackToGob(t *testing.T) {
 		{"one value of many", map[any]any{"count": 1, "name": "x", "c": color("red")}},
 		{"a key of a defined type", map[any]any{color("k"): 1}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			data, err := encodeValues(tc.values)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if data[0] != formatGob {
-				t.Fatalf("format %d, want gob (%d)", data[0], formatGob)
-			}
-			got, err := decodeValues(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tc.values) {
-				t.Errorf("decoded %#v, want %#v", got, tc.values)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { roundTrip(t, tc.values, false, formatGob) })
 	}
 }
 
@@ -127,12 +100,12 @@ func TestPlainFormatIsDeterministic(t *testing.T) {
 		values[i] = i * i
 		values[string(rune('a'+i%26))+strings.Repeat("z", i)] = i%2 == 0
 	}
-	first, err := encodeValues(values)
+	first, err := encodeValues(values, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 20 {
-		again, err := encodeValues(values)
+		again, err := encodeValues(values, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +116,7 @@ func TestPlainFormatIsDeterministic(t *testing.T) {
 }
 
 func TestPlainFormatRefusesCorruptData(t *testing.T) {
-	valid, err := encodeValues(map[any]any{"count": 42})
+	valid, err := encodeValues(map[any]any{"count": 42}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,5 +145,67 @@ func TestPlainFormatRefusesCorruptData(t *testing.T) {
 				t.Errorf("decoded %#v, want an error", got)
 			}
 		})
+	}
+}
+
+// An empty []byte decodes as nil, as gob decodes it, so a session reads the
+// same whichever format stored it.
+func TestPlainFormatEmptyBytesDecodeAsNil(t *testing.T) {
+	for _, gobOnly := range []bool{false, true} {
+		data, err := encodeValues(map[any]any{"b": []byte{}}, gobOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeValues(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, ok := got["b"].([]byte); !ok || b != nil {
+			t.Errorf("format %d: decoded %#v, want []byte(nil)", data[0], got["b"])
+		}
+	}
+}
+
+func TestEncodeValuesGobOnly(t *testing.T) {
+	roundTrip(t, map[any]any{"count": 42, "name": "ada"}, true, formatGob)
+}
+
+// roundTrip encodes values, checks the format written and that they decode
+// equal, and returns what was decoded.
+func roundTrip(t *testing.T, values map[any]any, gobOnly bool, wantFormat byte) map[any]any {
+	t.Helper()
+	data, err := encodeValues(values, gobOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data[0] != wantFormat {
+		t.Fatalf("format %d, want %d", data[0], wantFormat)
+	}
+	got, err := decodeValues(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, values) {
+		t.Errorf("decoded %#v, want %#v", got, values)
+	}
+	return got
+}
+
+// A first byte reserved for later formats is a newer version's session,
+// not a corrupt one; any other unknown first byte is corruption.
+func TestDecodeValuesTellsNewerFormatsFromCorruption(t *testing.T) {
+	for _, tc := range []struct {
+		first byte
+		newer bool
+	}{
+		{0, false}, {3, true}, {formatReserved, true}, {formatReserved + 1, false}, {255, false},
+	} {
+		_, err := decodeValues([]byte{tc.first, 1, 2, 3})
+		if err == nil {
+			t.Fatalf("first byte %d: decoded, want an error", tc.first)
+		}
+		if got := errors.Is(err, ErrNewerFormat); got != tc.newer {
+			t.Errorf("first byte %d: ErrNewerFormat is %v, want %v (%v)", tc.first, got, tc.newer, err)
+		}
 	}
 }

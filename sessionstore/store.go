@@ -2,6 +2,7 @@ package sessionstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -55,6 +56,15 @@ type Store struct {
 	// Logger receives warnings the caller cannot act on per request, such as
 	// a stored session that no longer decodes. Nil means slog.Default().
 	Logger *slog.Logger
+	// WriteGob makes the store write every session gob-encoded, as versions
+	// of this package before the plain format did; sessions in either
+	// format are read whatever it says. Set it while a version that
+	// predates the plain format may still read this store's sessions — a
+	// traffic split or gradual migration to this version, or a version you
+	// may roll back to — since such a version takes a plain session for a
+	// corrupt one and starts its visitor afresh. See "Upgrading" in
+	// docs/sessionstore.md.
+	WriteGob bool
 
 	client *datastore.Client
 	locks  keyedMutex
@@ -137,6 +147,10 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 		return sess, nil
 	}
 	values, err := decodeValues(e.Values)
+	if errors.Is(err, ErrNewerFormat) {
+		s.loaded.set(sess, &loadState{failed: true})
+		return sess, err
+	}
 	if err != nil {
 		s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
 		return sess, nil

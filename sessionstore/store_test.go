@@ -317,7 +317,7 @@ func TestStore_New_undecodableEntityIsFresh(t *testing.T) {
 		corrupt := &struct {
 			Values  []byte `datastore:"values,noindex"`
 			Expires any    `datastore:"expires"`
-		}{[]byte{9, 9, 9}, v.clock.now().Add(1e12)}
+		}{[]byte{1, 9, 9, 9}, v.clock.now().Add(1e12)}
 		if _, err := v.client.Put(t.Context(), sessionstore.EntityKey(v.store, sess.ID), corrupt); err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package sessionstore
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -52,6 +53,9 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 		if u.fnErr {
 			return u.sess, err
 		}
+		if errors.Is(err, ErrNewerFormat) {
+			return s.failed(name), fmt.Errorf("sessionstore: update session: %w", err)
+		}
 		return s.failed(name), wrap("update session", err)
 	}
 	sess := u.sess
@@ -99,6 +103,9 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 		}
 	default:
 		values, err := decodeValues(e.Values)
+		if errors.Is(err, ErrNewerFormat) {
+			return u, err
+		}
 		if err != nil {
 			s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
 			if err := tx.Delete(s.key(id)); err != nil {

@@ -1,0 +1,93 @@
+package sessionstore_test
+
+import (
+	"errors"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/sessionstore"
+)
+
+// storedValues returns the encoded values of the session with id.
+func (v *env) storedValues(t *testing.T, id string) []byte {
+	t.Helper()
+	var ent struct {
+		Values  []byte `datastore:"values,noindex"`
+		Expires any    `datastore:"expires"`
+	}
+	if err := v.client.Get(t.Context(), sessionstore.EntityKey(v.store, id), &ent); err != nil {
+		t.Fatalf("read the entity: %v", err)
+	}
+	return ent.Values
+}
+
+// storeValues overwrites the encoded values of the session with id.
+func (v *env) storeValues(t *testing.T, id string, data []byte) {
+	t.Helper()
+	ent := &struct {
+		Values  []byte `datastore:"values,noindex"`
+		Expires any    `datastore:"expires"`
+	}{data, v.clock.now().Add(1e12)}
+	if _, err := v.client.Put(t.Context(), sessionstore.EntityKey(v.store, id), ent); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStore_formatWritten(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		for _, tc := range []struct {
+			name     string
+			writeGob bool
+			want     byte
+		}{
+			{"plain by default", false, 2},
+			{"gob with WriteGob", true, 1},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				v := newEnv(t, e)
+				v.store.WriteGob = tc.writeGob
+				cookie := v.save(t, map[any]any{"count": 1})
+				sess := v.load(t, cookie)
+				if got := v.storedValues(t, sess.ID)[0]; got != tc.want {
+					t.Errorf("stored format %d, want %d", got, tc.want)
+				}
+				// A store of the other setting reads it: both read both.
+				w := v.sibling(t, e)
+				w.store.WriteGob = !tc.writeGob
+				if got := w.load(t, cookie).Values["count"]; got != 1 {
+					t.Errorf("the other store reads count %v, want 1", got)
+				}
+			})
+		}
+	})
+}
+
+// A session in a format only a newer version writes is not corrupt: this
+// version must neither start its visitor afresh nor overwrite it, so that
+// a rollback or a traffic split between versions loses nothing.
+func TestStore_newerFormatIsNeitherReadNorReplaced(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie := v.save(t, map[any]any{"count": 1})
+		id := v.load(t, cookie).ID
+		newer := []byte{3, 0xca, 0xfe}
+		v.storeValues(t, id, newer)
+
+		r := request(t, cookie)
+		sess, err := v.store.Get(r, name)
+		if !errors.Is(err, sessionstore.ErrNewerFormat) {
+			t.Fatalf("Get: %v, want ErrNewerFormat", err)
+		}
+		sess.Values["count"] = 7
+		if err := v.store.Save(r, httptest.NewRecorder(), sess); !errors.Is(err, sessionstore.ErrLoadFailed) {
+			t.Errorf("Save after ErrNewerFormat: %v, want ErrLoadFailed", err)
+		}
+		if _, err := v.click(t, cookie); !errors.Is(err, sessionstore.ErrNewerFormat) || errors.Is(err, sessionstore.ErrUnavailable) {
+			t.Errorf("Update: %v, want ErrNewerFormat and not ErrUnavailable", err)
+		}
+		if got := v.storedValues(t, id); string(got) != string(newer) {
+			t.Errorf("stored values became %v, want them untouched (%v)", got, newer)
+		}
+	})
+}
