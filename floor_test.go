@@ -74,6 +74,11 @@ func benchFloor(b *testing.B, e *dstest.Emulator) {
 		reads(fv),
 		reads(av),
 	}
+	// The emulator's JVM, once per emulator, with the bare calls of
+	// BenchmarkLoad's mix (warmEmulator); then every kind, every run.
+	warmEmulator(b, e, "bare calls", func(n int) mixResult {
+		return runMix(ctx, 0, n, visitors, *loadClickEvery, bare.do)
+	})
 	for _, run := range kinds { // warm-up
 		run(0, max(4*visitors, 100))
 	}

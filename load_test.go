@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ var (
 	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
 	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad: run the emulator on CPU 0 and the server, the visitors and the bare calls on the other CPUs, as Datastore runs on machines of its own (needs taskset and 2 CPUs)")
 	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
+	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkLoadFloor: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
 )
 
 // loadRounds interleaves the HTTP load with the bare Datastore calls, so
@@ -104,11 +106,18 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	}
 
 	// Warm up: every visitor clicks once, so that every read after is a
-	// returning visitor's, and the connections and the emulator are warm.
+	// returning visitor's. Then, once per emulator, the long warm-up of its
+	// JVM (warmEmulator); then, every run, a short one of the connections.
 	warm := max(4*visitors, 100)
 	if err := clickOnceEach(ctx, vs); err != nil {
 		b.Fatalf("warm-up: %v", err)
 	}
+	warmEmulator(b, e, "bare calls", func(n int) mixResult {
+		return runMix(ctx, 0, n, visitors, clickEvery, bare.do)
+	})
+	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
+		return driveVisitors(ctx, vs, 0, n, clickEvery)
+	})
 	if r := driveVisitors(ctx, vs, 0, warm, clickEvery); r.errors > 0 {
 		b.Fatalf("warm-up: %d of %d requests failed; first: %q", r.errors, r.done(), r.errText)
 	}
@@ -187,6 +196,42 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	for name, v := range calls {
 		b.ReportMetric(v, name)
 	}
+}
+
+// warmed records the warm-ups warmEmulator has run, by emulator and by mix.
+var warmed = struct {
+	sync.Mutex
+	done map[warmKey]bool
+}{done: map[warmKey]bool{}}
+
+type warmKey struct {
+	e   *dstest.Emulator
+	mix string
+}
+
+// warmEmulator runs -load.warmup operations of a mix with run, once per
+// emulator and mix in this test binary, before the first measured run: the
+// emulator's JVM gets about 3 times faster over its first several thousand
+// calls as it compiles them, so without this the first runs of a -count
+// series would measure a cold emulator, and their ratios to a warm one
+// would flatter. BenchmarkLoad warms both its mixes, the bare calls and the
+// requests through the server; BenchmarkLoadFloor, which shares the bare
+// calls, only those. It takes a few seconds; the short warm-up of every run
+// stays, for the connections.
+func warmEmulator(b *testing.B, e *dstest.Emulator, mix string, run func(n int) mixResult) {
+	b.Helper()
+	warmed.Lock()
+	defer warmed.Unlock()
+	k := warmKey{e, mix}
+	if *loadWarmup <= 0 || warmed.done[k] {
+		return
+	}
+	r := run(*loadWarmup)
+	if r.errors > 0 {
+		b.Fatalf("emulator warm-up: %d of %d %s failed; first: %q", r.errors, r.done(), mix, r.errText)
+	}
+	warmed.done[k] = true
+	b.Logf("emulator warm-up: %d %s in %v", r.done(), mix, r.elapsed.Round(time.Millisecond))
 }
 
 // countCalls runs the load against an in-process server whose Datastore
