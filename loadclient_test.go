@@ -100,9 +100,11 @@ func (e *writeError) Unwrap() error { return e.err }
 // the connection failed before any byte of an answer arrived, as when the
 // server closed it while it was idle.
 func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string) (status int, body []byte, answered bool, err error) {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		deadline = time.Now().Add(15 * time.Second)
+	// 15 s, as the nethttp client's Timeout, or sooner if ctx ends sooner:
+	// ctx is the whole run's, bounded by minutes.
+	deadline := time.Now().Add(15 * time.Second)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
 	}
 	c.conn.SetDeadline(deadline)
 
