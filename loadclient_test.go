@@ -5,9 +5,10 @@ package main
 // parsing for the counter's JSON, and the cookies of one host kept as a
 // browser keeps them. It exists because the visitors of BenchmarkLoad run on
 // the same two cores as the server and the emulator: net/http's client with
-// a cookie jar spent about 75 µs of CPU per request there, time taken from
-// the server and the emulator that a visitor's browser, on a machine of its
-// own, never takes. This one spends a fraction of that (docs/benchmarks.md
+// a cookie jar spent 70–80 µs of CPU per request there (the medians with the
+// emulator pinned and with the cores shared), time taken from the server and
+// the emulator that a visitor's browser, on a machine of its own, never
+// takes. This one spends a fraction of that (docs/benchmarks.md
 // has both figures; -load.client=nethttp runs the old one).
 
 import (
@@ -48,10 +49,16 @@ func (c *rawClient) close() {
 }
 
 // do sends one request with an empty body and returns the answer's status
-// and body. A GET on a kept-alive connection the server has closed
-// meanwhile is sent again once on a new one, as net/http's client does; a
-// POST only if it could not be written at all, since the server may have
-// acted on one it did not answer.
+// and body. When a kept-alive connection fails before any byte of an
+// answer, a GET is sent again once on a new connection; a POST only if it
+// could not be written at all, since the server may have acted on one it
+// did not answer. net/http's client does more: it reads from each idle
+// connection in the background, so it knows of one the server closed while
+// it was idle before reusing it, and sends even a POST on a new one. This
+// client does not, so a POST on such a connection fails with an error
+// instead of being sent again. The server closes a connection idle for 2
+// minutes (IdleTimeout in main.go), far longer than any pause in the
+// benchmark, so it does not happen there.
 func (c *rawClient) do(ctx context.Context, method, path string, header map[string]string) (int, []byte, error) {
 	fresh := c.conn == nil
 	if fresh {
