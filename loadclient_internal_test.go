@@ -79,7 +79,10 @@ func TestRawClientCookies(t *testing.T) {
 		{"delete by Max-Age", "old=; Path=/; Max-Age=0", map[string]string{}},
 		{"delete by negative Max-Age", "old=x; Max-Age=-1", map[string]string{}},
 		{"delete by Expires", "old=x; Expires=Thu, 01 Jan 1970 00:00:01 GMT", map[string]string{}},
-		{"delete by empty value", "old=", map[string]string{}},
+		{"keep an empty value", "old=", map[string]string{"old": ""}},
+		{"Max-Age over a past Expires", "old=x; Max-Age=3600; Expires=Thu, 01 Jan 1970 00:00:01 GMT", map[string]string{"old": "x"}},
+		{"Max-Age=0 over a future Expires", "old=x; Expires=Fri, 01 Jan 2100 00:00:00 GMT; Max-Age=0", map[string]string{}},
+		{"keep by a future Expires", "old=x; Expires=Fri, 01 Jan 2100 00:00:00 GMT", map[string]string{"old": "x"}},
 		{"no name", "=x", map[string]string{"old": "1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

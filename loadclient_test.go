@@ -217,31 +217,34 @@ func (c *rawClient) line() ([]byte, error) {
 	return bytes.TrimRight(line, "\r\n"), nil
 }
 
-// setCookie keeps or deletes a cookie as a browser would for this one host:
-// an empty value, Max-Age ≤ 0 or an Expires in the past deletes it. Domain
-// and Path are not checked: the visitor talks to one host and the app sets
-// every cookie on "/".
+// setCookie keeps or deletes a cookie as a browser would for this one host
+// (RFC 6265, section 5): a Max-Age ≤ 0 deletes it or, when there is no
+// Max-Age, an Expires in the past does; Max-Age takes precedence over
+// Expires. An empty value is a value like another: the cookie is kept, as
+// browsers keep it. Domain and Path are not checked: the visitor talks to
+// one host and the app sets every cookie on "/".
 func (c *rawClient) setCookie(header string) {
 	pair, attrs, _ := strings.Cut(header, ";")
 	name, value, ok := strings.Cut(strings.TrimSpace(pair), "=")
 	if !ok || name == "" {
 		return
 	}
-	del := value == ""
+	var maxAge *int // the last valid Max-Age, if any
+	expired := false
 	for a := range strings.SplitSeq(attrs, ";") {
 		k, v, _ := strings.Cut(strings.TrimSpace(a), "=")
 		switch {
 		case strings.EqualFold(k, "Max-Age"):
-			if n, err := strconv.Atoi(v); err == nil && n <= 0 {
-				del = true
+			if n, err := strconv.Atoi(v); err == nil {
+				maxAge = &n
 			}
 		case strings.EqualFold(k, "Expires"):
-			if t, err := time.Parse(time.RFC1123, v); err == nil && !t.After(time.Now()) {
-				del = true
+			if t, err := time.Parse(time.RFC1123, v); err == nil {
+				expired = !t.After(time.Now())
 			}
 		}
 	}
-	if del {
+	if maxAge != nil && *maxAge <= 0 || maxAge == nil && expired {
 		delete(c.cookies, name)
 	} else {
 		c.cookies[name] = value
