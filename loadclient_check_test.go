@@ -1,5 +1,10 @@
 package main
 
+// Tests of rawClient (loadclient_test.go), the load generator's own client:
+// it must count as the browser does, or BenchmarkLoad's lost-click check
+// would be checking the client. These tests run in make test; the benchmark
+// does not.
+
 import (
 	"context"
 	"maps"
@@ -7,10 +12,6 @@ import (
 	"net/http/httptest"
 	"testing"
 )
-
-// The load generator's own client must count as the browser does, or
-// BenchmarkLoad's lost-click check would be checking the client. These tests
-// run in make test; the benchmark does not.
 
 func TestRawClientKeepsTheSessionAcrossRequests(t *testing.T) {
 	a := newApp(t)
