@@ -22,6 +22,7 @@ func BenchmarkLoadFloor(b *testing.B) {
 	e := dstest.First(b)
 	name := fmt.Sprintf("%s/visitors=%d", e.Mode, *loadVisitors)
 	if *loadPin {
+		// The "-N" Go appends is GOMAXPROCS at start (2 here); pinned, this process and the server get N-1 CPUs.
 		name += "/pinned"
 	}
 	b.Run(name, func(b *testing.B) { benchFloor(b, e) })

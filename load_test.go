@@ -56,6 +56,7 @@ func BenchmarkLoad(b *testing.B) {
 	for _, e := range benchEmulators(b) {
 		name := fmt.Sprintf("%s/visitors=%d", e.Mode, *loadVisitors)
 		if *loadPin {
+			// The "-N" Go appends is GOMAXPROCS at start (2 here); pinned, this process and the server get N-1 CPUs.
 			name += "/pinned"
 		}
 		b.Run(name, func(b *testing.B) { benchLoad(b, bin, e) })
