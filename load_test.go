@@ -7,13 +7,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,8 +34,9 @@ var (
 	loadClickEvery = flag.Int("load.clickevery", 4, "BenchmarkLoad: one request in this many is a click (POST /counter), the others read (GET /counter)")
 	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad: bound on one run, whatever -benchtime asks")
 	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
-	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad: run the emulator on CPU 0 and the server, the visitors and the bare calls on the other CPUs, as Datastore runs on machines of its own (needs taskset and 2 CPUs)")
+	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs taskset and 2 CPUs)")
 	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
+	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkLoadFloor: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
 )
 
 // loadRounds interleaves the HTTP load with the bare Datastore calls, so
@@ -50,37 +56,116 @@ func BenchmarkLoad(b *testing.B) {
 	for _, e := range benchEmulators(b) {
 		name := fmt.Sprintf("%s/visitors=%d", e.Mode, *loadVisitors)
 		if *loadPin {
+			// The "-N" Go appends is GOMAXPROCS at start (2 here); pinned, this process and the server get N-1 CPUs.
 			name += "/pinned"
 		}
 		b.Run(name, func(b *testing.B) { benchLoad(b, bin, e) })
 	}
 }
 
-// pinCPUs keeps emulator e on CPU 0 and this process, with every process
-// it starts from now on (the server), on the other CPUs, until the returned
-// function undoes it. On this two-core machine the emulator would otherwise
-// take its CPU time from the server it stands in for, which production's
-// Datastore, on machines of its own, never does.
+// pinCPUs keeps emulator e on the first CPU this process may run on, and
+// this process, with every process it starts from now on (the server), on
+// the others, until the returned function gives each the CPUs it had. On
+// this two-core machine the emulator would otherwise take its CPU time from
+// the server it stands in for, which production's Datastore, on machines of
+// its own, never does. taskset sets a process's threads one after another,
+// so a thread started meanwhile may escape with the CPUs it had; rare, and
+// acceptable for a benchmark.
 func pinCPUs(tb testing.TB, e *dstest.Emulator) (undo func()) {
 	tb.Helper()
-	n := runtime.NumCPU()
-	if n < 2 {
-		tb.Fatalf("-load.pin needs at least 2 CPUs, this machine has %d; run with -load.pin=false", n)
-	}
-	all, rest := fmt.Sprintf("0-%d", n-1), fmt.Sprintf("1-%d", n-1)
-	if err := e.Pin("0"); err != nil {
+	self := os.Getpid()
+	orig, err := dstest.AllowedCPUs(self)
+	if err != nil {
 		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
 	}
-	if err := dstest.PinProcess(os.Getpid(), rest); err != nil {
+	cpus, err := parseCPUList(orig)
+	if err != nil {
+		tb.Fatalf("-load.pin: this process's CPUs: %v", err)
+	}
+	if len(cpus) < 2 {
+		tb.Fatalf("-load.pin needs at least 2 CPUs, this process may run on %q only; run with -load.pin=false", orig)
+	}
+	undoEmulator, err := e.Pin(strconv.Itoa(cpus[0]))
+	if err != nil {
 		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
 	}
-	procs := runtime.GOMAXPROCS(n - 1)
+	if err := dstest.PinProcess(self, formatCPUList(cpus[1:])); err != nil {
+		// Some of this process's threads may be pinned already.
+		if uerr := errors.Join(dstest.PinProcess(self, orig), undoEmulator()); uerr != nil {
+			tb.Errorf("-load.pin: undo: %v", uerr)
+		}
+		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
+	}
+	runtime.GOMAXPROCS(len(cpus) - 1)
 	return func() {
-		runtime.GOMAXPROCS(procs)
-		for _, err := range []error{dstest.PinProcess(os.Getpid(), all), e.Pin(all)} {
-			if err != nil {
-				tb.Errorf("-load.pin: undo: %v", err)
+		err := dstest.PinProcess(self, orig)
+		// After the CPUs are back, so that the default counts them; and
+		// the runtime's automatic updates of GOMAXPROCS resume.
+		runtime.SetDefaultGOMAXPROCS()
+		if err := errors.Join(err, undoEmulator()); err != nil {
+			tb.Errorf("-load.pin: undo: %v", err)
+		}
+	}
+}
+
+// parseCPUList parses a list of CPUs in the kernel's syntax, as in
+// Cpus_allowed_list ("0-1", "0,2-3"), into the CPUs it names, in order.
+func parseCPUList(s string) ([]int, error) {
+	var cpus []int
+	for part := range strings.SplitSeq(strings.TrimSpace(s), ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		first, err := strconv.Atoi(lo)
+		last := first
+		if err == nil && isRange {
+			last, err = strconv.Atoi(hi)
+		}
+		if err != nil || first < 0 || last < first {
+			return nil, fmt.Errorf("bad CPU list %q", s)
+		}
+		for c := first; c <= last; c++ {
+			cpus = append(cpus, c)
+		}
+	}
+	slices.Sort(cpus)
+	return slices.Compact(cpus), nil
+}
+
+// formatCPUList writes cpus in taskset's list syntax, "1,2,3".
+func formatCPUList(cpus []int) string {
+	s := make([]string, len(cpus))
+	for i, c := range cpus {
+		s[i] = strconv.Itoa(c)
+	}
+	return strings.Join(s, ",")
+}
+
+func TestParseCPUList(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []int // nil: an error
+	}{
+		{"0", []int{0}},
+		{"0-1", []int{0, 1}},
+		{"0,2-3", []int{0, 2, 3}},
+		{"1-3,5,7-8\n", []int{1, 2, 3, 5, 7, 8}},
+		{"12-13", []int{12, 13}},
+		{"", nil},
+		{"a", nil},
+		{"0,", nil},
+		{"3-1", nil},
+		{"1-", nil},
+		{"-1", nil},
+		{"0-7:2", nil},
+	} {
+		got, err := parseCPUList(tc.in)
+		if tc.want == nil {
+			if err == nil {
+				t.Errorf("parseCPUList(%q) = %v, want an error", tc.in, got)
 			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("parseCPUList(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
 	}
 }
@@ -104,11 +189,18 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	}
 
 	// Warm up: every visitor clicks once, so that every read after is a
-	// returning visitor's, and the connections and the emulator are warm.
+	// returning visitor's. Then, once per emulator, the long warm-up of its
+	// JVM (warmEmulator); then, every run, a short one of the connections.
 	warm := max(4*visitors, 100)
 	if err := clickOnceEach(ctx, vs); err != nil {
 		b.Fatalf("warm-up: %v", err)
 	}
+	warmEmulator(b, e, "bare calls", func(n int) mixResult {
+		return runMix(ctx, 0, n, visitors, clickEvery, bare.do)
+	})
+	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
+		return driveVisitors(ctx, vs, 0, n, clickEvery)
+	})
 	if r := driveVisitors(ctx, vs, 0, warm, clickEvery); r.errors > 0 {
 		b.Fatalf("warm-up: %d of %d requests failed; first: %q", r.errors, r.done(), r.errText)
 	}
@@ -181,12 +273,52 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	b.ReportMetric(webCPU.client.perOp(web.done()), "client-cpu-us/req")
 	b.ReportMetric(directCPU.client.perOp(direct.done()), "client-cpu-us/bare")
 	if webCPU.emulatorKnown {
-		b.ReportMetric(webCPU.emulator.perOp(web.done()), "emulator-cpu-us/req")
-		b.ReportMetric(directCPU.emulator.perOp(direct.done()), "emulator-cpu-us/bare")
+		// The emulator's JVM spins: it keeps its core about fully busy even
+		// with one visitor, so its CPU time over a phase is about the
+		// phase's length, and this is that length over the operations, idle
+		// time included, not what one call costs the emulator.
+		b.ReportMetric(webCPU.emulator.perOp(web.done()), "emulator-cpu-us/req-incl-idle")
+		b.ReportMetric(directCPU.emulator.perOp(direct.done()), "emulator-cpu-us/bare-incl-idle")
 	}
 	for name, v := range calls {
 		b.ReportMetric(v, name)
 	}
+}
+
+// warmed records the warm-ups warmEmulator has run, by emulator and by mix.
+var warmed = struct {
+	sync.Mutex
+	done map[warmKey]bool
+}{done: map[warmKey]bool{}}
+
+type warmKey struct {
+	e   *dstest.Emulator
+	mix string
+}
+
+// warmEmulator runs -load.warmup operations of a mix with run, once per
+// emulator and mix in this test binary, before the first measured run: the
+// emulator's JVM gets about 3 times faster over its first several thousand
+// calls as it compiles them, so without this the first runs of a -count
+// series would measure a cold emulator, and their ratios to a warm one
+// would flatter. BenchmarkLoad warms both its mixes, the bare calls and the
+// requests through the server; BenchmarkLoadFloor, which shares the bare
+// calls, only those. It takes a few seconds; the short warm-up of every run
+// stays, for the connections.
+func warmEmulator(b *testing.B, e *dstest.Emulator, mix string, run func(n int) mixResult) {
+	b.Helper()
+	warmed.Lock()
+	defer warmed.Unlock()
+	k := warmKey{e, mix}
+	if *loadWarmup <= 0 || warmed.done[k] {
+		return
+	}
+	r := run(*loadWarmup)
+	if r.errors > 0 {
+		b.Fatalf("emulator warm-up: %d of %d %s failed; first: %q", r.errors, r.done(), mix, r.errText)
+	}
+	warmed.done[k] = true
+	b.Logf("emulator warm-up: %d %s in %v", r.done(), mix, r.elapsed.Round(time.Millisecond))
 }
 
 // countCalls runs the load against an in-process server whose Datastore
@@ -306,7 +438,9 @@ func benchClient(tb testing.TB, e *dstest.Emulator) *datastore.Client {
 
 // cpuSplit is the CPU time a phase of the load used outside the server:
 // this process (the visitors' HTTP clients, or the bare calls' Datastore
-// client) and the emulator.
+// client), to the microsecond, and the emulator, to /proc's 10 ms tick. The
+// server's CPU time is read from /proc too, over the whole run
+// (serverProcess.cpuTime).
 type cpuSplit struct {
 	client, emulator cpuTotal
 	emulatorKnown    bool
@@ -319,11 +453,14 @@ func (c cpuTotal) perOp(ops int) float64 {
 	return float64(time.Duration(c).Microseconds()) / float64(max(ops, 1))
 }
 
-// takeCPU reads the CPU time used so far by this process and by emulator e.
+// takeCPU reads the CPU time used so far by this process, user and system,
+// from getrusage (to the microsecond: /proc's 10 ms ticks are too coarse
+// for one phase of this process's share), and by emulator e, from /proc.
 func takeCPU(e *dstest.Emulator) cpuSplit {
 	var c cpuSplit
-	if d, err := dstest.ProcessCPU(os.Getpid()); err == nil {
-		c.client = cpuTotal(d)
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		c.client = cpuTotal(time.Duration(ru.Utime.Nano() + ru.Stime.Nano()))
 	}
 	if d, err := e.CPU(); err == nil {
 		c.emulator, c.emulatorKnown = cpuTotal(d), true

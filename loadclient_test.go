@@ -5,9 +5,10 @@ package main
 // parsing for the counter's JSON, and the cookies of one host kept as a
 // browser keeps them. It exists because the visitors of BenchmarkLoad run on
 // the same two cores as the server and the emulator: net/http's client with
-// a cookie jar spent about 75 µs of CPU per request there, time taken from
-// the server and the emulator that a visitor's browser, on a machine of its
-// own, never takes. This one spends a fraction of that (docs/benchmarks.md
+// a cookie jar spent 70–80 µs of CPU per request there (the medians with the
+// emulator pinned and with the cores shared), time taken from the server and
+// the emulator that a visitor's browser, on a machine of its own, never
+// takes. This one spends a fraction of that (docs/benchmarks.md
 // has both figures; -load.client=nethttp runs the old one).
 
 import (
@@ -48,10 +49,16 @@ func (c *rawClient) close() {
 }
 
 // do sends one request with an empty body and returns the answer's status
-// and body. A GET on a kept-alive connection the server has closed
-// meanwhile is sent again once on a new one, as net/http's client does; a
-// POST only if it could not be written at all, since the server may have
-// acted on one it did not answer.
+// and body. When a kept-alive connection fails before any byte of an
+// answer, a GET is sent again once on a new connection; a POST only if it
+// could not be written at all, since the server may have acted on one it
+// did not answer. net/http's client does more: it reads from each idle
+// connection in the background, so it knows of one the server closed while
+// it was idle before reusing it, and sends even a POST on a new one. This
+// client does not, so a POST on such a connection fails with an error
+// instead of being sent again. The server closes a connection idle for 2
+// minutes (IdleTimeout in main.go), far longer than any pause in the
+// benchmark, so it does not happen there.
 func (c *rawClient) do(ctx context.Context, method, path string, header map[string]string) (int, []byte, error) {
 	fresh := c.conn == nil
 	if fresh {
@@ -100,9 +107,11 @@ func (e *writeError) Unwrap() error { return e.err }
 // the connection failed before any byte of an answer arrived, as when the
 // server closed it while it was idle.
 func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string) (status int, body []byte, answered bool, err error) {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		deadline = time.Now().Add(15 * time.Second)
+	// 15 s, as the nethttp client's Timeout, or sooner if ctx ends sooner:
+	// ctx is the whole run's, bounded by minutes.
+	deadline := time.Now().Add(15 * time.Second)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
 	}
 	c.conn.SetDeadline(deadline)
 
@@ -208,31 +217,34 @@ func (c *rawClient) line() ([]byte, error) {
 	return bytes.TrimRight(line, "\r\n"), nil
 }
 
-// setCookie keeps or deletes a cookie as a browser would for this one host:
-// an empty value, Max-Age ≤ 0 or an Expires in the past deletes it. Domain
-// and Path are not checked: the visitor talks to one host and the app sets
-// every cookie on "/".
+// setCookie keeps or deletes a cookie as a browser would for this one host
+// (RFC 6265, section 5): a Max-Age ≤ 0 deletes it or, when there is no
+// Max-Age, an Expires in the past does; Max-Age takes precedence over
+// Expires. An empty value is a value like another: the cookie is kept, as
+// browsers keep it. Domain and Path are not checked: the visitor talks to
+// one host and the app sets every cookie on "/".
 func (c *rawClient) setCookie(header string) {
 	pair, attrs, _ := strings.Cut(header, ";")
 	name, value, ok := strings.Cut(strings.TrimSpace(pair), "=")
 	if !ok || name == "" {
 		return
 	}
-	del := value == ""
+	var maxAge *int // the last valid Max-Age, if any
+	expired := false
 	for a := range strings.SplitSeq(attrs, ";") {
 		k, v, _ := strings.Cut(strings.TrimSpace(a), "=")
 		switch {
 		case strings.EqualFold(k, "Max-Age"):
-			if n, err := strconv.Atoi(v); err == nil && n <= 0 {
-				del = true
+			if n, err := strconv.Atoi(v); err == nil {
+				maxAge = &n
 			}
 		case strings.EqualFold(k, "Expires"):
-			if t, err := time.Parse(time.RFC1123, v); err == nil && !t.After(time.Now()) {
-				del = true
+			if t, err := time.Parse(time.RFC1123, v); err == nil {
+				expired = !t.After(time.Now())
 			}
 		}
 	}
-	if del {
+	if maxAge != nil && *maxAge <= 0 || maxAge == nil && expired {
 		delete(c.cookies, name)
 	} else {
 		c.cookies[name] = value

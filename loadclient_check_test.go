@@ -1,5 +1,10 @@
 package main
 
+// Tests of rawClient (loadclient_test.go), the load generator's own client:
+// it must count as the browser does, or BenchmarkLoad's lost-click check
+// would be checking the client. These tests run in make test; the benchmark
+// does not.
+
 import (
 	"context"
 	"maps"
@@ -7,10 +12,6 @@ import (
 	"net/http/httptest"
 	"testing"
 )
-
-// The load generator's own client must count as the browser does, or
-// BenchmarkLoad's lost-click check would be checking the client. These tests
-// run in make test; the benchmark does not.
 
 func TestRawClientKeepsTheSessionAcrossRequests(t *testing.T) {
 	a := newApp(t)
@@ -79,7 +80,10 @@ func TestRawClientCookies(t *testing.T) {
 		{"delete by Max-Age", "old=; Path=/; Max-Age=0", map[string]string{}},
 		{"delete by negative Max-Age", "old=x; Max-Age=-1", map[string]string{}},
 		{"delete by Expires", "old=x; Expires=Thu, 01 Jan 1970 00:00:01 GMT", map[string]string{}},
-		{"delete by empty value", "old=", map[string]string{}},
+		{"keep an empty value", "old=", map[string]string{"old": ""}},
+		{"Max-Age over a past Expires", "old=x; Max-Age=3600; Expires=Thu, 01 Jan 1970 00:00:01 GMT", map[string]string{"old": "x"}},
+		{"Max-Age=0 over a future Expires", "old=x; Expires=Fri, 01 Jan 2100 00:00:00 GMT; Max-Age=0", map[string]string{}},
+		{"keep by a future Expires", "old=x; Expires=Fri, 01 Jan 2100 00:00:00 GMT", map[string]string{"old": "x"}},
 		{"no name", "=x", map[string]string{"old": "1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
