@@ -5,11 +5,11 @@ package main
 // parsing for the counter's JSON, and the cookies of one host kept as a
 // browser keeps them. It exists because the visitors of BenchmarkLoad run on
 // the same two cores as the server and the emulator: net/http's client with
-// a cookie jar spent 70–80 µs of CPU per request there (the medians with the
-// emulator pinned and with the cores shared), time taken from the server and
-// the emulator that a visitor's browser, on a machine of its own, never
-// takes. This one spends a fraction of that (docs/benchmarks.md
-// has both figures; -load.client=nethttp runs the old one).
+// a cookie jar spent 60–80 µs of CPU per request there, depending on the
+// series, time taken from the server and the emulator that a visitor's
+// browser, on a machine of its own, never takes. This one spends about half
+// of that (docs/benchmarks.md has the figures; -load.client=nethttp runs
+// net/http's).
 
 import (
 	"bufio"
