@@ -170,10 +170,11 @@ func (s *Store) delete(ctx context.Context, id string) error {
 	return wrap("delete session", s.client.Delete(ctx, s.key(id)))
 }
 
-// renew pushes back the expiry of unchanged values. It runs in a transaction
+// renew pushes back the expiry of unchanged values, writing them as data
+// (the bytes read, or the same values re-encoded). It runs in a transaction
 // that checks the values are still the ones read, so a renewal never
 // overwrites a concurrent Update with older values.
-func (s *Store) renew(ctx context.Context, id string, read []byte, expires time.Time) error {
+func (s *Store) renew(ctx context.Context, id string, read, data []byte, expires time.Time) error {
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
 	_, err := s.client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
@@ -187,7 +188,7 @@ func (s *Store) renew(ctx context.Context, id string, read []byte, expires time.
 		if !bytes.Equal(e.Values, read) || !e.Expires.Before(expires) {
 			return nil // changed meanwhile, and renewed by that write
 		}
-		_, err := tx.Put(s.key(id), &entity{Values: read, Expires: expires})
+		_, err := tx.Put(s.key(id), &entity{Values: data, Expires: expires})
 		return err
 	})
 	return wrap("renew session", err)

@@ -23,5 +23,5 @@ var (
 	// while two versions serve one store, during a rollout or after a
 	// rollback; web handlers answer it like ErrUnavailable, with 503, since
 	// a retry may reach an instance of the newer version.
-	ErrNewerFormat = errors.New("sessionstore: session stored by a newer version of sessionstore")
+	ErrNewerFormat = errors.New("session stored by a newer version of sessionstore")
 )

@@ -2,8 +2,11 @@ package sessionstore_test
 
 import (
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/gorilla/sessions"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
@@ -88,6 +91,61 @@ func TestStore_newerFormatIsNeitherReadNorReplaced(t *testing.T) {
 		}
 		if got := v.storedValues(t, id); string(got) != string(newer) {
 			t.Errorf("stored values became %v, want them untouched (%v)", got, newer)
+		}
+	})
+}
+
+// With WriteGob set, a session stored in the plain format is written again
+// as gob by whichever call meets it next, even unchanged, so that after a
+// session lifetime a version that reads only gob can take over.
+func TestStore_WriteGobRewritesPlainSessions(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		for _, tc := range []struct {
+			name string
+			meet func(t *testing.T, v *env, cookie *http.Cookie)
+		}{
+			{"Save", func(t *testing.T, v *env, cookie *http.Cookie) {
+				r := request(t, cookie)
+				sess, err := v.store.Get(r, name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := v.store.Save(r, httptest.NewRecorder(), sess); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"Renew", func(t *testing.T, v *env, cookie *http.Cookie) {
+				r := request(t, cookie)
+				sess, err := v.store.Get(r, name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sess.Values["count"] = 99 // not saved by Renew
+				if err := v.store.Renew(r, httptest.NewRecorder(), sess); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"Update", func(t *testing.T, v *env, cookie *http.Cookie) {
+				r := request(t, cookie)
+				if _, err := v.store.Update(r, httptest.NewRecorder(), name, func(*sessions.Session) error { return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				plain := newEnv(t, e)
+				cookie := plain.save(t, map[any]any{"count": 1})
+				id := plain.load(t, cookie).ID
+				gobStore := plain.sibling(t, e)
+				gobStore.store.WriteGob = true
+				tc.meet(t, gobStore, cookie)
+				if got := gobStore.storedValues(t, id)[0]; got != 1 {
+					t.Errorf("stored format %d after %s, want gob (1)", got, tc.name)
+				}
+				if got := plain.load(t, cookie).Values["count"]; got != 1 {
+					t.Errorf("count %v after %s, want 1", got, tc.name)
+				}
+			})
 		}
 	})
 }

@@ -131,7 +131,10 @@ func (s *Store) Get(r *http.Request, name string) (*sessions.Session, error) {
 // (IsNew true) and no error; only a tampered cookie's check costs no
 // Datastore call at all. When Datastore fails, New returns a fresh session
 // and the error; Save then refuses that session, so the failure cannot
-// replace the visitor's stored session.
+// replace the visitor's stored session. A stored session in a format only a
+// newer version of this package writes is treated the same way, with
+// ErrNewerFormat; one that does not decode at all is corrupt, and gives a
+// fresh session and a warning in the log.
 func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	sess := s.fresh(name)
 	id, ok := s.idFromCookie(r, name)
@@ -149,7 +152,7 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	values, err := decodeValues(e.Values)
 	if errors.Is(err, ErrNewerFormat) {
 		s.loaded.set(sess, &loadState{failed: true})
-		return sess, err
+		return sess, fmt.Errorf("sessionstore: load session: %w", err)
 	}
 	if err != nil {
 		s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
@@ -200,7 +203,7 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 			}
 		}
 		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
-	case !unchanged(sess.Values, data, st.data):
+	case !unchanged(sess.Values, data, st.data) || s.outdated(st.data):
 		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
 	case renewalDue(st.expires, lifetime, now):
 		return s.Renew(r, w, sess) // unchanged: the same renewal as a read's
@@ -215,6 +218,14 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	s.loaded.set(sess, &loadState{data: data, expires: now.Add(lifetime)})
 	sess.IsNew = false
 	return s.setCookie(w, sess)
+}
+
+// outdated reports whether stored values are in a format this store is set
+// not to write: plain while WriteGob is set. Such a session is written again
+// at its next Save, Update or Renew, even unchanged, so that a version that
+// reads only gob can take over once every live session has been.
+func (s *Store) outdated(stored []byte) bool {
+	return s.WriteGob && len(stored) > 0 && stored[0] != formatGob
 }
 
 // remove deletes a session's entity, if it has one, and clears its cookie
