@@ -314,13 +314,7 @@ func TestStore_New_undecodableEntityIsFresh(t *testing.T) {
 		v := newEnv(t, e)
 		cookie := v.save(t, map[any]any{"count": 1})
 		sess := v.load(t, cookie)
-		corrupt := &struct {
-			Values  []byte `datastore:"values,noindex"`
-			Expires any    `datastore:"expires"`
-		}{[]byte{1, 9, 9, 9}, v.clock.now().Add(1e12)}
-		if _, err := v.client.Put(t.Context(), sessionstore.EntityKey(v.store, sess.ID), corrupt); err != nil {
-			t.Fatal(err)
-		}
+		v.storeValues(t, sess.ID, []byte{1, 9, 9, 9}) // gob's format byte, then garbage
 		got, err := v.store.Get(request(t, cookie), name)
 		if err != nil {
 			t.Fatalf("Get: %v", err)
