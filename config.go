@@ -24,7 +24,6 @@ type config struct {
 	onAppEngine bool   // App Engine standard: JSON logs, Secure cookies
 	namespace   string // Datastore namespace of sessions and keys; tests set it
 	logLevel    slog.Level
-	writeGob    bool // SESSION_ENCODING=gob: see sessionstore.Store.WriteGob
 }
 
 // loadConfig reads the configuration the HTTP contract names. getenv is
@@ -61,13 +60,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", v)
 		}
-	}
-	switch v := getenv("SESSION_ENCODING"); v {
-	case "", "plain":
-	case "gob":
-		c.writeGob = true
-	default:
-		return c, fmt.Errorf("SESSION_ENCODING=%q: want plain (the default) or gob (while a version older than the plain format may still serve traffic; see docs/deploy.md)", v)
 	}
 	keys, err := parseSessionKeys(getenv("SESSION_KEYS"))
 	if err != nil {

@@ -54,17 +54,6 @@ func TestLoadConfig(t *testing.T) {
 		}},
 		{name: "bad log level", env: map[string]string{"LOG_LEVEL": "loud"}, wantErr: "LOG_LEVEL"},
 		{name: "blank keys", env: map[string]string{"SESSION_KEYS": " "}, wantErr: "set but blank"},
-		{name: "plain encoding", env: map[string]string{"SESSION_ENCODING": "plain"}, check: func(t *testing.T, c config) {
-			if c.writeGob {
-				t.Error("SESSION_ENCODING=plain set writeGob")
-			}
-		}},
-		{name: "gob encoding", env: map[string]string{"SESSION_ENCODING": "gob"}, check: func(t *testing.T, c config) {
-			if !c.writeGob {
-				t.Error("SESSION_ENCODING=gob did not set writeGob")
-			}
-		}},
-		{name: "bad encoding", env: map[string]string{"SESSION_ENCODING": "json"}, wantErr: "want plain (the default) or gob"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

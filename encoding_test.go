@@ -9,7 +9,6 @@ import (
 
 	"cloud.google.com/go/datastore"
 
-	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
@@ -31,27 +30,6 @@ func (a *app) onlySession(t *testing.T) (*datastore.Key, *sessionEntity) {
 		t.Fatalf("got %d sessions (%v), want 1", len(keys), err)
 	}
 	return keys[0], &ents[0]
-}
-
-func TestSessionEncoding_setting(t *testing.T) {
-	for _, tc := range []struct {
-		encoding string
-		want     byte
-	}{
-		{"", 2}, {"plain", 2}, {"gob", 1},
-	} {
-		t.Run("SESSION_ENCODING="+tc.encoding, func(t *testing.T) {
-			a := startApp(t, dstest.Namespace(t), map[string]string{"SESSION_KEYS": testKeys, "SESSION_ENCODING": tc.encoding})
-			v := newVisitor(t, a)
-			v.click()
-			if _, ent := a.onlySession(t); ent.Values[0] != tc.want {
-				t.Errorf("stored format %d, want %d", ent.Values[0], tc.want)
-			}
-			if got := v.count(); got != 1 {
-				t.Errorf("count %d, want 1", got)
-			}
-		})
-	}
 }
 
 // While two versions of the app share the sessions, the older one answers

@@ -91,7 +91,6 @@ func (s *server) store(ctx context.Context) (*sessionstore.Store, error) {
 	st.Options.Secure = s.cfg.onAppEngine
 	st.Timeout = storeCallTimeout
 	st.Logger = s.log
-	st.WriteGob = s.cfg.writeGob
 	s.built.Store(st)
 	return st, nil
 }
