@@ -37,5 +37,5 @@ bench:
 # -load.clickevery=N, -load.emulators=firestore,datastore, -load.pin=false,
 # -load.client=nethttp.
 bench-load:
-	go test -run '^$$' -bench Load -benchtime 2000x -count 5 -timeout 30m .
-	go test -run '^$$' -bench Startup -benchtime 20x -count 5 .
+	go test -run '^$$' -bench Load -benchtime 2000x -count 5 -timeout 30m ./internal/loadtest
+	go test -run '^$$' -bench Startup -benchtime 20x -count 5 ./internal/loadtest

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gae-lessons/sessions-go/internal/web"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
@@ -19,11 +20,9 @@ type config struct {
 	port        string
 	project     string // empty: detect from the environment's credentials
 	emulator    string // DATASTORE_EMULATOR_HOST, empty for real Datastore
-	sessionKeys [][]byte
-	maxAge      int    // session lifetime, seconds
 	onAppEngine bool   // App Engine standard: JSON logs, Secure cookies
-	namespace   string // Datastore namespace of sessions and keys; tests set it
 	logLevel    slog.Level
+	web         web.Config
 }
 
 // loadConfig reads the configuration the HTTP contract names. getenv is
@@ -33,9 +32,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 		port:        getenv("PORT"),
 		project:     getenv("GOOGLE_CLOUD_PROJECT"),
 		emulator:    getenv("DATASTORE_EMULATOR_HOST"),
-		maxAge:      sessionstore.DefaultMaxAge,
 		onAppEngine: getenv("GAE_ENV") == "standard",
 	}
+	c.web.MaxAge = sessionstore.DefaultMaxAge
+	c.web.Secure = c.onAppEngine
 	if c.port == "" {
 		c.port = "8080"
 	}
@@ -54,7 +54,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if err != nil || n <= 0 || n > maxSessionMaxAge {
 			return c, fmt.Errorf("SESSION_MAX_AGE=%q: want a number of seconds from 1 to %d (400 days, the longest a browser keeps a cookie), such as 2592000 for 30 days", v, maxSessionMaxAge)
 		}
-		c.maxAge = n
+		c.web.MaxAge = n
 	}
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {
@@ -65,7 +65,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err != nil {
 		return c, err
 	}
-	c.sessionKeys = keys
+	c.web.SessionKeys = keys
 	return c, nil
 }
 

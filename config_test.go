@@ -16,7 +16,7 @@ func TestLoadConfig(t *testing.T) {
 		check   func(t *testing.T, c config)
 	}{
 		{name: "defaults", env: map[string]string{}, check: func(t *testing.T, c config) {
-			if c.port != "8080" || c.maxAge != 30*86400 || c.sessionKeys != nil || c.onAppEngine {
+			if c.port != "8080" || c.web.MaxAge != 30*86400 || c.web.SessionKeys != nil || c.onAppEngine {
 				t.Errorf("got %+v, want port 8080, 30 days, generated keys, not App Engine", c)
 			}
 		}},
@@ -31,13 +31,13 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "two keys, newest first", env: map[string]string{"SESSION_KEYS": key32 + ", " + key64}, check: func(t *testing.T, c config) {
-			if len(c.sessionKeys) != 4 || len(c.sessionKeys[0]) != 32 || len(c.sessionKeys[2]) != 64 || c.sessionKeys[1] != nil {
-				t.Errorf("got %d key pair parts, want [32-byte, nil, 64-byte, nil]", len(c.sessionKeys))
+			if len(c.web.SessionKeys) != 4 || len(c.web.SessionKeys[0]) != 32 || len(c.web.SessionKeys[2]) != 64 || c.web.SessionKeys[1] != nil {
+				t.Errorf("got %d key pair parts, want [32-byte, nil, 64-byte, nil]", len(c.web.SessionKeys))
 			}
 		}},
 		{name: "max age", env: map[string]string{"SESSION_MAX_AGE": "60"}, check: func(t *testing.T, c config) {
-			if c.maxAge != 60 {
-				t.Errorf("got max age %d, want 60", c.maxAge)
+			if c.web.MaxAge != 60 {
+				t.Errorf("got max age %d, want 60", c.web.MaxAge)
 			}
 		}},
 		{name: "key not base64", env: map[string]string{"SESSION_KEYS": "not base64!"}, wantErr: "key 1 is not base64"},

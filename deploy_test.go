@@ -23,7 +23,9 @@ import (
 	"testing"
 	"time"
 
+	"cloud.google.com/go/datastore"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/web"
 )
 
 func TestAppYAML_runtimeMatchesGoMod(t *testing.T) {
@@ -71,10 +73,11 @@ func TestAppYAML_warmupIsServed(t *testing.T) {
 		t.Errorf("POST /_ah/warmup: got Allow %q, want it to include GET", got)
 	}
 	t.Run("answers", func(t *testing.T) {
-		a := newApp(t)
-		resp := newVisitor(t, a).do("GET", "/_ah/warmup", nil, false)
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("GET /_ah/warmup: got status %d, want 200; body %s", resp.StatusCode, text(t, resp))
+		client, _ := dstest.First(t).Client(t)
+		w := httptest.NewRecorder()
+		appHandler(t, client).ServeHTTP(w, httptest.NewRequest("GET", "/_ah/warmup", nil))
+		if w.Code != http.StatusOK {
+			t.Errorf("GET /_ah/warmup: got status %d, want 200; body %s", w.Code, w.Body)
 		}
 	})
 }
@@ -99,40 +102,44 @@ func TestCronYAML_urlsAreServed(t *testing.T) {
 			}
 			// Without the header App Engine adds, the task must refuse, and it
 			// does so before touching Datastore: a nil client will do.
-			srv := newServer(config{}, nil, slog.New(slog.DiscardHandler))
 			w := httptest.NewRecorder()
-			srv.routes().ServeHTTP(w, httptest.NewRequest("GET", url, nil))
+			appHandler(t, nil).ServeHTTP(w, httptest.NewRequest("GET", url, nil))
 			if w.Code != http.StatusForbidden {
 				t.Errorf("GET %s without X-Appengine-Cron: got status %d, want 403", url, w.Code)
 			}
 			t.Run("with cron header", func(t *testing.T) {
-				a := newApp(t)
-				req, err := http.NewRequest("GET", a.URL+url, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
+				client, _ := dstest.First(t).Client(t)
+				req := httptest.NewRequest("GET", url, nil)
 				req.Header.Set("X-Appengine-Cron", "true")
 				req.Header.Set("Accept", "application/json")
-				resp, err := a.Client().Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					t.Errorf("GET %s with X-Appengine-Cron: true: got status %d, want 200; body %s", url, resp.StatusCode, text(t, resp))
+				w := httptest.NewRecorder()
+				appHandler(t, client).ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					t.Errorf("GET %s with X-Appengine-Cron: true: got status %d, want 200; body %s", url, w.Code, w.Body)
 				}
 			})
 		})
 	}
 }
 
+// appHandler is the app's handler, with the files main embeds, on client:
+// nil where the request must not reach Datastore.
+func appHandler(tb testing.TB, client *datastore.Client) http.Handler {
+	tb.Helper()
+	cfg := web.Config{SessionKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef"), nil}, MaxAge: 60, Namespace: dstest.Namespace(tb)}
+	srv, err := web.New(cfg, client, slog.New(slog.DiscardHandler), assets)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv.Handler()
+}
+
 // allowed returns the Allow header of a POST to path: the methods the
 // server routes there. It needs no Datastore: 405 is decided by the mux.
 func allowed(tb testing.TB, path string) []string {
 	tb.Helper()
-	srv := newServer(config{}, nil, slog.New(slog.DiscardHandler))
 	w := httptest.NewRecorder()
-	srv.routes().ServeHTTP(w, httptest.NewRequest("POST", path, nil))
+	appHandler(tb, nil).ServeHTTP(w, httptest.NewRequest("POST", path, nil))
 	if w.Code != http.StatusMethodNotAllowed {
 		tb.Fatalf("POST %s: got status %d, want 405 for a GET-only route (404 means no route)", path, w.Code)
 	}
@@ -313,7 +320,8 @@ func TestGcloudignore_uploadsWhatTheBuildNeeds(t *testing.T) {
 		if slices.Contains(needed, f) {
 			continue // embedded by the build, wherever it lives (docs/lesson.md)
 		}
-		if strings.HasSuffix(f, "_test.go") || f == ".git" {
+		if strings.HasSuffix(f, ".go") || f == ".git" {
+			// Go code the build does not read: tests, or test-only packages.
 			t.Errorf("uploaded: %s; want .gcloudignore to keep it out", f)
 		}
 		for _, dir := range forbidden {

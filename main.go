@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,8 +22,17 @@ import (
 	"time"
 
 	"cloud.google.com/go/datastore"
-	"google.golang.org/api/option"
+
+	"github.com/gae-lessons/sessions-go/internal/cloudlog"
+	"github.com/gae-lessons/sessions-go/internal/web"
 )
+
+// assets are the files the pages need, handed to package web as they lie in
+// the repository: the templates, the static files, and the lesson that
+// /lesson shows.
+//
+//go:embed templates/*.html static docs/lesson.md
+var assets embed.FS
 
 // shutdownGrace is how long requests in flight may take after SIGTERM;
 // App Engine allows about 3 seconds before it stops the instance.
@@ -37,7 +47,7 @@ func main() {
 	started := time.Now()
 	tuneGC(os.Getenv)
 	cfg, err := loadConfig(os.Getenv)
-	logger := newLogger(os.Stderr, cfg.onAppEngine, cfg.project, cfg.logLevel)
+	logger := cloudlog.New(os.Stderr, cfg.onAppEngine, cfg.project, cfg.logLevel)
 	if err != nil {
 		logger.Error("configuration: " + err.Error())
 		os.Exit(2)
@@ -50,12 +60,6 @@ func main() {
 	}
 }
 
-// datastoreOptions are the server's Datastore client options, which
-// BenchmarkLoad's bare calls use too. Telemetry is off: the client's tracing
-// cost about 3% of the server's CPU in the load benchmark, for spans nobody
-// collects here.
-var datastoreOptions = []option.ClientOption{option.WithTelemetryDisabled()}
-
 // run serves until ctx ends, then shuts down gracefully.
 func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time) error {
 	project := cfg.project
@@ -63,13 +67,16 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 		project = datastore.DetectProjectID
 	}
 	// Not ctx: the connection must outlive SIGTERM while requests finish.
-	client, err := datastore.NewClient(context.Background(), project, datastoreOptions...)
+	client, err := datastore.NewClient(context.Background(), project, web.DatastoreOptions...)
 	if err != nil {
 		return fmt.Errorf("datastore client: %w (set GOOGLE_CLOUD_PROJECT, or DATASTORE_EMULATOR_HOST for the emulator)", err)
 	}
 	defer client.Close()
 
-	srv := newServer(cfg, client, logger)
+	srv, err := web.New(cfg.web, client, logger, assets)
+	if err != nil {
+		return err
+	}
 	// Handlers' contexts end a little before the shutdown grace does, so a
 	// request still waiting on Datastore then answers 503 instead of having
 	// its connection cut.
@@ -80,7 +87,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 		return fmt.Errorf("listen: %w", err)
 	}
 	hs := &http.Server{
-		Handler:           srv.routes(),
+		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      10 * time.Minute, // the cleanup cron may run long

@@ -1,0 +1,9 @@
+// Package loadtest is the load benchmark behind docs/benchmarks.md: the
+// app's real binary (package serverproc) against each Datastore emulator,
+// driven by concurrent visitors with a lean HTTP/1.1 client of their own,
+// beside the bare Datastore calls the same requests need, and the least any
+// HTTP server in front of Datastore can cost (BenchmarkLoadFloor).
+//
+// Everything is in its tests: `make bench-load` runs the benchmarks, and
+// `make test` runs only the tests of the visitors' client.
+package loadtest

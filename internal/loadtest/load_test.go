@@ -1,0 +1,479 @@
+package loadtest
+
+// BenchmarkLoad and BenchmarkStartup measure the real server: the binary
+// built from this package, run as a process of its own against a Datastore
+// emulator on loopback. Benchmarks run only with -bench, so `make test`
+// never pays for them; `make bench-load` runs them.
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/datastore"
+	"google.golang.org/api/option"
+	"google.golang.org/grpc"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/serverproc"
+	"github.com/gae-lessons/sessions-go/internal/web"
+)
+
+var (
+	loadVisitors   = flag.Int("load.visitors", 16, "BenchmarkLoad: concurrent visitors, each with its own cookies")
+	loadClickEvery = flag.Int("load.clickevery", 4, "BenchmarkLoad: one request in this many is a click (POST /counter), the others read (GET /counter)")
+	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad: bound on one run, whatever -benchtime asks")
+	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
+	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs taskset and 2 CPUs)")
+	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
+	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkLoadFloor: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
+)
+
+// loadRounds interleaves the HTTP load with the bare Datastore calls, so
+// that both meet the same emulator, as warm and as loaded.
+const loadRounds = 4
+
+// BenchmarkLoad drives the real server with concurrent visitors, each
+// reading and clicking the counter, and measures in the same run the bare
+// Datastore calls those requests need. One op is one request; run it with
+// -benchtime Nx for N requests per run (see the Makefile's bench-load).
+//
+// Datastore calls cannot be counted in a separate process, so the same load
+// then runs against an in-process server whose Datastore client attributes
+// each call to its request.
+func BenchmarkLoad(b *testing.B) {
+	bin := serverproc.Build(b)
+	for _, e := range benchEmulators(b) {
+		name := fmt.Sprintf("%s/visitors=%d", e.Mode, *loadVisitors)
+		if *loadPin {
+			// The "-N" Go appends is GOMAXPROCS at start (2 here); pinned, this process and the server get N-1 CPUs.
+			name += "/pinned"
+		}
+		b.Run(name, func(b *testing.B) { benchLoad(b, bin, e) })
+	}
+}
+
+// pinCPUs keeps emulator e on the first CPU this process may run on, and
+// this process, with every process it starts from now on (the server), on
+// the others, until the returned function gives each the CPUs it had. On
+// this two-core machine the emulator would otherwise take its CPU time from
+// the server it stands in for, which production's Datastore, on machines of
+// its own, never does. taskset sets a process's threads one after another,
+// so a thread started meanwhile may escape with the CPUs it had; rare, and
+// acceptable for a benchmark.
+func pinCPUs(tb testing.TB, e *dstest.Emulator) (undo func()) {
+	tb.Helper()
+	self := os.Getpid()
+	orig, err := dstest.AllowedCPUs(self)
+	if err != nil {
+		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
+	}
+	cpus, err := parseCPUList(orig)
+	if err != nil {
+		tb.Fatalf("-load.pin: this process's CPUs: %v", err)
+	}
+	if len(cpus) < 2 {
+		tb.Fatalf("-load.pin needs at least 2 CPUs, this process may run on %q only; run with -load.pin=false", orig)
+	}
+	undoEmulator, err := e.Pin(strconv.Itoa(cpus[0]))
+	if err != nil {
+		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
+	}
+	if err := dstest.PinProcess(self, formatCPUList(cpus[1:])); err != nil {
+		// Some of this process's threads may be pinned already.
+		if uerr := errors.Join(dstest.PinProcess(self, orig), undoEmulator()); uerr != nil {
+			tb.Errorf("-load.pin: undo: %v", uerr)
+		}
+		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
+	}
+	runtime.GOMAXPROCS(len(cpus) - 1)
+	return func() {
+		err := dstest.PinProcess(self, orig)
+		// After the CPUs are back, so that the default counts them; and
+		// the runtime's automatic updates of GOMAXPROCS resume.
+		runtime.SetDefaultGOMAXPROCS()
+		if err := errors.Join(err, undoEmulator()); err != nil {
+			tb.Errorf("-load.pin: undo: %v", err)
+		}
+	}
+}
+
+// parseCPUList parses a list of CPUs in the kernel's syntax, as in
+// Cpus_allowed_list ("0-1", "0,2-3"), into the CPUs it names, in order.
+func parseCPUList(s string) ([]int, error) {
+	var cpus []int
+	for part := range strings.SplitSeq(strings.TrimSpace(s), ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		first, err := strconv.Atoi(lo)
+		last := first
+		if err == nil && isRange {
+			last, err = strconv.Atoi(hi)
+		}
+		if err != nil || first < 0 || last < first {
+			return nil, fmt.Errorf("bad CPU list %q", s)
+		}
+		for c := first; c <= last; c++ {
+			cpus = append(cpus, c)
+		}
+	}
+	slices.Sort(cpus)
+	return slices.Compact(cpus), nil
+}
+
+// formatCPUList writes cpus in taskset's list syntax, "1,2,3".
+func formatCPUList(cpus []int) string {
+	s := make([]string, len(cpus))
+	for i, c := range cpus {
+		s[i] = strconv.Itoa(c)
+	}
+	return strings.Join(s, ",")
+}
+
+func TestParseCPUList(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []int // nil: an error
+	}{
+		{"0", []int{0}},
+		{"0-1", []int{0, 1}},
+		{"0,2-3", []int{0, 2, 3}},
+		{"1-3,5,7-8\n", []int{1, 2, 3, 5, 7, 8}},
+		{"12-13", []int{12, 13}},
+		{"", nil},
+		{"a", nil},
+		{"0,", nil},
+		{"3-1", nil},
+		{"1-", nil},
+		{"-1", nil},
+		{"0-7:2", nil},
+	} {
+		got, err := parseCPUList(tc.in)
+		if tc.want == nil {
+			if err == nil {
+				t.Errorf("parseCPUList(%q) = %v, want an error", tc.in, got)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("parseCPUList(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
+	b.StopTimer()
+	visitors, clickEvery := *loadVisitors, *loadClickEvery
+	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
+	defer cancel()
+
+	if *loadPin {
+		defer pinCPUs(b, e)()
+	}
+	srv := startServer(b, bin, e)
+	vs := newLoadVisitors(b, srv.Base, visitors)
+	defer closeLoadVisitors(vs)
+	client := benchClient(b, e)
+	bare, err := newBareCalls(ctx, client, dstest.Namespace(b), visitors)
+	if err != nil {
+		b.Fatalf("bare entities: %v", err)
+	}
+
+	// Warm up: every visitor clicks once, so that every read after is a
+	// returning visitor's. Then, once per emulator, the long warm-up of its
+	// JVM (warmEmulator); then, every run, a short one of the connections.
+	warm := max(4*visitors, 100)
+	if err := clickOnceEach(ctx, vs); err != nil {
+		b.Fatalf("warm-up: %v", err)
+	}
+	warmEmulator(b, e, "bare calls", func(n int) mixResult {
+		return runMix(ctx, 0, n, visitors, clickEvery, bare.do)
+	})
+	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
+		return driveVisitors(ctx, vs, 0, n, clickEvery)
+	})
+	if r := driveVisitors(ctx, vs, 0, warm, clickEvery); r.errors > 0 {
+		b.Fatalf("warm-up: %d of %d requests failed; first: %q", r.errors, r.done(), r.errText)
+	}
+	if r := runMix(ctx, 0, warm, visitors, clickEvery, bare.do); r.errors > 0 {
+		b.Fatalf("warm-up: %d of %d bare Datastore calls failed; first: %q", r.errors, r.done(), r.errText)
+	}
+
+	var web, direct mixResult
+	var webCPU, directCPU cpuSplit
+	cpu0 := srv.CPUTime(b)
+	runDirect := func(first, n int) {
+		c := takeCPU(e)
+		direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
+		directCPU.add(takeCPU(e).since(c))
+	}
+	for round := range loadRounds {
+		first, n := round*b.N/loadRounds, (round+1)*b.N/loadRounds-round*b.N/loadRounds
+		if round%2 == 1 {
+			runDirect(first, n)
+		}
+		c := takeCPU(e)
+		b.StartTimer()
+		web.add(driveVisitors(ctx, vs, first, n, clickEvery))
+		b.StopTimer()
+		webCPU.add(takeCPU(e).since(c))
+		if round%2 == 0 {
+			runDirect(first, n)
+		}
+	}
+	serverCPU := srv.CPUTime(b) - cpu0
+	lost, err := lostClicks(ctx, vs)
+	if err != nil {
+		b.Errorf("checking the counts: %v", err)
+	}
+	peak := srv.PeakRSS(b)
+	srv.Stop(b)
+
+	calls := countCalls(b, ctx, e, b.N, visitors, clickEvery)
+
+	if ctx.Err() != nil {
+		b.Errorf("stopped by -load.timeout=%v after %d of %d requests", *loadTimeout, web.done(), b.N)
+	}
+	if web.errors > 0 {
+		b.Errorf("%d of %d requests failed; first: %q", web.errors, web.done(), web.errText)
+	}
+	if direct.errors > 0 {
+		b.Errorf("%d of %d bare Datastore calls failed; first: %q", direct.errors, direct.done(), direct.errText)
+	}
+	if lost > 0 {
+		b.Errorf("%d clicks answered 200 were not counted", lost)
+	}
+
+	readP50, clickP50 := percentile(web.lat[opRead], .5), percentile(web.lat[opClick], .5)
+	lookupP50, txP50 := percentile(direct.lat[opRead], .5), percentile(direct.lat[opClick], .5)
+	b.ReportMetric(float64(web.done())/web.elapsed.Seconds(), "req/s")
+	b.ReportMetric(ms(readP50), "read-p50-ms")
+	b.ReportMetric(ms(percentile(web.lat[opRead], .99)), "read-p99-ms")
+	b.ReportMetric(ms(clickP50), "click-p50-ms")
+	b.ReportMetric(ms(percentile(web.lat[opClick], .99)), "click-p99-ms")
+	b.ReportMetric(ms(lookupP50), "lookup-p50-ms")
+	b.ReportMetric(ms(percentile(direct.lat[opRead], .99)), "lookup-p99-ms")
+	b.ReportMetric(ms(txP50), "tx-p50-ms")
+	b.ReportMetric(ms(percentile(direct.lat[opClick], .99)), "tx-p99-ms")
+	b.ReportMetric(float64(readP50)/float64(max(lookupP50, 1)), "read/lookup")
+	b.ReportMetric(float64(clickP50)/float64(max(txP50, 1)), "click/tx")
+	// What the server adds, in absolute terms: the ratios above also move
+	// with how fast the emulator is, these do not.
+	b.ReportMetric(ms(readP50-lookupP50), "read-minus-lookup-ms")
+	b.ReportMetric(ms(clickP50-txP50), "click-minus-tx-ms")
+	b.ReportMetric(float64(web.errors), "errors")
+	b.ReportMetric(float64(lost), "lost-clicks")
+	b.ReportMetric(peak, "peak-RSS-MiB")
+	b.ReportMetric(float64(serverCPU.Microseconds())/float64(web.done()), "server-cpu-us/req")
+	b.ReportMetric(webCPU.client.perOp(web.done()), "client-cpu-us/req")
+	b.ReportMetric(directCPU.client.perOp(direct.done()), "client-cpu-us/bare")
+	if webCPU.emulatorKnown {
+		// The emulator's JVM spins: it keeps its core about fully busy even
+		// with one visitor, so its CPU time over a phase is about the
+		// phase's length, and this is that length over the operations, idle
+		// time included, not what one call costs the emulator.
+		b.ReportMetric(webCPU.emulator.perOp(web.done()), "emulator-cpu-us/req-incl-idle")
+		b.ReportMetric(directCPU.emulator.perOp(direct.done()), "emulator-cpu-us/bare-incl-idle")
+	}
+	for name, v := range calls {
+		b.ReportMetric(v, name)
+	}
+}
+
+// warmed records the warm-ups warmEmulator has run, by emulator and by mix.
+var warmed = struct {
+	sync.Mutex
+	done map[warmKey]bool
+}{done: map[warmKey]bool{}}
+
+type warmKey struct {
+	e   *dstest.Emulator
+	mix string
+}
+
+// warmEmulator runs -load.warmup operations of a mix with run, once per
+// emulator and mix in this test binary, before the first measured run: the
+// emulator's JVM gets about 3 times faster over its first several thousand
+// calls as it compiles them, so without this the first runs of a -count
+// series would measure a cold emulator, and their ratios to a warm one
+// would flatter. BenchmarkLoad warms both its mixes, the bare calls and the
+// requests through the server; BenchmarkLoadFloor, which shares the bare
+// calls, only those. It takes a few seconds; the short warm-up of every run
+// stays, for the connections.
+func warmEmulator(b *testing.B, e *dstest.Emulator, mix string, run func(n int) mixResult) {
+	b.Helper()
+	warmed.Lock()
+	defer warmed.Unlock()
+	k := warmKey{e, mix}
+	if *loadWarmup <= 0 || warmed.done[k] {
+		return
+	}
+	r := run(*loadWarmup)
+	if r.errors > 0 {
+		b.Fatalf("emulator warm-up: %d of %d %s failed; first: %q", r.errors, r.done(), mix, r.errText)
+	}
+	warmed.done[k] = true
+	b.Logf("emulator warm-up: %d %s in %v", r.done(), mix, r.elapsed.Round(time.Millisecond))
+}
+
+// countCalls runs the load against an in-process server whose Datastore
+// client attributes each call to its request, and returns the calls per
+// request as metrics. It also counts a new visitor's read and a read with a
+// tampered cookie.
+func countCalls(b *testing.B, ctx context.Context, e *dstest.Emulator, n, visitors, clickEvery int) map[string]float64 {
+	b.Helper()
+	rc := &requestCalls{}
+	opts := append([]option.ClientOption{option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(rc.intercept))}, web.DatastoreOptions...)
+	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(opts...)...)
+	if err != nil {
+		b.Fatalf("datastore client: %v", err)
+	}
+	defer client.Close()
+	ts := httptest.NewServer(rc.wrap(appHandler(b, client, dstest.Namespace(b))))
+	defer ts.Close()
+	vs := newLoadVisitors(b, ts.URL, visitors)
+	defer closeLoadVisitors(vs)
+
+	out := map[string]float64{}
+	one := func(name string, v *loadVisitor) {
+		rc.reset()
+		if _, err := v.do(ctx, opRead); err != nil {
+			b.Errorf("%s: %v", name, err)
+		}
+		calls, _, _, _ := rc.perRequest(opRead)
+		out["calls/"+name] = calls
+	}
+	one("new-read", vs[0])
+	if err := clickOnceEach(ctx, vs); err != nil {
+		b.Fatalf("counted load: %v", err)
+	}
+	tampered := newLoadVisitors(b, ts.URL, 1)[0]
+	defer closeLoadVisitors([]*loadVisitor{tampered})
+	tampered.tamperCookies(b, vs[0])
+	one("tampered-read", tampered)
+
+	rc.reset()
+	if r := driveVisitors(ctx, vs, 0, n, clickEvery); r.errors > 0 {
+		b.Errorf("counted load: %d errors: %q", r.errors, r.errText)
+	}
+	calls, lookups, _, _ := rc.perRequest(opRead)
+	out["calls/read"], out["lookups/read"] = calls, lookups
+	calls, _, commits, most := rc.perRequest(opClick)
+	out["calls/click"], out["commits/click"], out["max-calls/click"] = calls, commits, float64(most)
+	if s := rc.stray.Load(); s > 0 {
+		b.Errorf("%d Datastore calls were made outside any request", s)
+	}
+	return out
+}
+
+// BenchmarkStartup measures how long the built server takes from the start
+// of its process to its first answer (GET /counter, which needs no
+// Datastore call), and to its first click (the first Datastore round trip,
+// which opens the connection).
+func BenchmarkStartup(b *testing.B) {
+	bin := serverproc.Build(b)
+	e := dstest.First(b)
+	var first, click time.Duration
+	b.ResetTimer()
+	for range b.N {
+		srv := startServer(b, bin, e)
+		first += srv.Startup
+		v := newLoadVisitors(b, srv.Base, 1)[0]
+		if _, err := v.do(context.Background(), opClick); err != nil {
+			b.Fatalf("first click: %v", err)
+		}
+		click += time.Since(srv.Started)
+		b.StopTimer()
+		closeLoadVisitors([]*loadVisitor{v})
+		srv.Stop(b)
+		b.StartTimer()
+	}
+	b.ReportMetric(ms(first)/float64(b.N), "startup-ms")
+	b.ReportMetric(ms(click)/float64(b.N), "first-click-ms")
+}
+
+// benchEmulators returns the emulators -load.emulators names: the one the
+// test binary started, and any other started for this benchmark.
+func benchEmulators(b *testing.B) []*dstest.Emulator {
+	b.Helper()
+	first := dstest.First(b)
+	if first.Mode == dstest.External {
+		return []*dstest.Emulator{first}
+	}
+	var es []*dstest.Emulator
+	for _, m := range strings.Split(*loadEmulators, ",") {
+		switch mode := dstest.Mode(strings.TrimSpace(m)); mode {
+		case first.Mode:
+			es = append(es, first)
+		case dstest.Datastore, dstest.Firestore:
+			es = append(es, dstest.Start(b, mode))
+		default:
+			b.Fatalf("-load.emulators: unknown emulator %q, want firestore or datastore", m)
+		}
+	}
+	return es
+}
+
+// benchClient returns a Datastore client on the emulator with the server's
+// options, for the bare calls and the in-process servers.
+func benchClient(tb testing.TB, e *dstest.Emulator) *datastore.Client {
+	tb.Helper()
+	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(web.DatastoreOptions...)...)
+	if err != nil {
+		tb.Fatalf("datastore client: %v", err)
+	}
+	tb.Cleanup(func() { client.Close() })
+	return client
+}
+
+// cpuSplit is the CPU time a phase of the load used outside the server:
+// this process (the visitors' HTTP clients, or the bare calls' Datastore
+// client), to the microsecond, and the emulator, to /proc's 10 ms tick. The
+// server's CPU time is read from /proc too, over the whole run
+// (serverproc.Process.CPUTime).
+type cpuSplit struct {
+	client, emulator cpuTotal
+	emulatorKnown    bool
+}
+
+type cpuTotal time.Duration
+
+// perOp returns the CPU time per operation, in microseconds.
+func (c cpuTotal) perOp(ops int) float64 {
+	return float64(time.Duration(c).Microseconds()) / float64(max(ops, 1))
+}
+
+// takeCPU reads the CPU time used so far by this process, user and system,
+// from getrusage (to the microsecond: /proc's 10 ms ticks are too coarse
+// for one phase of this process's share), and by emulator e, from /proc.
+func takeCPU(e *dstest.Emulator) cpuSplit {
+	var c cpuSplit
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		c.client = cpuTotal(time.Duration(ru.Utime.Nano() + ru.Stime.Nano()))
+	}
+	if d, err := e.CPU(); err == nil {
+		c.emulator, c.emulatorKnown = cpuTotal(d), true
+	}
+	return c
+}
+
+func (c cpuSplit) since(old cpuSplit) cpuSplit {
+	return cpuSplit{c.client - old.client, c.emulator - old.emulator, c.emulatorKnown && old.emulatorKnown}
+}
+
+func (c *cpuSplit) add(d cpuSplit) {
+	c.client += d.client
+	c.emulator += d.emulator
+	c.emulatorKnown = d.emulatorKnown
+}

@@ -1,0 +1,97 @@
+package loadtest
+
+// Tests of rawClient (loadclient_test.go), the load generator's own client:
+// it must count as the browser does, or BenchmarkLoad's lost-click check
+// would be checking the client. These tests run in make test; the benchmark
+// does not.
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestRawClientKeepsTheSessionAcrossRequests(t *testing.T) {
+	a := newApp(t)
+	v := newLoadVisitors(t, a.URL, 1)[0]
+	defer closeLoadVisitors([]*loadVisitor{v})
+	ctx := context.Background()
+	for range 3 {
+		if _, err := v.do(ctx, opClick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := v.do(ctx, opRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != 3 {
+		t.Errorf("count %d after 3 clicks, want 3", got)
+	}
+}
+
+func TestRawClientTamperedCookieIsANewVisitor(t *testing.T) {
+	a := newApp(t)
+	vs := newLoadVisitors(t, a.URL, 2)
+	defer closeLoadVisitors(vs)
+	ctx := context.Background()
+	if _, err := vs[0].do(ctx, opClick); err != nil {
+		t.Fatal(err)
+	}
+	vs[1].tamperCookies(t, vs[0])
+	if len(vs[1].raw.cookies) == 0 {
+		t.Fatal("the first visitor has no cookie to tamper with")
+	}
+	got, err := vs[1].do(ctx, opRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != 0 {
+		t.Errorf("count %d with a tampered cookie, want 0", got)
+	}
+}
+
+// A kept-alive connection the server closed while idle is dialled again,
+// as net/http's client does.
+func TestRawClientRedialsAClosedConnection(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"count": 7}`))
+	}))
+	defer ts.Close()
+	v := newLoadVisitors(t, ts.URL, 1)[0]
+	defer closeLoadVisitors([]*loadVisitor{v})
+	for i := range 3 {
+		if got, err := v.do(context.Background(), opRead); err != nil || got != 7 {
+			t.Fatalf("request %d: count %d, %v; want 7", i, got, err)
+		}
+		ts.CloseClientConnections()
+	}
+}
+
+func TestRawClientCookies(t *testing.T) {
+	for _, tc := range []struct {
+		name, header string
+		want         map[string]string
+	}{
+		{"set", "session=abc; Path=/; Max-Age=3600; HttpOnly", map[string]string{"old": "1", "session": "abc"}},
+		{"replace", "old=2; Path=/", map[string]string{"old": "2"}},
+		{"delete by Max-Age", "old=; Path=/; Max-Age=0", map[string]string{}},
+		{"delete by negative Max-Age", "old=x; Max-Age=-1", map[string]string{}},
+		{"delete by Expires", "old=x; Expires=Thu, 01 Jan 1970 00:00:01 GMT", map[string]string{}},
+		{"keep an empty value", "old=", map[string]string{"old": ""}},
+		{"Max-Age over a past Expires", "old=x; Max-Age=3600; Expires=Thu, 01 Jan 1970 00:00:01 GMT", map[string]string{"old": "x"}},
+		{"Max-Age=0 over a future Expires", "old=x; Expires=Fri, 01 Jan 2100 00:00:00 GMT; Max-Age=0", map[string]string{}},
+		{"keep by a future Expires", "old=x; Expires=Fri, 01 Jan 2100 00:00:00 GMT", map[string]string{"old": "x"}},
+		{"no name", "=x", map[string]string{"old": "1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &rawClient{cookies: map[string]string{"old": "1"}}
+			c.setCookie(tc.header)
+			if !maps.Equal(c.cookies, tc.want) {
+				t.Errorf("cookies %v, want %v", c.cookies, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,271 @@
+package loadtest
+
+// rawClient is the load generator's HTTP/1.1 client: one kept-alive
+// connection, requests written as bytes, answers read with just enough
+// parsing for the counter's JSON, and the cookies of one host kept as a
+// browser keeps them. It exists because the visitors of BenchmarkLoad run on
+// the same two cores as the server and the emulator: net/http's client with
+// a cookie jar spent 60–80 µs of CPU per request there, depending on the
+// series, time taken from the server and the emulator that a visitor's
+// browser, on a machine of its own, never takes. This one spends about half
+// of that (docs/benchmarks.md has the figures; -load.client=nethttp runs
+// net/http's).
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type rawClient struct {
+	addr    string // host:port
+	conn    net.Conn
+	br      *bufio.Reader
+	buf     []byte            // the request being written
+	cookies map[string]string // name → value, for the one host
+}
+
+func newRawClient(base string) (*rawClient, error) {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" {
+		return nil, fmt.Errorf("raw client: base URL %q is not http://host:port", base)
+	}
+	return &rawClient{addr: u.Host, cookies: map[string]string{}}, nil
+}
+
+func (c *rawClient) close() {
+	if c.conn != nil {
+		c.conn.Close()
+		c.conn = nil
+	}
+}
+
+// do sends one request with an empty body and returns the answer's status
+// and body. When a kept-alive connection fails before any byte of an
+// answer, a GET is sent again once on a new connection; a POST only if it
+// could not be written at all, since the server may have acted on one it
+// did not answer. net/http's client does more: it reads from each idle
+// connection in the background, so it knows of one the server closed while
+// it was idle before reusing it, and sends even a POST on a new one. This
+// client does not, so a POST on such a connection fails with an error
+// instead of being sent again. The server closes a connection idle for 2
+// minutes (IdleTimeout in main.go), far longer than any pause in the
+// benchmark, so it does not happen there.
+func (c *rawClient) do(ctx context.Context, method, path string, header map[string]string) (int, []byte, error) {
+	fresh := c.conn == nil
+	if fresh {
+		if err := c.dial(ctx); err != nil {
+			return 0, nil, err
+		}
+	}
+	status, body, answered, err := c.roundTrip(ctx, method, path, header)
+	var notWritten *writeError
+	replayable := method == "GET" || errors.As(err, &notWritten)
+	if err != nil && !fresh && !answered && replayable {
+		c.close()
+		if err := c.dial(ctx); err != nil {
+			return 0, nil, err
+		}
+		status, body, _, err = c.roundTrip(ctx, method, path, header)
+	}
+	if err != nil {
+		c.close()
+	}
+	return status, body, err
+}
+
+func (c *rawClient) dial(ctx context.Context) error {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	c.conn = conn
+	if c.br == nil {
+		c.br = bufio.NewReaderSize(conn, 8<<10)
+	} else {
+		c.br.Reset(conn)
+	}
+	return nil
+}
+
+// writeError is a request that could not be written.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return "raw client: write: " + e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
+// roundTrip writes the request and reads the answer. answered is false when
+// the connection failed before any byte of an answer arrived, as when the
+// server closed it while it was idle.
+func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string) (status int, body []byte, answered bool, err error) {
+	// 15 s, as the nethttp client's Timeout, or sooner if ctx ends sooner:
+	// ctx is the whole run's, bounded by minutes.
+	deadline := time.Now().Add(15 * time.Second)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	c.conn.SetDeadline(deadline)
+
+	b := c.buf[:0]
+	b = append(b, method...)
+	b = append(b, ' ')
+	b = append(b, path...)
+	b = append(b, " HTTP/1.1\r\nHost: "...)
+	b = append(b, c.addr...)
+	b = append(b, "\r\n"...)
+	for k, v := range header {
+		b = append(b, k...)
+		b = append(b, ": "...)
+		b = append(b, v...)
+		b = append(b, "\r\n"...)
+	}
+	if len(c.cookies) > 0 {
+		b = append(b, "Cookie: "...)
+		first := true
+		for name, value := range c.cookies {
+			if !first {
+				b = append(b, "; "...)
+			}
+			first = false
+			b = append(b, name...)
+			b = append(b, '=')
+			b = append(b, value...)
+		}
+		b = append(b, "\r\n"...)
+	}
+	if method != "GET" && method != "HEAD" {
+		b = append(b, "Content-Length: 0\r\n"...)
+	}
+	b = append(b, "\r\n"...)
+	c.buf = b
+	if _, err := c.conn.Write(b); err != nil {
+		return 0, nil, false, &writeError{err}
+	}
+
+	line, err := c.line()
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return 0, nil, len(line) > 0, err
+	}
+	// "HTTP/1.1 200 OK"
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return 0, nil, true, fmt.Errorf("raw client: bad status line %q", line)
+	}
+	status, err = strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, nil, true, fmt.Errorf("raw client: bad status line %q", line)
+	}
+	length, closing := -1, false
+	for {
+		line, err := c.line()
+		if err != nil {
+			return 0, nil, true, err
+		}
+		if len(line) == 0 {
+			break
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			return 0, nil, true, fmt.Errorf("raw client: bad header line %q", line)
+		}
+		value = bytes.TrimSpace(value)
+		switch {
+		case asciiEqualFold(name, "Content-Length"):
+			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
+				return 0, nil, true, fmt.Errorf("raw client: bad Content-Length %q", value)
+			}
+		case asciiEqualFold(name, "Set-Cookie"):
+			c.setCookie(string(value))
+		case asciiEqualFold(name, "Connection"):
+			closing = asciiEqualFold(value, "close")
+		case asciiEqualFold(name, "Transfer-Encoding"):
+			return 0, nil, true, fmt.Errorf("raw client: Transfer-Encoding %q: this client reads only answers with a Content-Length", value)
+		}
+	}
+	if length < 0 {
+		return 0, nil, true, errors.New("raw client: answer without Content-Length")
+	}
+	body = make([]byte, length)
+	if method != "HEAD" {
+		if _, err := io.ReadFull(c.br, body); err != nil {
+			return 0, nil, true, err
+		}
+	}
+	if closing {
+		c.close()
+	}
+	return status, body, true, nil
+}
+
+// line reads one header line without its CRLF.
+func (c *rawClient) line() ([]byte, error) {
+	line, err := c.br.ReadSlice('\n')
+	if err != nil {
+		return line, err
+	}
+	return bytes.TrimRight(line, "\r\n"), nil
+}
+
+// setCookie keeps or deletes a cookie as a browser would for this one host
+// (RFC 6265, section 5): a Max-Age ≤ 0 deletes it or, when there is no
+// Max-Age, an Expires in the past does; Max-Age takes precedence over
+// Expires. An empty value is a value like another: the cookie is kept, as
+// browsers keep it. Domain and Path are not checked: the visitor talks to
+// one host and the app sets every cookie on "/".
+func (c *rawClient) setCookie(header string) {
+	pair, attrs, _ := strings.Cut(header, ";")
+	name, value, ok := strings.Cut(strings.TrimSpace(pair), "=")
+	if !ok || name == "" {
+		return
+	}
+	var maxAge *int // the last valid Max-Age, if any
+	expired := false
+	for a := range strings.SplitSeq(attrs, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(a), "=")
+		switch {
+		case strings.EqualFold(k, "Max-Age"):
+			if n, err := strconv.Atoi(v); err == nil {
+				maxAge = &n
+			}
+		case strings.EqualFold(k, "Expires"):
+			if t, err := time.Parse(time.RFC1123, v); err == nil {
+				expired = !t.After(time.Now())
+			}
+		}
+	}
+	if maxAge != nil && *maxAge <= 0 || maxAge == nil && expired {
+		delete(c.cookies, name)
+	} else {
+		c.cookies[name] = value
+	}
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(s) {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}

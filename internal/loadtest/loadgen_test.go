@@ -1,0 +1,422 @@
+package loadtest
+
+// The load generator of BenchmarkLoad: visitors with their own cookies, the
+// read/click mix they run, the bare Datastore calls that mix stands for,
+// and the per-request count of Datastore calls.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/datastore"
+	"github.com/gae-lessons/sessions-go/internal/web"
+	"google.golang.org/grpc"
+)
+
+// opKind is what one operation of the mix does.
+type opKind int
+
+const (
+	opRead  opKind = iota // GET /counter, or a bare Lookup
+	opClick               // POST /counter, or a bare transaction
+)
+
+// kindOf returns the kind of the mix's k-th operation: one in clickEvery is
+// a click, spread evenly, so every phase runs the same mix.
+func kindOf(k, clickEvery int) opKind {
+	if clickEvery > 0 && k%clickEvery == clickEvery-1 {
+		return opClick
+	}
+	return opRead
+}
+
+// mixResult is what one run of the mix measured.
+type mixResult struct {
+	lat     [2][]time.Duration // by opKind
+	errors  int
+	errText []string // the first few errors, for the log
+	elapsed time.Duration
+}
+
+func (m *mixResult) add(o mixResult) {
+	for k := range m.lat {
+		m.lat[k] = append(m.lat[k], o.lat[k]...)
+	}
+	m.errors += o.errors
+	if len(m.errText) < 5 {
+		m.errText = append(m.errText, o.errText...)
+	}
+	m.elapsed += o.elapsed
+}
+
+func (m *mixResult) done() int { return len(m.lat[opRead]) + len(m.lat[opClick]) }
+
+// runMix runs operations first..first+n-1 of the mix on workers
+// goroutines; worker w runs do(w, kind) one operation after another. It
+// stops early when ctx ends.
+func runMix(ctx context.Context, first, n, workers, clickEvery int, do func(ctx context.Context, w int, k opKind) error) mixResult {
+	var next atomic.Int64
+	next.Store(int64(first))
+	end := int64(first + n)
+	results := make([]mixResult, workers)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range workers {
+		wg.Go(func() {
+			r := &results[w]
+			for ctx.Err() == nil {
+				k := next.Add(1) - 1
+				if k >= end {
+					return
+				}
+				kind := kindOf(int(k), clickEvery)
+				t0 := time.Now()
+				err := do(ctx, w, kind)
+				r.lat[kind] = append(r.lat[kind], time.Since(t0))
+				if err != nil {
+					r.errors++
+					if len(r.errText) < 2 {
+						r.errText = append(r.errText, err.Error())
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var all mixResult
+	for _, r := range results {
+		all.add(r)
+	}
+	all.elapsed = time.Since(start)
+	return all
+}
+
+// percentile returns the p-th quantile (0 < p ≤ 1) of d, nearest rank.
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := int(math.Ceil(p*float64(len(s)))) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// loadVisitor is one browser: its own cookies and connection. It talks
+// through rawClient, or through net/http's client and a cookie jar with
+// -load.client=nethttp.
+type loadVisitor struct {
+	base   string
+	raw    *rawClient
+	client *http.Client
+	clicks int // clicks answered 200
+}
+
+func newLoadVisitors(tb testing.TB, base string, n int) []*loadVisitor {
+	tb.Helper()
+	vs := make([]*loadVisitor, n)
+	for i := range vs {
+		v := &loadVisitor{base: base}
+		switch *loadClient {
+		case "raw":
+			var err error
+			if v.raw, err = newRawClient(base); err != nil {
+				tb.Fatal(err)
+			}
+		case "nethttp":
+			jar, _ := cookiejar.New(nil)
+			v.client = &http.Client{
+				Jar:       jar,
+				Timeout:   15 * time.Second,
+				Transport: &http.Transport{MaxIdleConnsPerHost: 2, IdleConnTimeout: time.Minute},
+			}
+		default:
+			tb.Fatalf("-load.client=%q: want raw or nethttp", *loadClient)
+		}
+		vs[i] = v
+	}
+	return vs
+}
+
+func closeLoadVisitors(vs []*loadVisitor) {
+	for _, v := range vs {
+		if v.raw != nil {
+			v.raw.close()
+		} else {
+			v.client.CloseIdleConnections()
+		}
+	}
+}
+
+// tamperCookies gives v every cookie of from, each with its signature
+// changed, as a visitor who edits a cookie would.
+func (v *loadVisitor) tamperCookies(tb testing.TB, from *loadVisitor) {
+	tb.Helper()
+	tamper := func(value string) string { return value[:len(value)-4] + "AAA=" }
+	if v.raw != nil {
+		for name, value := range from.raw.cookies {
+			v.raw.cookies[name] = tamper(value)
+		}
+		return
+	}
+	u, _ := url.Parse(v.base)
+	for _, c := range from.client.Jar.Cookies(u) {
+		c.Value = tamper(c.Value)
+		v.client.Jar.SetCookies(u, []*http.Cookie{c})
+	}
+}
+
+var (
+	readHeader  = map[string]string{"Accept": "application/json"}
+	clickHeader = map[string]string{"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
+)
+
+// do reads (GET /counter) or clicks (POST /counter) as JSON and returns the
+// count answered; anything but a 200 with a count is an error.
+func (v *loadVisitor) do(ctx context.Context, k opKind) (int, error) {
+	method, header := "GET", readHeader
+	if k == opClick {
+		method, header = "POST", clickHeader
+	}
+	var status int
+	var data []byte
+	var err error
+	if v.raw != nil {
+		status, data, err = v.raw.do(ctx, method, "/counter", header)
+	} else {
+		status, data, err = v.netHTTP(ctx, method, header)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if status != http.StatusOK {
+		return 0, fmt.Errorf("%s /counter: status %d: %s", method, status, data)
+	}
+	var got struct{ Count *int }
+	if err := json.Unmarshal(data, &got); err != nil || got.Count == nil {
+		return 0, fmt.Errorf("%s /counter: answer %q has no count", method, data)
+	}
+	if k == opClick {
+		v.clicks++
+	}
+	return *got.Count, nil
+}
+
+func (v *loadVisitor) netHTTP(ctx context.Context, method string, header map[string]string) (int, []byte, error) {
+	var body io.Reader
+	if method == "POST" {
+		body = strings.NewReader("")
+	}
+	req, err := http.NewRequestWithContext(ctx, method, v.base+"/counter", body)
+	if err != nil {
+		return 0, nil, err
+	}
+	for k, val := range header {
+		req.Header.Set(k, val)
+	}
+	resp, err := v.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, data, err
+}
+
+// driveVisitors runs operations first..first+n-1 of the mix over HTTP, each
+// visitor on its own goroutine.
+func driveVisitors(ctx context.Context, vs []*loadVisitor, first, n, clickEvery int) mixResult {
+	return runMix(ctx, first, n, len(vs), clickEvery, func(ctx context.Context, w int, k opKind) error {
+		_, err := vs[w].do(ctx, k)
+		return err
+	})
+}
+
+// clickOnceEach has every visitor click once, all at the same time, so
+// that each has a session.
+func clickOnceEach(ctx context.Context, vs []*loadVisitor) error {
+	errs := make([]error, len(vs))
+	var wg sync.WaitGroup
+	for i, v := range vs {
+		wg.Go(func() { _, errs[i] = v.do(ctx, opClick) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// lostClicks asks the server each visitor's count and compares it with the
+// clicks it answered with 200: a click answered but not counted is lost.
+func lostClicks(ctx context.Context, vs []*loadVisitor) (lost int, err error) {
+	for _, v := range vs {
+		clicks := v.clicks
+		got, err := v.do(ctx, opRead)
+		if err != nil {
+			return 0, err
+		}
+		if got < clicks {
+			lost += clicks - got
+		} else if got > clicks {
+			return lost, fmt.Errorf("a visitor has count %d but only %d clicks were answered 200: a click reported as failed was applied", got, clicks)
+		}
+	}
+	return lost, nil
+}
+
+// bareEntity has the shape of a session entity, so the bare calls move the
+// same bytes as the server's.
+type bareEntity struct {
+	Values  []byte    `datastore:"values,noindex"`
+	Expires time.Time `datastore:"expires"`
+}
+
+// bareCalls are the Datastore calls the server's requests make, without the
+// server: worker w reads (one Lookup) or updates (a read-write transaction
+// with a Get and a Put) an entity of its own, as each visitor has its own
+// session.
+type bareCalls struct {
+	client *datastore.Client
+	keys   []*datastore.Key
+}
+
+func newBareCalls(ctx context.Context, client *datastore.Client, namespace string, workers int) (*bareCalls, error) {
+	b := &bareCalls{client: client}
+	for w := range workers {
+		k := datastore.NameKey("BareSession", fmt.Sprintf("worker-%d", w), nil)
+		k.Namespace = namespace
+		b.keys = append(b.keys, k)
+	}
+	// 11 bytes: the counter demo's encoded session, {"count": N} in the
+	// store's plain format.
+	e := make([]bareEntity, workers)
+	for i := range e {
+		e[i] = bareEntity{Values: make([]byte, 11), Expires: time.Now().Add(time.Hour)}
+	}
+	_, err := client.PutMulti(ctx, b.keys, e)
+	return b, err
+}
+
+// do makes the call of one operation, bounded as the server bounds its own
+// (web.StoreCallTimeout).
+func (b *bareCalls) do(ctx context.Context, w int, k opKind) error {
+	ctx, cancel := context.WithTimeout(ctx, web.StoreCallTimeout)
+	defer cancel()
+	key := b.keys[w]
+	if k == opRead {
+		var e bareEntity
+		return b.client.Get(ctx, key, &e)
+	}
+	_, err := b.client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
+		var e bareEntity
+		if err := tx.Get(key, &e); err != nil {
+			return err
+		}
+		e.Values[0]++
+		e.Expires = time.Now().Add(time.Hour)
+		_, err := tx.Put(key, &e)
+		return err
+	})
+	return err
+}
+
+// callTally counts the Datastore calls of one request, by method.
+type callTally struct {
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (t *callTally) add(method string) {
+	t.mu.Lock()
+	t.calls[method]++
+	t.mu.Unlock()
+}
+
+func (t *callTally) total() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, c := range t.calls {
+		n += c
+	}
+	return n
+}
+
+type tallyKey struct{}
+
+// requestCalls attributes every Datastore call to the request it is made
+// for: a handler wrapper puts a tally in the request's context, which the
+// Datastore client hands to its gRPC interceptor with each call.
+type requestCalls struct {
+	mu     sync.Mutex
+	byKind [2]struct{ requests, calls, lookups, commits, maxCalls int }
+	stray  atomic.Int64 // calls made outside any request
+}
+
+// intercept is a gRPC interceptor for the Datastore client of the counted
+// server.
+func (rc *requestCalls) intercept(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	name := method[strings.LastIndex(method, "/")+1:]
+	if t, ok := ctx.Value(tallyKey{}).(*callTally); ok {
+		t.add(name)
+	} else {
+		rc.stray.Add(1)
+	}
+	return invoker(ctx, method, req, reply, cc, opts...)
+}
+
+// wrap counts the calls of each request to h, as a read (GET) or a click
+// (POST).
+func (rc *requestCalls) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t := &callTally{calls: map[string]int{}}
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tallyKey{}, t)))
+		k := opRead
+		if r.Method == http.MethodPost {
+			k = opClick
+		}
+		n := t.total()
+		rc.mu.Lock()
+		s := &rc.byKind[k]
+		s.requests++
+		s.calls += n
+		s.lookups += t.calls["Lookup"]
+		s.commits += t.calls["Commit"]
+		s.maxCalls = max(s.maxCalls, n)
+		rc.mu.Unlock()
+	})
+}
+
+// reset forgets the requests counted so far.
+func (rc *requestCalls) reset() {
+	rc.mu.Lock()
+	rc.byKind = [2]struct{ requests, calls, lookups, commits, maxCalls int }{}
+	rc.mu.Unlock()
+	rc.stray.Store(0)
+}
+
+// perRequest returns the mean calls, Lookups and Commits per request of
+// kind k, and the most calls one such request made.
+func (rc *requestCalls) perRequest(k opKind) (calls, lookups, commits float64, maxCalls int) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	s := rc.byKind[k]
+	if s.requests == 0 {
+		return 0, 0, 0, 0
+	}
+	n := float64(s.requests)
+	return float64(s.calls) / n, float64(s.lookups) / n, float64(s.commits) / n, s.maxCalls
+}

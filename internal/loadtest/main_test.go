@@ -1,0 +1,68 @@
+package loadtest
+
+import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"cloud.google.com/go/datastore"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/serverproc"
+	"github.com/gae-lessons/sessions-go/internal/web"
+	"github.com/gae-lessons/sessions-go/sessionstore"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(dstest.Main(m, dstest.Firestore))
+}
+
+// testKey signs the sessions of the servers under load.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+// testKeys is testKey as SESSION_KEYS, for the binary.
+const testKeys = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
+// startServer runs the binary against emulator e with fixed session keys,
+// and waits for its first answer to GET /counter.
+func startServer(tb testing.TB, bin string, e *dstest.Emulator) *serverproc.Process {
+	tb.Helper()
+	return serverproc.Start(tb, bin, serverproc.Options{
+		Env: map[string]string{
+			"DATASTORE_EMULATOR_HOST": e.Host,
+			"DATASTORE_PROJECT_ID":    e.Project,
+			"GOOGLE_CLOUD_PROJECT":    e.Project,
+			"SESSION_KEYS":            testKeys,
+		},
+		Ready: "/counter",
+	})
+}
+
+// appHandler is the app's handler in this process, on client, with fixed
+// keys, in namespace ns.
+func appHandler(tb testing.TB, client *datastore.Client, ns string) http.Handler {
+	tb.Helper()
+	srv, err := web.New(web.Config{
+		SessionKeys: [][]byte{testKey, nil},
+		MaxAge:      sessionstore.DefaultMaxAge,
+		Namespace:   ns,
+	}, client, slog.New(slog.DiscardHandler), os.DirFS("../.."))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv.Handler()
+}
+
+// app is the app served in this process on the emulator, for the tests of
+// the visitors' client.
+type app struct{ URL string }
+
+func newApp(t *testing.T) app {
+	t.Helper()
+	client, _ := dstest.First(t).Client(t)
+	ts := httptest.NewServer(appHandler(t, client, dstest.Namespace(t)))
+	t.Cleanup(ts.Close)
+	return app{URL: ts.URL}
+}

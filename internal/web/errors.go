@@ -1,0 +1,85 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gae-lessons/sessions-go/mastermind"
+	"github.com/gae-lessons/sessions-go/sessionstore"
+)
+
+// clientError is an error whose message is written for the visitor.
+type clientError struct {
+	status int
+	msg    string
+}
+
+func (e *clientError) Error() string { return e.msg }
+
+var (
+	errNotFound    = &clientError{http.StatusNotFound, "There is no page at this address."}
+	errMethod      = &clientError{http.StatusMethodNotAllowed, "This address does not accept this kind of request."}
+	errCrossOrigin = &clientError{http.StatusForbidden, "This form was sent from another site, so it was refused. Use the form on this site."}
+	errTooLarge    = &clientError{http.StatusRequestEntityTooLarge, "The request is too large: forms here are far smaller than 64 KiB."}
+	errBadForm     = &clientError{http.StatusBadRequest, "The form could not be read: send it as application/x-www-form-urlencoded."}
+	errNotCron     = &clientError{http.StatusForbidden, "This task runs only from App Engine cron."}
+	errGameOver    = &clientError{http.StatusConflict, "This game is over. Start a new game to play again."}
+)
+
+// status maps an error to the HTTP status and the message the visitor sees.
+// This is the one place that decides: handlers only pass errors on.
+func status(err error) (int, string) {
+	var ce *clientError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &ce):
+		return ce.status, ce.msg
+	case errors.As(err, &tooBig):
+		return errTooLarge.status, errTooLarge.msg
+	case errors.Is(err, mastermind.ErrInvalidCode):
+		// The game's message names the input and the rule.
+		return http.StatusBadRequest, strings.TrimPrefix(err.Error(), "mastermind: ")
+	case errors.Is(err, mastermind.ErrGameOver):
+		return errGameOver.status, errGameOver.msg
+	case errors.Is(err, sessionstore.ErrNewerFormat):
+		// Two versions of the app share the sessions (a rollout or a
+		// rollback); a retry may reach the newer one.
+		return http.StatusServiceUnavailable, "Your session was saved by a newer version of this site, which this server cannot read. Try again in a few seconds."
+	case errors.Is(err, sessionstore.ErrUnavailable), errors.Is(err, sessionstore.ErrLoadFailed),
+		errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "Session storage is not answering right now. Try again in a few seconds; if you had just made a change, reload the page to see whether it was kept."
+	default:
+		return http.StatusInternalServerError, "Something went wrong on our side; please try again."
+	}
+}
+
+// fail answers a request with the error's status and message, as HTML or
+// JSON, and logs what the visitor does not see.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg := status(err)
+	switch {
+	case code == http.StatusServiceUnavailable && errors.Is(err, sessionstore.ErrNewerFormat):
+		w.Header().Set("Retry-After", retryAfter)
+		s.log.WarnContext(r.Context(), "session stored by a newer version of the app", "path", r.URL.Path, "error", err)
+	case code == http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", retryAfter)
+		s.log.WarnContext(r.Context(), "datastore unavailable", "path", r.URL.Path, "error", err)
+	case code >= 500:
+		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "error", err)
+	}
+	if wantsJSON(r) {
+		writeJSON(w, code, map[string]string{"error": msg})
+		return
+	}
+	s.renderPage(w, r, code, "error", errorPage{Status: code, Title: http.StatusText(code), Message: msg})
+}
+
+// errorPage is the data of the error template.
+type errorPage struct {
+	pageData
+	Status  int
+	Title   string
+	Message string
+}

@@ -1,0 +1,222 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/faultproxy"
+)
+
+// contractBound is the contract's bound on an answer when Datastore is
+// unreachable or too slow.
+const contractBound = 10 * time.Second
+
+// appViaProxy starts an instance, with fixed keys in a fresh
+// namespace, whose Datastore client reaches the emulator through a fault
+// proxy.
+func appViaProxy(t *testing.T) (*app, *faultproxy.Proxy) {
+	t.Helper()
+	e := dstest.First(t)
+	p := faultproxy.Start(t, e.Host)
+	via := &dstest.Emulator{Mode: e.Mode, Host: p.Addr(), Project: e.Project}
+	client, calls := via.Client(t)
+	return serveApp(t, testConfig(t), client, calls), p
+}
+
+// answer is one response, read whole, or the error that stood for it.
+type answer struct {
+	status int
+	header http.Header
+	body   string
+	took   time.Duration
+	err    error
+}
+
+// send is visitor.do for other goroutines than the test's: it reports
+// errors in the answer instead of failing the test.
+func (v *visitor) send(method, path string, form url.Values, asJSON bool) answer {
+	return v.sendWith(method, path, form, asJSON, nil)
+}
+
+// sendWith is send with extra request headers.
+func (v *visitor) sendWith(method, path string, form url.Values, asJSON bool, header http.Header) answer {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, v.base+path, body)
+	if err != nil {
+		return answer{err: err}
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if asJSON {
+		req.Header.Set("Accept", "application/json")
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	start := time.Now()
+	resp, err := v.http.Do(req)
+	if err != nil {
+		return answer{err: err, took: time.Since(start)}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return answer{status: resp.StatusCode, header: resp.Header, body: string(b), took: time.Since(start), err: err}
+}
+
+// player is a visitor with clicks and a game, and what the server has
+// told it so far.
+type player struct {
+	*visitor
+	clicks int        // clicks answered with success
+	turns  []turnJSON // the game's turns as last seen
+}
+
+func newPlayer(t *testing.T, a *app, clicks int) *player {
+	t.Helper()
+	p := &player{visitor: newVisitor(t, a)}
+	for range clicks {
+		p.click()
+		p.clicks++
+	}
+	var g gameJSON
+	p.getJSON("/mastermind", http.StatusOK, &g)
+	p.postJSON("/mastermind/guess", url.Values{"guess": {"1122"}}, http.StatusOK, &g)
+	p.turns = g.Turns
+	return p
+}
+
+// outageRequests are the requests that need Datastore. During an outage
+// each is sent once as HTML and once as JSON.
+var outageRequests = []struct {
+	method, path string
+	form         url.Values
+}{
+	{"GET", "/counter", nil},
+	{"POST", "/counter", url.Values{}},
+	{"GET", "/mastermind", nil},
+	{"POST", "/mastermind/guess", url.Values{"guess": {"3456"}}},
+	{"POST", "/session/end", url.Values{}},
+}
+
+func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
+	for _, mode := range []faultproxy.Mode{faultproxy.Refuse, faultproxy.Hang} {
+		t.Run(mode.String(), func(t *testing.T) {
+			t.Parallel()
+			a, proxy := appViaProxy(t)
+
+			// One player per request, so that no request of the outage
+			// queues behind another of the same visitor.
+			type sent struct {
+				p      *player
+				method string
+				path   string
+				form   url.Values
+				asJSON bool
+				answer answer
+			}
+			var all []*sent
+			for _, r := range outageRequests {
+				for _, asJSON := range []bool{false, true} {
+					all = append(all, &sent{p: newPlayer(t, a, 1+len(all)%3), method: r.method, path: r.path, form: r.form, asJSON: asJSON})
+				}
+			}
+
+			proxy.Set(mode)
+			var wg sync.WaitGroup
+			for _, s := range all {
+				wg.Go(func() { s.answer = s.p.send(s.method, s.path, s.form, s.asJSON) })
+			}
+			wg.Wait()
+			var slowest time.Duration
+			for _, s := range all {
+				checkUnavailable(t, s.method+" "+s.path+format(s.asJSON), s.answer, s.asJSON)
+				slowest = max(slowest, s.answer.took)
+			}
+			t.Logf("%s: slowest 503 took %v", mode, slowest.Round(time.Millisecond))
+
+			proxy.Set(faultproxy.Pass)
+			waitRecovered(t, all[0].p)
+
+			for _, s := range all {
+				p := s.p
+				if got := p.count(); got != p.clicks {
+					t.Errorf("after %s %s%s: got count %d, want %d (the clicks answered 200)", s.method, s.path, format(s.asJSON), got, p.clicks)
+				}
+				var g gameJSON
+				p.getJSON("/mastermind", http.StatusOK, &g)
+				if !reflect.DeepEqual(g.Turns, p.turns) {
+					t.Errorf("after %s %s%s: got turns %+v, want %+v", s.method, s.path, format(s.asJSON), g.Turns, p.turns)
+				}
+				if got := p.click(); got != p.clicks+1 {
+					t.Errorf("click after the outage: got count %d, want %d", got, p.clicks+1)
+				}
+			}
+		})
+	}
+}
+
+func format(asJSON bool) string {
+	if asJSON {
+		return " (JSON)"
+	}
+	return " (HTML)"
+}
+
+// checkUnavailable checks an answer is the contract's 503: Retry-After, in
+// time, in the format asked for.
+func checkUnavailable(t *testing.T, what string, got answer, asJSON bool) {
+	t.Helper()
+	if got.err != nil {
+		t.Errorf("%s: %v after %v", what, got.err, got.took)
+		return
+	}
+	if got.status != http.StatusServiceUnavailable {
+		t.Errorf("%s: got status %d, want 503; body %.200s", what, got.status, got.body)
+	}
+	if got.header.Get("Retry-After") == "" {
+		t.Errorf("%s: no Retry-After header", what)
+	}
+	if got.took > contractBound {
+		t.Errorf("%s: answered after %v, want within the contract's %v", what, got.took, contractBound)
+	}
+	checkSecurityHeaders(t, what, got.header)
+	ct := got.header.Get("Content-Type")
+	if asJSON {
+		var e struct{ Error string }
+		if ct != "application/json" || json.Unmarshal([]byte(got.body), &e) != nil || e.Error == "" {
+			t.Errorf("%s: got %s %q, want a JSON error", what, ct, got.body)
+		}
+	} else if !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("%s: got Content-Type %q, want an HTML page", what, ct)
+	}
+}
+
+// waitRecovered waits until the instance reads sessions again. gRPC
+// reconnects with a backoff after refused connections, so the first
+// requests after the outage may still be 503.
+func waitRecovered(t *testing.T, p *player) {
+	t.Helper()
+	start := time.Now()
+	for range 120 {
+		got := p.send("GET", "/counter", nil, true)
+		if got.err == nil && got.status == http.StatusOK {
+			t.Logf("Datastore answering again %v after the outage ended", time.Since(start).Round(time.Millisecond))
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("still no session read %v after the outage ended", time.Since(start))
+}

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/gae-lessons/sessions-go/mastermind"
+)
+
+// The session keys of the game, as the lesson names them: the secret code
+// and the list of guesses (sess['secret'], sess['guessList']).
+const (
+	keySecret  = "secret"
+	keyGuesses = "guesses"
+)
+
+// gameOf reads the visitor's game from the session, dictionary-style.
+func gameOf(sess *sessions.Session) (mastermind.Game, bool) {
+	secret, ok := sess.Values[keySecret].(mastermind.Code)
+	if !ok || !secret.Valid() {
+		return mastermind.Game{}, false
+	}
+	turns, _ := sess.Values[keyGuesses].([]mastermind.Turn)
+	return mastermind.Game{Secret: secret, Turns: turns}, true
+}
+
+// putGame writes the game back into the session.
+func putGame(sess *sessions.Session, g mastermind.Game) {
+	sess.Values[keySecret] = g.Secret
+	sess.Values[keyGuesses] = append([]mastermind.Turn{}, g.Turns...)
+}
+
+// newGame starts a game in the session: the lesson's
+// sess['secret'] = mastermind.generateSecret().
+func newGame(sess *sessions.Session) error {
+	g, err := mastermind.NewGame()
+	if err != nil {
+		return err
+	}
+	putGame(sess, g)
+	return nil
+}
+
+// ensureGame starts a game unless the session has one (another tab may have
+// started it since the page was read).
+func ensureGame(sess *sessions.Session) error {
+	if _, ok := gameOf(sess); ok {
+		return nil
+	}
+	return newGame(sess)
+}
+
+// currentGame returns the visitor's game, starting one for a visitor who
+// has none. A returning player costs one Datastore lookup and no write.
+func (s *Server) currentGame(w http.ResponseWriter, r *http.Request) (*sessions.Session, mastermind.Game, error) {
+	sess, err := s.session(r)
+	if err != nil {
+		return nil, mastermind.Game{}, err
+	}
+	if g, ok := gameOf(sess); ok {
+		s.keep(w, r, sess)
+		return sess, g, nil
+	}
+	if sess, err = s.update(w, r, ensureGame); err != nil {
+		return nil, mastermind.Game{}, err
+	}
+	g, _ := gameOf(sess)
+	return sess, g, nil
+}
+
+// handleGame shows the visitor's game.
+func (s *Server) handleGame(w http.ResponseWriter, r *http.Request) {
+	sess, g, err := s.currentGame(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, gameView(g))
+		return
+	}
+	s.renderPage(w, r, http.StatusOK, "mastermind", newBoard(r, sess, g))
+}
+
+// handleGuess plays one guess. The guess is checked before the session is
+// touched, and played inside the store's atomic update, so two tabs guessing
+// at once can neither lose a turn nor play an eleventh.
+func (s *Server) handleGuess(w http.ResponseWriter, r *http.Request) {
+	text, err := formValue(r, "guess")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	code, err := mastermind.ParseCode(text)
+	if err != nil {
+		s.failOnBoard(w, r, err, text)
+		return
+	}
+	var g mastermind.Game
+	_, err = s.update(w, r, func(sess *sessions.Session) error {
+		var ok bool
+		if g, ok = gameOf(sess); !ok {
+			var err error
+			if g, err = mastermind.NewGame(); err != nil {
+				return err
+			}
+		}
+		if _, err := g.Guess(code); err != nil {
+			return err
+		}
+		putGame(sess, g)
+		return nil
+	})
+	if err != nil {
+		s.failOnBoard(w, r, err, text)
+		return
+	}
+	done(w, r, "/mastermind", gameView(g))
+}
+
+// handleNewGame abandons the current game for a new one.
+func (s *Server) handleNewGame(w http.ResponseWriter, r *http.Request) {
+	sess, err := s.update(w, r, newGame)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, _ := gameOf(sess)
+	done(w, r, "/mastermind", gameView(g))
+}
+
+// handleHint gives Knuth's next guess for the current game.
+func (s *Server) handleHint(w http.ResponseWriter, r *http.Request) {
+	sess, g, err := s.currentGame(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	guess, remaining, err := mastermind.Hint(g.Turns)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, hintView{Guess: guess.String(), Remaining: remaining})
+		return
+	}
+	b := newBoard(r, sess, g)
+	b.Hint = &hintView{Guess: guess.String(), Remaining: remaining}
+	b.Guess = guess.String()
+	s.renderPage(w, r, http.StatusOK, "mastermind", b)
+}
+
+// failOnBoard answers a refused guess. In HTML the board is shown again
+// with the message and the guess as typed, so the player can correct it;
+// everything else goes to fail.
+func (s *Server) failOnBoard(w http.ResponseWriter, r *http.Request, err error, typed string) {
+	code, msg := status(err)
+	if wantsJSON(r) || (code != http.StatusBadRequest && code != http.StatusConflict) {
+		s.fail(w, r, err)
+		return
+	}
+	// Read only: a refused guess must not start a game either.
+	sess, lerr := s.session(r)
+	if lerr != nil {
+		s.fail(w, r, errors.Join(err, lerr))
+		return
+	}
+	g, _ := gameOf(sess) // a visitor without a game sees an empty board
+	b := newBoard(r, sess, g)
+	b.Message = msg
+	if code == http.StatusBadRequest {
+		b.Guess = clip(typed)
+	}
+	s.renderPage(w, r, code, "mastermind", b)
+}

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/datastore"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/sessionstore"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(dstest.Main(m, dstest.Firestore))
+}
+
+// testKey signs the sessions of tests that need no generated keys.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+// repoFiles are the repository's templates/, static/ and docs/lesson.md,
+// which main embeds.
+var repoFiles = os.DirFS("../..")
+
+// app is one instance of the server under test.
+type app struct {
+	*httptest.Server
+	calls  *dstest.Counter
+	client *datastore.Client
+	srv    *Server
+}
+
+// testConfig is an instance's configuration in tests: fixed keys, the
+// default lifetime, and a namespace no other test uses.
+func testConfig(tb testing.TB) Config {
+	return Config{
+		SessionKeys: [][]byte{testKey, nil},
+		MaxAge:      sessionstore.DefaultMaxAge,
+		Namespace:   dstest.Namespace(tb),
+	}
+}
+
+// newTestServer builds a Server over client with the repository's files.
+func newTestServer(tb testing.TB, cfg Config, client *datastore.Client, logger *slog.Logger) *Server {
+	tb.Helper()
+	srv, err := New(cfg, client, logger, repoFiles)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv
+}
+
+// serveApp serves an instance with cfg whose Datastore client is client.
+func serveApp(t *testing.T, cfg Config, client *datastore.Client, calls *dstest.Counter) *app {
+	t.Helper()
+	srv := newTestServer(t, cfg, client, slog.New(slog.DiscardHandler))
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &app{Server: ts, calls: calls, client: client, srv: srv}
+}
+
+// startApp starts an instance with cfg on the emulator.
+func startApp(t *testing.T, cfg Config) *app {
+	t.Helper()
+	client, calls := dstest.First(t).Client(t)
+	return serveApp(t, cfg, client, calls)
+}
+
+// newApp starts an instance with fixed keys in a fresh namespace.
+func newApp(t *testing.T) *app {
+	t.Helper()
+	return startApp(t, testConfig(t))
+}
+
+// visitor is a browser-like client: it keeps cookies and follows no
+// redirects, so tests see each answer.
+type visitor struct {
+	t    testing.TB
+	http *http.Client
+	base string
+}
+
+func newVisitor(t testing.TB, a *app) *visitor {
+	jar, _ := cookiejar.New(nil)
+	return &visitor{t: t, base: a.URL, http: &http.Client{
+		Jar:           jar,
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// at returns a visitor of app b who carries v's cookies: the same browser
+// reaching another instance.
+func (v *visitor) at(b *app) *visitor {
+	u, _ := url.Parse(v.base)
+	w := newVisitor(v.t, b)
+	bu, _ := url.Parse(b.URL)
+	w.http.Jar.SetCookies(bu, v.http.Jar.Cookies(u))
+	return w
+}
+
+// cookies returns the cookies v holds.
+func (v *visitor) cookies() []*http.Cookie {
+	u, _ := url.Parse(v.base)
+	return v.http.Jar.Cookies(u)
+}
+
+// do sends a request; form nil means GET. JSON asks for the JSON answer.
+func (v *visitor) do(method, path string, form url.Values, asJSON bool) *http.Response {
+	v.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, v.base+path, body)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if asJSON {
+		req.Header.Set("Accept", "application/json")
+	}
+	resp, err := v.http.Do(req)
+	if err != nil {
+		v.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	v.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+// getJSON GETs path as JSON, checks the status and decodes the answer.
+func (v *visitor) getJSON(path string, wantStatus int, into any) {
+	v.t.Helper()
+	decode(v.t, v.do("GET", path, nil, true), wantStatus, into)
+}
+
+// postJSON POSTs form as JSON, checks the status and decodes the answer.
+func (v *visitor) postJSON(path string, form url.Values, wantStatus int, into any) {
+	v.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	decode(v.t, v.do("POST", path, form, true), wantStatus, into)
+}
+
+func decode(t testing.TB, resp *http.Response, wantStatus int, into any) {
+	t.Helper()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != wantStatus {
+		t.Fatalf("%s %s: got status %d, want %d; body %s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, wantStatus, body)
+	}
+	if got := resp.Header.Get("Content-Type"); got != "application/json" {
+		t.Errorf("got Content-Type %q, want application/json", got)
+	}
+	if into != nil {
+		if err := json.Unmarshal(body, into); err != nil {
+			t.Fatalf("decode %s: %v", body, err)
+		}
+	}
+}
+
+// count returns the visitor's click count.
+func (v *visitor) count() int {
+	v.t.Helper()
+	var got struct{ Count int }
+	v.getJSON("/counter", http.StatusOK, &got)
+	return got.Count
+}
+
+// click clicks once and returns the count it answered.
+func (v *visitor) click() int {
+	v.t.Helper()
+	var got struct{ Count int }
+	v.postJSON("/counter", nil, http.StatusOK, &got)
+	return got.Count
+}
+
+// text reads a response body.
+func text(t testing.TB, resp *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,295 @@
+package web
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gorilla/securecookie"
+)
+
+// postRoutes are the routes that change state, with a valid form and the
+// status a same-origin browser post gets.
+var postRoutes = []struct {
+	path string
+	form url.Values
+	want int
+}{
+	{"/stateless", url.Values{}, http.StatusOK},
+	{"/counter", url.Values{}, http.StatusSeeOther},
+	{"/mastermind/guess", url.Values{"guess": {"3456"}}, http.StatusSeeOther},
+	{"/mastermind/new", url.Values{}, http.StatusSeeOther},
+	{"/session/end", url.Values{}, http.StatusSeeOther},
+}
+
+// checkUnchanged checks the player's clicks and game are as it last saw
+// them.
+func checkUnchanged(t *testing.T, p *player) {
+	t.Helper()
+	if got := p.count(); got != p.clicks {
+		t.Errorf("got count %d, want %d unchanged", got, p.clicks)
+	}
+	var g gameJSON
+	p.getJSON("/mastermind", http.StatusOK, &g)
+	if !reflect.DeepEqual(g.Turns, p.turns) {
+		t.Errorf("got turns %+v, want %+v unchanged", g.Turns, p.turns)
+	}
+}
+
+func TestHostile_crossOriginPostIsRefused(t *testing.T) {
+	a := newApp(t)
+	p := newPlayer(t, a, 2)
+	senders := []struct {
+		name   string
+		header http.Header
+	}{
+		{"Sec-Fetch-Site cross-site", http.Header{"Sec-Fetch-Site": {"cross-site"}}},
+		{"Sec-Fetch-Site same-site", http.Header{"Sec-Fetch-Site": {"same-site"}}},
+		{"Origin of another site", http.Header{"Origin": {"https://evil.example"}}},
+		{"Origin null", http.Header{"Origin": {"null"}}},
+		{"matching Origin but cross-site", http.Header{"Origin": {a.URL}, "Sec-Fetch-Site": {"cross-site"}}},
+	}
+	a.calls.Reset()
+	for _, s := range senders {
+		for _, r := range postRoutes {
+			for _, asJSON := range []bool{false, true} {
+				what := s.name + ": POST " + r.path + format(asJSON)
+				got := p.sendWith("POST", r.path, r.form, asJSON, s.header)
+				if got.err != nil || got.status != http.StatusForbidden {
+					t.Errorf("%s: got %d, %v; want 403", what, got.status, got.err)
+				}
+				if c := got.header.Values("Set-Cookie"); len(c) != 0 {
+					t.Errorf("%s: got Set-Cookie %q, want none", what, c)
+				}
+			}
+		}
+	}
+	if n := a.calls.Total(); n != 0 {
+		t.Errorf("refused posts made %d Datastore calls (%v), want 0", n, a.calls.Calls())
+	}
+	checkUnchanged(t, p)
+}
+
+func TestHostile_sameOriginPostWorks(t *testing.T) {
+	a := newApp(t)
+	senders := []struct {
+		name   string
+		header http.Header
+	}{
+		{"matching Origin", http.Header{"Origin": {a.URL}}},
+		{"Sec-Fetch-Site same-origin", http.Header{"Origin": {a.URL}, "Sec-Fetch-Site": {"same-origin"}}},
+		{"Sec-Fetch-Site none", http.Header{"Sec-Fetch-Site": {"none"}}},
+		{"neither header", nil},
+	}
+	for _, s := range senders {
+		for _, r := range postRoutes {
+			t.Run(s.name+" "+r.path, func(t *testing.T) {
+				v := newVisitor(t, a)
+				got := v.sendWith("POST", r.path, r.form, false, s.header)
+				if got.err != nil || got.status != r.want {
+					t.Errorf("got %d, %v; want %d", got.status, got.err, r.want)
+				}
+			})
+		}
+	}
+}
+
+// hostileCookies are Cookie headers no browser of this site sends.
+func hostileCookies(t *testing.T) []struct{ name, header string } {
+	t.Helper()
+	key := testKey
+	signed := func(key []byte, name string, id []byte) string {
+		sc := securecookie.New(key, nil)
+		sc.SetSerializer(securecookie.NopEncoder{})
+		v, err := sc.Encode(name, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	id := make([]byte, 32)
+	var many strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&many, "c%d=%d; ", i, i)
+	}
+	return []struct{ name, header string }{
+		{"8 KiB of garbage", cookieName + "=" + strings.Repeat("Zm9v", 2<<10)},
+		{"many cookies", many.String() + cookieName + "=x; " + cookieName + "=y"},
+		{"invalid base64", cookieName + "=!!!*not*base64*!!!"},
+		{"not even a cookie", "garbage without an equals sign;;;=;="},
+		{"empty", cookieName + "="},
+		{"quoted garbage", cookieName + `="not a signed id"`},
+		{"non-ASCII", cookieName + "=\xc3\xa9t\xc3\xa9\xff"},
+		{"hex id instead of bytes", cookieName + "=" + signed(key, cookieName, []byte(hex.EncodeToString(id)))},
+		{"signed id of the wrong length", cookieName + "=" + signed(key, cookieName, id[:16])},
+		{"signed empty id", cookieName + "=" + signed(key, cookieName, []byte{})},
+		{"signed with another key", cookieName + "=" + signed([]byte("another key of thirty-two bytes!"), cookieName, id)},
+		{"signed for another cookie name", cookieName + "=" + signed(key, "other", id)},
+	}
+}
+
+func TestHostile_badCookieIsAFreshSession(t *testing.T) {
+	a := newApp(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, c := range hostileCookies(t) {
+		t.Run(c.name, func(t *testing.T) {
+			send := func(method, path string, asJSON bool) (int, string) {
+				t.Helper()
+				req, err := http.NewRequest(method, a.URL+path, strings.NewReader(""))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Cookie", c.header)
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				if asJSON {
+					req.Header.Set("Accept", "application/json")
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatalf("%s %s: %v", method, path, err)
+				}
+				defer resp.Body.Close()
+				return resp.StatusCode, text(t, resp)
+			}
+			a.calls.Reset()
+			if status, body := send("GET", "/counter", true); status != http.StatusOK || !strings.Contains(body, `"count":0`) {
+				t.Errorf("GET /counter: got %d %s, want 200 with count 0", status, body)
+			}
+			if n := a.calls.Total(); n != 0 {
+				t.Errorf("GET /counter made %d Datastore calls, want 0", n)
+			}
+			for _, r := range []struct {
+				method, path string
+				asJSON       bool
+				want         int
+			}{
+				{"GET", "/", false, http.StatusOK},
+				{"GET", "/mastermind", false, http.StatusOK},
+				{"GET", "/mastermind/hint", true, http.StatusOK},
+				{"POST", "/counter", true, http.StatusOK},
+				{"POST", "/session/end", false, http.StatusSeeOther},
+			} {
+				if status, body := send(r.method, r.path, r.asJSON); status != r.want {
+					t.Errorf("%s %s: got %d, want %d; body %.200s", r.method, r.path, status, r.want, body)
+				}
+			}
+		})
+	}
+}
+
+func TestHostile_oddAcceptHeader(t *testing.T) {
+	a := newApp(t)
+	accepts := []string{
+		"", "*/*", "application/json;q=0", "application/json; charset=utf-8",
+		"text/html, application/json", "APPLICATION/JSON", "application/jsonx",
+		";;;,,,/", strings.Repeat("application/", 1000), "text/\xff",
+	}
+	paths := []string{"/", "/counter", "/mastermind", "/mastermind/hint", "/nope", "/static/style.css"}
+	t.Run("two Accept lines", func(t *testing.T) {
+		got := newVisitor(t, a).sendWith("GET", "/counter", nil, false, http.Header{"Accept": {"text/html", "application/json"}})
+		if ct := got.header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("got Content-Type %q, want application/json", ct)
+		}
+	})
+	for _, accept := range accepts {
+		for _, path := range paths {
+			v := newVisitor(t, a)
+			got := v.sendWith("GET", path, nil, false, http.Header{"Accept": {accept}})
+			if got.err != nil || got.status >= 500 {
+				t.Errorf("GET %s with Accept %.40q: got %d, %v; want no 5xx", path, accept, got.status, got.err)
+			}
+			isJSON := got.header.Get("Content-Type") == "application/json"
+			if path != "/" && path != "/static/style.css" && isJSON != strings.Contains(strings.ToLower(accept), "application/json") {
+				t.Errorf("GET %s with Accept %.40q: got Content-Type %q", path, accept, got.header.Get("Content-Type"))
+			}
+		}
+	}
+}
+
+// checkSecurityHeaders checks the headers every response carries.
+func checkSecurityHeaders(t *testing.T, what string, h http.Header) {
+	t.Helper()
+	want := map[string]string{
+		"X-Content-Type-Options": "nosniff",
+		"X-Frame-Options":        "DENY",
+	}
+	for k, v := range want {
+		if got := h.Get(k); got != v {
+			t.Errorf("%s: got %s %q, want %q", what, k, got, v)
+		}
+	}
+	if got := h.Get("Referrer-Policy"); got == "" {
+		t.Errorf("%s: no Referrer-Policy", what)
+	}
+	if got := h.Get("Content-Security-Policy"); !strings.Contains(got, "frame-ancestors 'none'") ||
+		!strings.Contains(got, "default-src 'none'") {
+		t.Errorf("%s: got Content-Security-Policy %q, want default-src and frame-ancestors 'none'", what, got)
+	}
+}
+
+func TestHostile_everyResponseCarriesSecurityHeaders(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	big := url.Values{"guess": {strings.Repeat("1", 100<<10)}}
+	for _, r := range []struct {
+		name, method, path string
+		form               url.Values
+		asJSON             bool
+		header             http.Header
+		want               int
+	}{
+		{"HTML page", "GET", "/", nil, false, nil, http.StatusOK},
+		{"JSON", "GET", "/counter", nil, true, nil, http.StatusOK},
+		{"redirect", "POST", "/counter", url.Values{}, false, nil, http.StatusSeeOther},
+		{"JSON hint", "GET", "/mastermind/hint", nil, true, nil, http.StatusOK},
+		{"cross-origin", "POST", "/counter", url.Values{}, true, http.Header{"Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden},
+		{"bad guess HTML", "POST", "/mastermind/guess", url.Values{"guess": {"9"}}, false, nil, http.StatusBadRequest},
+		{"bad guess JSON", "POST", "/mastermind/guess", url.Values{"guess": {"9"}}, true, nil, http.StatusBadRequest},
+		{"too large", "POST", "/mastermind/guess", big, true, nil, http.StatusRequestEntityTooLarge},
+		{"not cron", "GET", "/tasks/cleanup-sessions", nil, false, nil, http.StatusForbidden},
+		{"404 HTML", "GET", "/nope", nil, false, nil, http.StatusNotFound},
+		{"404 JSON", "GET", "/nope", nil, true, nil, http.StatusNotFound},
+		{"405", "PUT", "/counter", url.Values{}, false, nil, http.StatusMethodNotAllowed},
+		{"static", "GET", "/static/style.css", nil, false, nil, http.StatusOK},
+		{"static 404", "GET", "/static/nope.css", nil, false, nil, http.StatusNotFound},
+	} {
+		got := v.sendWith(r.method, r.path, r.form, r.asJSON, r.header)
+		if got.err != nil || got.status != r.want {
+			t.Errorf("%s: got %d, %v; want %d", r.name, got.status, got.err, r.want)
+			continue
+		}
+		checkSecurityHeaders(t, r.name, got.header)
+	}
+}
+
+func TestHostile_foreignOriginRefusedWhateverSecFetchSiteSays(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.click()
+	got := v.sendWith("POST", "/counter", url.Values{}, true, http.Header{
+		"Sec-Fetch-Site": {"same-origin"},
+		"Origin":         {"https://evil.example"},
+	})
+	if got.status != http.StatusForbidden {
+		t.Errorf("got %d, want 403", got.status)
+	}
+	if n := v.count(); n != 1 {
+		t.Errorf("got count %d, want 1 (unchanged)", n)
+	}
+}
+
+func TestHostile_unknownRouteIs404Before403(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	h := http.Header{"Sec-Fetch-Site": {"cross-site"}}
+	if got := v.sendWith("PUT", "/counter", nil, true, h); got.status != http.StatusMethodNotAllowed {
+		t.Errorf("cross-site PUT /counter: got %d, want 405", got.status)
+	}
+	if got := v.sendWith("POST", "/nope", url.Values{}, true, h); got.status != http.StatusNotFound {
+		t.Errorf("cross-site POST /nope: got %d, want 404", got.status)
+	}
+}

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/datastore"
+	"github.com/gorilla/securecookie"
+
+	"github.com/gae-lessons/sessions-go/internal/cloudlog"
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/faultproxy"
+)
+
+const (
+	traceHeader = "105445aa7843bc8bf206b12000100000/1;o=1"
+	wantTrace   = "projects/my-project/traces/105445aa7843bc8bf206b12000100000"
+	traceField  = "logging.googleapis.com/trace"
+)
+
+// loggedServer returns the routes of a server that logs to the returned
+// buffer, as on App Engine or locally, and whose Datastore refuses every
+// connection: these tests need no emulator.
+func loggedServer(t *testing.T, onAppEngine bool) (http.Handler, *syncBuffer) {
+	t.Helper()
+	down := faultproxy.Start(t, "127.0.0.1:9")
+	down.Set(faultproxy.Refuse)
+	via := &dstest.Emulator{Host: down.Addr(), Project: "my-project"}
+	client, err := datastore.NewClient(context.Background(), "my-project", via.ClientOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	var buf syncBuffer
+	logger := cloudlog.New(&buf, onAppEngine, "my-project", slog.LevelDebug)
+	return newTestServer(t, testConfig(t), client, logger).Handler(), &buf
+}
+
+// serve sends a request, traced as App Engine traces it, to h.
+func serve(h http.Handler, method, path string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, nil)
+	r.Header.Set("X-Cloud-Trace-Context", traceHeader)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// jsonLines decodes each log line, failing on one that is not JSON.
+func jsonLines(t *testing.T, log string) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line is not JSON: %v\n%s", err, line)
+		}
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+// findLine returns the first line whose message is msg.
+func findLine(t *testing.T, lines []map[string]any, msg string) map[string]any {
+	t.Helper()
+	for _, l := range lines {
+		if l["message"] == msg {
+			return l
+		}
+	}
+	t.Fatalf("no log line %q in %v", msg, lines)
+	return nil
+}
+
+func TestLog_appEngineLinesAreJSONWithTrace(t *testing.T) {
+	h, buf := loggedServer(t, true)
+	serve(h, "GET", "/")
+	lines := jsonLines(t, buf.String())
+	for _, l := range lines {
+		for _, k := range []string{"level", "msg", "time"} {
+			if _, ok := l[k]; ok {
+				t.Errorf("line has %q, which Cloud Logging does not read: %v", k, l)
+			}
+		}
+		if l[traceField] != wantTrace {
+			t.Errorf("got trace %v, want %q in %v", l[traceField], wantTrace, l)
+		}
+	}
+	access := findLine(t, lines, "GET /")
+	if access["severity"] != "DEBUG" || access["status"] != float64(200) {
+		t.Errorf("got access line %v, want severity DEBUG and status 200", access)
+	}
+}
+
+func TestLog_appEngineSeverities(t *testing.T) {
+	for _, tc := range []struct {
+		level slog.Level
+		want  string
+	}{
+		{slog.LevelInfo, "INFO"},
+		{slog.LevelWarn, "WARNING"},
+		{slog.LevelError, "ERROR"},
+	} {
+		var buf syncBuffer
+		logger := cloudlog.New(&buf, true, "my-project", slog.LevelInfo)
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("X-Cloud-Trace-Context", traceHeader)
+		logger.Log(cloudlog.WithTrace(r).Context(), tc.level, "something happened")
+		l := jsonLines(t, buf.String())[0]
+		if l["severity"] != tc.want || l["message"] != "something happened" || l[traceField] != wantTrace {
+			t.Errorf("%v: got %v, want severity %s, the message and the trace", tc.level, l, tc.want)
+		}
+	}
+}
+
+func TestLog_unavailableDatastoreLogsWarningWithError(t *testing.T) {
+	h, buf := loggedServer(t, true)
+	key := testKey
+	sc := securecookie.New(key, nil)
+	sc.SetSerializer(securecookie.NopEncoder{})
+	cookie, err := sc.Encode(cookieName, make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/counter", nil)
+	r.Header.Set("Cookie", cookieName+"="+cookie)
+	r.Header.Set("Accept", "application/json")
+	r.Header.Set("X-Cloud-Trace-Context", traceHeader)
+	// Datastore refuses: the request ends at its deadline; a short one
+	// keeps the test quick.
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r.WithContext(ctx))
+	if w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("got status %d, want 503; body %s", w.Code, w.Body)
+	}
+
+	lines := jsonLines(t, buf.String())
+	warn := findLine(t, lines, "datastore unavailable")
+	if warn["severity"] != "WARNING" || warn[traceField] != wantTrace {
+		t.Errorf("got %v, want severity WARNING and the trace", warn)
+	}
+	if e, _ := warn["error"].(string); !strings.Contains(e, "datastore unavailable") || !strings.Contains(e, "DeadlineExceeded") {
+		t.Errorf("got error %q, want the Datastore error in full", e)
+	}
+	access := findLine(t, lines, "GET /counter")
+	if access["severity"] != "DEBUG" || access["status"] != float64(503) {
+		t.Errorf("got access line %v, want severity DEBUG and status 503", access)
+	}
+}
+
+func TestLog_localLinesAreText(t *testing.T) {
+	h, buf := loggedServer(t, false)
+	serve(h, "GET", "/")
+	log := strings.TrimSpace(buf.String())
+	if json.Valid([]byte(log)) {
+		t.Fatalf("got JSON, want text lines:\n%s", log)
+	}
+	for _, want := range []string{`level=DEBUG`, `msg="GET /"`, `status=200`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log has no %s:\n%s", want, log)
+		}
+	}
+	if strings.Contains(log, traceField) {
+		t.Errorf("local log carries the Cloud trace:\n%s", log)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that the server's handlers and the test may
+// use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

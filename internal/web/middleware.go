@@ -1,0 +1,181 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gae-lessons/sessions-go/internal/cloudlog"
+)
+
+// contentSecurityPolicy allows the pages exactly what they use: the
+// stylesheet from this site, forms posting to this site, and nothing else —
+// no scripts, no framing.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// middleware wraps the routes with what every request goes through, outermost
+// first: trace and access log, security headers, a body limit, a deadline
+// for Datastore work, cross-origin refusal, and readable 404 and 405 pages.
+func (s *Server) middleware(mux *http.ServeMux) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errCrossOrigin)
+	}))
+	var h http.Handler = s.notFound(mux, cop.Handler(refuseForeignOrigin(s, mux)))
+	h = s.withDeadline(h)
+	h = limitBody(s, h)
+	h = securityHeaders(h)
+	return s.logRequests(h)
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses bodies over maxBody: at once when Content-Length says
+// so, and by reading at most maxBody when the length is unknown (chunked).
+func limitBody(s *Server, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBody {
+			// Close the connection rather than drain a body we refuse.
+			w.Header().Set("Connection", "close")
+			s.fail(w, r, errTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if r.ContentLength < 0 {
+			// Read here, since the handlers that take no form field
+			// never read their body and would serve an oversized one.
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				var tooBig *http.MaxBytesError
+				if !errors.As(err, &tooBig) {
+					err = errBadForm
+				}
+				s.fail(w, r, err)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withDeadline bounds the request's Datastore work; the cleanup cron gets
+// longer.
+func (s *Server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := requestTimeout
+		if r.URL.Path == "/tasks/cleanup-sessions" {
+			d = cleanupTimeout
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// refuseForeignOrigin refuses a state-changing request whose Origin names
+// another site, whatever Sec-Fetch-Site says: http.CrossOriginProtection
+// trusts Sec-Fetch-Site alone when it is present, and the contract refuses
+// either sign of a cross-origin post.
+func refuseForeignOrigin(s *Server, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			if o := r.Header.Get("Origin"); o != "" {
+				if u, err := url.Parse(o); err != nil || u.Host != r.Host {
+					s.fail(w, r, errCrossOrigin)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// notFound answers unknown paths (404) and known paths with the wrong
+// method (405, with the mux's Allow header) in the contract's HTML or JSON
+// error form, instead of the mux's plain text.
+//
+// Unknown paths and methods are answered before the cross-origin check, so
+// a foreign PUT learns 405 rather than 403; next serves the known routes.
+func (s *Server) notFound(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			// Through the mux (inside next), not h: only the mux sets
+			// the path values ({file}) that handlers read.
+			next.ServeHTTP(w, r)
+			return
+		}
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			s.fail(w, r, errMethod)
+			return
+		}
+		s.fail(w, r, errNotFound)
+	})
+}
+
+// headerProbe records what the mux's own 404 or 405 handler would answer.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(status int)      { p.status = status }
+
+// logRequests logs each request with its status and latency at debug level
+// (App Engine logs every request already; LOG_LEVEL=debug shows them), and
+// carries the Cloud trace id for the handlers' own logs.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = cloudlog.WithTrace(r)
+		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		path := r.URL.Path
+		if len(path) > 200 {
+			path = path[:200] + "..." // a huge path is not worth a huge log line
+		}
+		s.log.DebugContext(r.Context(), r.Method+" "+path,
+			"status", rec.status, "latency_ms", time.Since(start).Milliseconds())
+	})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

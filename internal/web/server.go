@@ -1,0 +1,175 @@
+// Package web is the lesson's HTTP interface (docs/http.md): every page and
+// form, the middleware every request goes through, the one mapping from
+// errors to statuses, rendering, and the "What is in my session" panel.
+//
+// A Server's methods are the handlers; routes.go lists them. Nothing about a
+// visitor is kept in the Server: it all lives in the visitor's session, in
+// Datastore, through package sessionstore.
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"cloud.google.com/go/datastore"
+	"github.com/gorilla/sessions"
+	"google.golang.org/api/option"
+
+	"github.com/gae-lessons/sessions-go/sessionstore"
+)
+
+const (
+	// cookieName names the one session cookie every visitor gets.
+	cookieName = "session"
+	// requestTimeout bounds each request's Datastore work, so a slow or
+	// absent Datastore is a 503 well within the contract's 10 seconds.
+	requestTimeout = 8 * time.Second
+	// StoreCallTimeout bounds one Datastore call or transaction.
+	StoreCallTimeout = 4 * time.Second
+	// cleanupTimeout bounds the cleanup cron, which App Engine lets run
+	// for up to 10 minutes.
+	cleanupTimeout = 5 * time.Minute
+	// maxBody is the largest request body read.
+	maxBody = 64 << 10
+	// retryAfter is the Retry-After of a 503, in seconds.
+	retryAfter = "5"
+)
+
+// DatastoreOptions are the options of the server's Datastore client, which
+// the load benchmark's bare calls use too. Telemetry is off: the client's
+// tracing cost about 3% of the server's CPU in the load benchmark, for
+// spans nobody collects here.
+var DatastoreOptions = []option.ClientOption{option.WithTelemetryDisabled()}
+
+// Config is what the handlers take from the environment.
+type Config struct {
+	// SessionKeys are sessionstore key pairs (signing key, encryption key),
+	// newest first. Empty: one key is generated once and kept in Datastore
+	// (kind SessionKeys), shared by every instance.
+	SessionKeys [][]byte
+	// MaxAge is the session lifetime in seconds, enforced on the server.
+	MaxAge int
+	// Secure marks the cookie Secure (HTTPS only), as on App Engine.
+	Secure bool
+	// Namespace is the Datastore namespace of sessions and keys; tests set
+	// it so that they share nothing.
+	Namespace string
+}
+
+// Server holds what the handlers share: settings, the Datastore client,
+// the parsed pages and the embedded files.
+type Server struct {
+	cfg    Config
+	client *datastore.Client
+	log    *slog.Logger
+	pages  map[string]*template.Template
+	static fs.FS       // static/, served under /static/
+	lesson markdownDoc // docs/lesson.md, rendered once
+
+	// built is the session store once it is built: on the first request
+	// (or warmup), because keys may have to come from Datastore, which may
+	// not answer at start. building is a lock that a waiting request can
+	// give up on when its context ends.
+	built    atomic.Pointer[sessionstore.Store]
+	building chan struct{}
+}
+
+// New returns a Server whose pages, static files and lesson come from
+// assets: templates/*.html, static/ and docs/lesson.md, as the repository
+// lays them out (main embeds them). An error means assets are not those.
+func New(cfg Config, client *datastore.Client, logger *slog.Logger, assets fs.FS) (*Server, error) {
+	pages, err := parsePages(assets)
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	static, err := fs.Sub(assets, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
+	lesson, err := readLesson(assets)
+	if err != nil {
+		return nil, fmt.Errorf("web: lesson: %w", err)
+	}
+	return &Server{
+		cfg:      cfg,
+		client:   client,
+		log:      logger,
+		pages:    pages,
+		static:   static,
+		lesson:   lesson,
+		building: make(chan struct{}, 1),
+	}, nil
+}
+
+// store returns the session store, building it on first use. Callers wait
+// at most until ctx ends.
+func (s *Server) store(ctx context.Context) (*sessionstore.Store, error) {
+	if st := s.built.Load(); st != nil {
+		return st, nil
+	}
+	select {
+	case s.building <- struct{}{}:
+		defer func() { <-s.building }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for session store: %w: %w", sessionstore.ErrUnavailable, ctx.Err())
+	}
+	if st := s.built.Load(); st != nil {
+		return st, nil // built while this request waited
+	}
+	keys := s.cfg.SessionKeys
+	if len(keys) == 0 {
+		var err error
+		// Generated keys are kept in Datastore, so every instance signs and
+		// verifies with the same ones.
+		k := datastore.NameKey("SessionKeys", "default", nil)
+		k.Namespace = s.cfg.Namespace
+		if keys, err = sessionstore.LoadOrCreateKeys(ctx, s.client, k); err != nil {
+			return nil, err
+		}
+	}
+	st := sessionstore.NewStore(s.client, keys...)
+	st.Namespace = s.cfg.Namespace
+	st.MaxAge(s.cfg.MaxAge)
+	st.Options.Secure = s.cfg.Secure
+	st.Timeout = StoreCallTimeout
+	st.Logger = s.log
+	s.built.Store(st)
+	return st, nil
+}
+
+// session returns the visitor's session for reading.
+func (s *Server) session(r *http.Request) (*sessions.Session, error) {
+	st, err := s.store(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return st.Get(r, cookieName)
+}
+
+// update changes the visitor's session atomically (see Store.Update).
+func (s *Server) update(w http.ResponseWriter, r *http.Request, fn func(*sessions.Session) error) (*sessions.Session, error) {
+	st, err := s.store(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return st.Update(r, w, cookieName, fn)
+}
+
+// keep renews a session that was only read, which costs nothing until its
+// expiry is due for renewal. A failed renewal does not fail the page that
+// was read: it is logged, and the next visit renews.
+func (s *Server) keep(w http.ResponseWriter, r *http.Request, sess *sessions.Session) {
+	st, err := s.store(r.Context())
+	if err == nil {
+		err = st.Renew(r, w, sess)
+	}
+	if err != nil {
+		s.log.WarnContext(r.Context(), "session renewal failed", "error", err)
+	}
+}

@@ -1,0 +1,242 @@
+package main
+
+// The real binary, started and stopped as App Engine does: what only main
+// decides (the http.Server's limits, SIGTERM) is tested here; the handlers
+// are tested in-process in internal/web.
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/faultproxy"
+	"github.com/gae-lessons/sessions-go/internal/serverproc"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(dstest.Main(m, dstest.Firestore))
+}
+
+// testKeys is a SESSION_KEYS value for the binaries these tests start.
+const testKeys = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
+// clicker clicks the counter of a running binary as one browser would.
+type clicker struct {
+	http *http.Client
+}
+
+func newClicker() *clicker {
+	jar, _ := cookiejar.New(nil)
+	return &clicker{http: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+}
+
+// click is one JSON click on base's counter; it reports the answer rather
+// than failing, so other goroutines may use it.
+func (c *clicker) click(base string) (status int, count int, err error) {
+	req, err := http.NewRequest("POST", base+"/counter", strings.NewReader(""))
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	return c.do(req)
+}
+
+// count reads the click count at base.
+func (c *clicker) count(base string) (int, error) {
+	req, err := http.NewRequest("GET", base+"/counter", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Accept", "application/json")
+	status, n, err := c.do(req)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("GET /counter: status %d", status)
+	}
+	return n, err
+}
+
+func (c *clicker) do(req *http.Request) (status int, count int, err error) {
+	// Cookies are kept per host; every binary here is on 127.0.0.1.
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		if resp.Header.Get("Retry-After") == "" {
+			return resp.StatusCode, 0, fmt.Errorf("status %d without Retry-After: %s", resp.StatusCode, body)
+		}
+		return resp.StatusCode, 0, nil
+	}
+	var got struct{ Count int }
+	if err := json.Unmarshal(body, &got); err != nil {
+		return resp.StatusCode, 0, fmt.Errorf("decode %s: %w", body, err)
+	}
+	return resp.StatusCode, got.Count, nil
+}
+
+// waitFor polls cond every 10 ms for at most bound.
+func waitFor(t *testing.T, bound time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for range int(bound / (10 * time.Millisecond)) {
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%s: not within %v", what, bound)
+}
+
+// clickAnswer is the answer to a click sent from another goroutine.
+type clickAnswer struct {
+	status, count int
+	err           error
+}
+
+// stuckAtSIGTERM runs the binary with its Datastore behind a proxy, clicks
+// once, then hangs the proxy, sends a click that sticks in flight, and
+// sends SIGTERM. It returns the binary, the proxy, the clicker, and the
+// stuck click's answer to come.
+func stuckAtSIGTERM(t *testing.T, bin string) (*serverproc.Process, *faultproxy.Proxy, *clicker, chan clickAnswer) {
+	t.Helper()
+	e := dstest.First(t)
+	proxy := faultproxy.Start(t, e.Host)
+	srv := serverproc.Start(t, bin, serverproc.Options{Env: map[string]string{
+		"DATASTORE_EMULATOR_HOST": proxy.Addr(),
+		"GOOGLE_CLOUD_PROJECT":    e.Project,
+		"SESSION_KEYS":            testKeys,
+	}})
+	c := newClicker()
+	// The first click also warms up the emulator, whose very first write
+	// may take seconds.
+	if _, n, err := c.click(srv.Base); err != nil || n != 1 {
+		t.Fatalf("first click: got count %d (%v), want 1", n, err)
+	}
+	t.Logf("first Datastore-backed answer %v after the process started (it logs startup_ms=%s)",
+		time.Since(srv.Started).Round(time.Millisecond), srv.LoggedStartup())
+
+	proxy.Set(faultproxy.Hang)
+	inFlight := make(chan clickAnswer, 1)
+	go func() {
+		status, n, err := c.click(srv.Base)
+		inFlight <- clickAnswer{status, n, err}
+	}()
+	waitFor(t, 10*time.Second, "the click reaching Datastore", func() bool { return proxy.Stalled() > 0 })
+	srv.Signal(t, syscall.SIGTERM)
+	return srv, proxy, c, inFlight
+}
+
+func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
+	bin := serverproc.Build(t)
+	srv, proxy, c, inFlight := stuckAtSIGTERM(t, bin)
+
+	var dialErr error
+	waitFor(t, 2*time.Second, "new connections refused", func() bool {
+		conn, err := net.Dial("tcp", srv.Addr)
+		if err == nil {
+			conn.Close()
+			return false
+		}
+		dialErr = err
+		return true
+	})
+	// Refused, or reset when it raced the listener's close.
+	if !errors.Is(dialErr, syscall.ECONNREFUSED) && !errors.Is(dialErr, syscall.ECONNRESET) {
+		t.Errorf("new connection after SIGTERM: got %v, want connection refused", dialErr)
+	}
+	select {
+	case got := <-inFlight:
+		t.Fatalf("the click in flight answered %d (%v) while Datastore hung", got.status, got.err)
+	default:
+	}
+
+	proxy.Set(faultproxy.Pass)
+	got := <-inFlight
+	if got.err != nil || got.status != http.StatusOK || got.count != 2 {
+		t.Fatalf("click in flight: got status %d, count %d, %v; want 200 and count 2", got.status, got.count, got.err)
+	}
+	if code := srv.WaitExit(t, shutdownGrace+5*time.Second); code != 0 {
+		t.Errorf("got exit code %d, want 0", code)
+	}
+
+	// The click is kept: another instance on the same Datastore sees it.
+	e := dstest.First(t)
+	other := serverproc.Start(t, bin, serverproc.Options{Env: map[string]string{
+		"DATASTORE_EMULATOR_HOST": e.Host,
+		"GOOGLE_CLOUD_PROJECT":    e.Project,
+		"SESSION_KEYS":            testKeys,
+	}})
+	if n, err := c.count(other.Base); err != nil || n != 2 {
+		t.Errorf("after shutdown: got count %d (%v), want 2", n, err)
+	}
+}
+
+func TestShutdown_requestStuckPastTheGraceAnswers503(t *testing.T) {
+	srv, _, _, inFlight := stuckAtSIGTERM(t, serverproc.Build(t)) // and the proxy stays hung
+	got := <-inFlight
+	// click checks that a 503 carries Retry-After.
+	if got.err != nil || got.status != http.StatusServiceUnavailable {
+		t.Errorf("stuck click: got %d, %v; want 503 with Retry-After", got.status, got.err)
+	}
+	if code := srv.WaitExit(t, shutdownGrace+5*time.Second); code != 0 {
+		t.Errorf("got exit code %d, want 0", code)
+	}
+}
+
+func TestServer_headerLimits(t *testing.T) {
+	// Served without Datastore: the binary never dials it here.
+	srv := serverproc.Start(t, serverproc.Build(t), serverproc.Options{Env: map[string]string{
+		"DATASTORE_EMULATOR_HOST": "127.0.0.1:9",
+		"GOOGLE_CLOUD_PROJECT":    "hostile",
+		"SESSION_KEYS":            testKeys,
+	}})
+	for _, h := range []struct {
+		name   string
+		header http.Header
+		want   int
+	}{
+		{"one 60 KiB header", http.Header{"X-Big": {strings.Repeat("a", 60<<10)}}, http.StatusOK},
+		{"one 60 KiB cookie", http.Header{"Cookie": {"session=" + strings.Repeat("a", 60<<10)}}, http.StatusOK},
+		{"one 100 KiB header", http.Header{"X-Big": {strings.Repeat("a", 100<<10)}}, http.StatusRequestHeaderFieldsTooLarge},
+		{"2000 small headers", manyHeaders(2000), http.StatusOK},
+		{"5000 small headers", manyHeaders(5000), http.StatusRequestHeaderFieldsTooLarge},
+	} {
+		req, err := http.NewRequest("GET", srv.Base+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header = h.header
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("%s: %v", h.name, err)
+			continue
+		}
+		resp.Body.Close()
+		if resp.StatusCode != h.want {
+			t.Errorf("%s: got %d, want %d", h.name, resp.StatusCode, h.want)
+		}
+	}
+}
+
+func manyHeaders(n int) http.Header {
+	h := http.Header{}
+	for i := range n {
+		h.Set(fmt.Sprintf("X-H%d", i), "0123456789")
+	}
+	return h
+}
