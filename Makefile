@@ -15,8 +15,15 @@ check:
 		echo "gofmt would change these files (run: gofmt -w .):"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 
+# The whole output goes to the terminal as it comes; if anything failed, the
+# names of the failed tests close it, so they need no search in the log.
 test: check
-	go test -race ./...
+	@log="$$(mktemp)"; trap 'rm -f "$$log"' EXIT; \
+	go test -race ./... 2>&1 | tee "$$log"; status=$${PIPESTATUS[0]}; \
+	if [ "$$status" -ne 0 ]; then \
+		echo; echo "make test: FAILED. The failed tests:"; \
+		grep -E '^[[:space:]]*--- FAIL:|^FAIL[[:space:]]|^panic:' "$$log" | sed -E 's/^[[:space:]]*--- FAIL: /  /; s/ \([0-9.]+s\)$$//' ; \
+	fi; exit $$status
 
 # Each fuzzer for a while (FUZZTIME). The sessionstore fuzzers that need no
 # Datastore get a dummy emulator address, so that no fuzz worker starts one.

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -30,50 +28,6 @@ func appViaProxy(t *testing.T) (*app, *faultproxy.Proxy) {
 	via := &dstest.Emulator{Mode: e.Mode, Host: p.Addr(), Project: e.Project}
 	client, calls := via.Client(t)
 	return serveApp(t, testConfig(t), client, calls), p
-}
-
-// answer is one response, read whole, or the error that stood for it.
-type answer struct {
-	status int
-	header http.Header
-	body   string
-	took   time.Duration
-	err    error
-}
-
-// send is visitor.do for other goroutines than the test's: it reports
-// errors in the answer instead of failing the test.
-func (v *visitor) send(method, path string, form url.Values, asJSON bool) answer {
-	return v.sendWith(method, path, form, asJSON, nil)
-}
-
-// sendWith is send with extra request headers.
-func (v *visitor) sendWith(method, path string, form url.Values, asJSON bool, header http.Header) answer {
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequestWithContext(context.Background(), method, v.base+path, body)
-	if err != nil {
-		return answer{err: err}
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if asJSON {
-		req.Header.Set("Accept", "application/json")
-	}
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
-	start := time.Now()
-	resp, err := v.http.Do(req)
-	if err != nil {
-		return answer{err: err, took: time.Since(start)}
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, header: resp.Header, body: string(b), took: time.Since(start), err: err}
 }
 
 // player is a visitor with clicks and a game, and what the server has

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -318,21 +317,4 @@ func TestGame_guessMustBeOneURLEncodedField(t *testing.T) {
 	if after := v.game(); !reflect.DeepEqual(after, before) {
 		t.Errorf("got game %+v, want it unchanged", after)
 	}
-}
-
-// sendRaw sends body as it is, with exactly the given headers.
-func (v *visitor) sendRaw(method, path, body string, header http.Header) answer {
-	v.t.Helper()
-	req, err := http.NewRequest(method, v.base+path, strings.NewReader(body))
-	if err != nil {
-		v.t.Fatal(err)
-	}
-	req.Header = header
-	resp, err := v.http.Do(req)
-	if err != nil {
-		return answer{err: err}
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, header: resp.Header, body: string(b), err: err}
 }

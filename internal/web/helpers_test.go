@@ -114,16 +114,17 @@ func (v *visitor) cookies() []*http.Cookie {
 	return v.http.Jar.Cookies(u)
 }
 
-// do sends a request; form nil means GET. JSON asks for the JSON answer.
-func (v *visitor) do(method, path string, form url.Values, asJSON bool) *http.Response {
-	v.t.Helper()
+// newRequest is the one place a visitor's request is made: form nil
+// means no body (a GET); a form is sent url-encoded, as the pages' forms
+// send it; asJSON asks for the JSON answer.
+func (v *visitor) newRequest(method, path string, form url.Values, asJSON bool) (*http.Request, error) {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
 	req, err := http.NewRequestWithContext(context.Background(), method, v.base+path, body)
 	if err != nil {
-		v.t.Fatal(err)
+		return nil, err
 	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -131,12 +132,71 @@ func (v *visitor) do(method, path string, form url.Values, asJSON bool) *http.Re
 	if asJSON {
 		req.Header.Set("Accept", "application/json")
 	}
+	return req, nil
+}
+
+// do sends a request and fails the test if it gets no answer.
+func (v *visitor) do(method, path string, form url.Values, asJSON bool) *http.Response {
+	v.t.Helper()
+	req, err := v.newRequest(method, path, form, asJSON)
+	if err != nil {
+		v.t.Fatal(err)
+	}
 	resp, err := v.http.Do(req)
 	if err != nil {
 		v.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	v.t.Cleanup(func() { resp.Body.Close() })
 	return resp
+}
+
+// answer is one response, read whole, or the error that stood for it.
+type answer struct {
+	status int
+	header http.Header
+	body   string
+	took   time.Duration
+	err    error
+}
+
+// send is do for other goroutines than the test's: it reports errors in
+// the answer instead of failing the test.
+func (v *visitor) send(method, path string, form url.Values, asJSON bool) answer {
+	return v.sendWith(method, path, form, asJSON, nil)
+}
+
+// sendWith is send with extra request headers.
+func (v *visitor) sendWith(method, path string, form url.Values, asJSON bool, header http.Header) answer {
+	req, err := v.newRequest(method, path, form, asJSON)
+	if err != nil {
+		return answer{err: err}
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	return v.roundTrip(req)
+}
+
+// sendRaw sends body as it is, with exactly the given headers.
+func (v *visitor) sendRaw(method, path, body string, header http.Header) answer {
+	req, err := http.NewRequestWithContext(context.Background(), method, v.base+path, strings.NewReader(body))
+	if err != nil {
+		return answer{err: err}
+	}
+	req.Header = header
+	return v.roundTrip(req)
+}
+
+// roundTrip sends req and reads the whole answer.
+func (v *visitor) roundTrip(req *http.Request) answer {
+	start := time.Now()
+	resp, err := v.http.Do(req)
+	if err != nil {
+		return answer{err: err, took: time.Since(start)}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return answer{status: resp.StatusCode, header: resp.Header, body: string(b), took: time.Since(start), err: err}
 }
 
 // getJSON GETs path as JSON, checks the status and decodes the answer.
