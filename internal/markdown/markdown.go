@@ -8,9 +8,10 @@
 // shown as text, never passed through; links go only to what the app can
 // serve (anchors, its own paths, http and https), and a link to another
 // file of the repository becomes a note naming the file; images show only
-// from the app's own paths. Table column alignment is not rendered, since
-// goldmark would need a style attribute for it. Relative links are read as
-// relative to docs/, where the app's pages live.
+// from the app's own paths. Table column alignment is not rendered: goldmark
+// writes it as a style attribute, which the policy blocks, or as align,
+// which HTML5 dropped. Relative links are read as relative to docs/, where
+// the app's pages live.
 package markdown
 
 import (

@@ -52,9 +52,9 @@ func TestRender(t *testing.T) {
 		{"a quote in a link target stays inside the attribute",
 			`[x](https://example.com/"onmouseover="alert(1))`,
 			`<p><a href="https://example.com/%22onmouseover=%22alert(1)">x</a></p>` + "\n"},
-		{"a script, mail or other host's link is text only",
-			"[click](javascript:alert(1)) [mail](mailto:a@example.com) [far](//example.com) <a@example.com> <ftp://example.com>",
-			"<p>click mail far a@example.com ftp://example.com</p>\n"},
+		{"a link to a script, mail, another host or nowhere is text only",
+			"[click](javascript:alert(1)) [mail](mailto:a@example.com) [far](//example.com) [none]() <a@example.com> <ftp://example.com>",
+			"<p>click mail far none a@example.com ftp://example.com</p>\n"},
 		{"a repository file named by its text is not a link",
 			"in [`stateless.go`](../stateless.go) and [`sessionstore`](../sessionstore/)",
 			`<p>in <span class="source" title="stateless.go in the source"><code>stateless.go</code></span>` +

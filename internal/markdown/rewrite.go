@@ -75,7 +75,7 @@ func slug(text string, seen map[string]int) string {
 
 // rewriteLink leaves a link to what the app serves as it is. A link to
 // another file of the repository becomes a sourceNote; any other link (a
-// script, mail, another scheme) becomes its text. Images show only from
+// script, mail, another host, nowhere) becomes its text. Images show only from
 // the app's own paths: the Content-Security-Policy allows no other.
 func rewriteLink(n ast.Node, src []byte) {
 	var dest string
@@ -98,7 +98,7 @@ func rewriteLink(n ast.Node, src []byte) {
 			return
 		}
 	}
-	if u, err := url.Parse(dest); err != nil || u.Scheme != "" || strings.HasPrefix(dest, "//") {
+	if u, err := url.Parse(dest); err != nil || u.Scheme != "" || strings.HasPrefix(dest, "//") || dest == "" {
 		unwrap(n)
 		return
 	}
