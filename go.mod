@@ -8,6 +8,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gorilla/securecookie v1.1.2
 	github.com/gorilla/sessions v1.4.0
+	github.com/yuin/goldmark v1.8.7
 	google.golang.org/api v0.312.0
 	google.golang.org/grpc v1.85.0
 )
