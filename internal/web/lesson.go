@@ -3,23 +3,25 @@ package web
 import (
 	"io/fs"
 	"net/http"
+
+	"github.com/gae-lessons/sessions-go/internal/markdown"
 )
 
 // readLesson renders docs/lesson.md of assets, once per process: the text
 // cannot change while the app runs, so no request pays for rendering it,
 // and the page and the repository's file cannot drift apart.
-func readLesson(assets fs.FS) (markdownDoc, error) {
+func readLesson(assets fs.FS) (markdown.Doc, error) {
 	src, err := fs.ReadFile(assets, "docs/lesson.md")
 	if err != nil {
-		return markdownDoc{}, err
+		return markdown.Doc{}, err
 	}
-	return renderMarkdown(string(src)), nil
+	return markdown.Render(src)
 }
 
 // lessonPage is the data of the lesson page.
 type lessonPage struct {
 	pageData
-	Lesson markdownDoc
+	Lesson markdown.Doc
 }
 
 // handleLesson shows the lesson. Like the home page it is HTML only, and it

@@ -21,6 +21,7 @@ import (
 	"github.com/gorilla/sessions"
 	"google.golang.org/api/option"
 
+	"github.com/gae-lessons/sessions-go/internal/markdown"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
@@ -69,8 +70,8 @@ type Server struct {
 	client *datastore.Client
 	log    *slog.Logger
 	pages  map[string]*template.Template
-	static fs.FS       // static/, served under /static/
-	lesson markdownDoc // docs/lesson.md, rendered once
+	static fs.FS        // static/, served under /static/
+	lesson markdown.Doc // docs/lesson.md, rendered once
 
 	// built is the session store once it is built: on the first request
 	// (or warmup), because keys may have to come from Datastore, which may
