@@ -142,6 +142,7 @@ func stuckAtSIGTERM(t *testing.T, bin string) (*serverproc.Process, *faultproxy.
 }
 
 func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
+	dstest.First(t) // skips early without an emulator
 	bin := serverproc.Build(t)
 	srv, proxy, c, inFlight := stuckAtSIGTERM(t, bin)
 
@@ -187,6 +188,7 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 }
 
 func TestShutdown_requestStuckPastTheGraceAnswers503(t *testing.T) {
+	dstest.First(t) // skips early without an emulator
 	srv, _, _, inFlight := stuckAtSIGTERM(t, serverproc.Build(t)) // and the proxy stays hung
 	got := <-inFlight
 	// click checks that a 503 carries Retry-After.

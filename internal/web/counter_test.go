@@ -9,7 +9,7 @@ import (
 )
 
 func TestCounter_newVisitorCountsZeroWithoutDatastore(t *testing.T) {
-	a := newApp(t)
+	a := offlineApp(t)
 	v := newVisitor(t, a)
 	resp := v.do("GET", "/counter", nil, true)
 	var got struct{ Count *int }

@@ -75,6 +75,15 @@ func startApp(t *testing.T, cfg Config) *app {
 	return serveApp(t, cfg, client, calls)
 }
 
+// offlineApp serves an instance with no Datastore client at all, for pages
+// and answers that must never need Datastore: a call would panic, and the
+// test fail. These tests run without an emulator, with Go alone; the
+// instance's call counter stays at zero.
+func offlineApp(t *testing.T) *app {
+	t.Helper()
+	return serveApp(t, testConfig(t), nil, &dstest.Counter{})
+}
+
 // newApp starts an instance with fixed keys in a fresh namespace.
 func newApp(t *testing.T) *app {
 	t.Helper()

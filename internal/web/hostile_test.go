@@ -283,7 +283,7 @@ func TestHostile_foreignOriginRefusedWhateverSecFetchSiteSays(t *testing.T) {
 }
 
 func TestHostile_unknownRouteIs404Before403(t *testing.T) {
-	a := newApp(t)
+	a := offlineApp(t)
 	v := newVisitor(t, a)
 	h := http.Header{"Sec-Fetch-Site": {"cross-site"}}
 	if got := v.sendWith("PUT", "/counter", nil, true, h); got.status != http.StatusMethodNotAllowed {

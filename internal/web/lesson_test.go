@@ -16,7 +16,7 @@ func getLesson(tb testing.TB, a *app, asJSON bool) (*http.Response, string) {
 }
 
 func TestLesson_pageInTheLayout(t *testing.T) {
-	a := newApp(t)
+	a := offlineApp(t)
 	resp, page := getLesson(t, a, false)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /lesson: got status %d, want 200; body %s", resp.StatusCode, page)
@@ -44,7 +44,7 @@ func TestLesson_pageInTheLayout(t *testing.T) {
 }
 
 func TestLesson_noDatastoreAndNoCookie(t *testing.T) {
-	a := newApp(t)
+	a := offlineApp(t)
 	resp, _ := getLesson(t, a, false)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /lesson: got status %d, want 200", resp.StatusCode)
@@ -58,7 +58,7 @@ func TestLesson_noDatastoreAndNoCookie(t *testing.T) {
 }
 
 func TestLesson_linksResolve(t *testing.T) {
-	a := newApp(t)
+	a := offlineApp(t)
 	_, page := getLesson(t, a, false)
 	var ids []string
 	for _, m := range regexp.MustCompile(` id="([^"]*)"`).FindAllStringSubmatch(page, -1) {
@@ -87,7 +87,7 @@ func TestLesson_linksResolve(t *testing.T) {
 }
 
 func TestLesson_htmlEvenForJSON(t *testing.T) {
-	a := newApp(t)
+	a := offlineApp(t)
 	resp, page := getLesson(t, a, true)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /lesson with Accept: application/json: got status %d, want 200", resp.StatusCode)

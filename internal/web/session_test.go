@@ -58,7 +58,7 @@ func TestEndSession_fromBrowserRedirectsHome(t *testing.T) {
 }
 
 func TestCleanup_refusesRequestsNotFromCron(t *testing.T) {
-	a := newApp(t)
+	a := offlineApp(t)
 	v := newVisitor(t, a)
 	var got struct{ Error string }
 	v.getJSON("/tasks/cleanup-sessions", http.StatusForbidden, &got)
@@ -102,7 +102,7 @@ func TestCleanup_deletesExpiredSessions(t *testing.T) {
 }
 
 func TestRoutes_unknownPathIs404(t *testing.T) {
-	a := newApp(t)
+	a := offlineApp(t)
 	v := newVisitor(t, a)
 	var got struct{ Error string }
 	v.getJSON("/no/such/page", http.StatusNotFound, &got)
@@ -124,7 +124,7 @@ func TestRoutes_wrongMethodIs405WithAllow(t *testing.T) {
 		{"POST", "/mastermind/hint", "GET, HEAD"},
 		{"PUT", "/", "GET, HEAD"},
 	}
-	a := newApp(t)
+	a := offlineApp(t)
 	v := newVisitor(t, a)
 	for _, tt := range tests {
 		t.Run(tt.method+tt.path, func(t *testing.T) {
