@@ -8,6 +8,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gorilla/securecookie v1.1.2
 	github.com/gorilla/sessions v1.4.0
+	go.yaml.in/yaml/v3 v3.0.6
 	google.golang.org/api v0.312.0
 	google.golang.org/grpc v1.85.0
 )
