@@ -173,6 +173,16 @@ func TestIndexYAML_coversQueries(t *testing.T) {
 	}
 }
 
+// TestIndexYAML_listsIndexes checks that index.yaml says which composite
+// indexes exist, `indexes: []` when there are none, rather than leaving the
+// list out: a bare `indexes:` reads as no list at all.
+func TestIndexYAML_listsIndexes(t *testing.T) {
+	idx := readYAMLFile[indexYAML](t, "index.yaml")
+	if idx.Indexes == nil {
+		t.Error("index.yaml: no indexes list; want one, indexes: [] when no query needs a composite index")
+	}
+}
+
 // query is one Datastore query found in the sources.
 type query struct {
 	pos       string
