@@ -29,7 +29,7 @@ import (
 )
 
 func TestAppYAML_runtimeMatchesGoMod(t *testing.T) {
-	app := readYAMLFile(t, "app.yaml").(map[string]any)
+	app := readYAMLFile[appYAML](t, "app.yaml")
 	var goVersion string
 	for line := range strings.Lines(readFile(t, "go.mod")) {
 		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "go "); ok {
@@ -42,30 +42,27 @@ func TestAppYAML_runtimeMatchesGoMod(t *testing.T) {
 	}
 	// App Engine names a runtime by major and minor version: go 1.26.x is go126.
 	want := "go" + parts[0] + parts[1]
-	if got := app["runtime"]; got != want {
+	if got := app.Runtime; got != want {
 		t.Errorf("app.yaml: got runtime %q, want %q to match go.mod's go %s", got, want, goVersion)
 	}
 }
 
 func TestAppYAML_handlersAreSecureAlways(t *testing.T) {
-	app := readYAMLFile(t, "app.yaml").(map[string]any)
-	handlers, _ := app["handlers"].([]any)
-	if len(handlers) == 0 {
+	app := readYAMLFile[appYAML](t, "app.yaml")
+	if len(app.Handlers) == 0 {
 		t.Fatal("app.yaml: no handlers; want at least one, each with secure: always")
 	}
-	for i, h := range handlers {
-		m, _ := h.(map[string]any)
-		if got := m["secure"]; got != "always" {
-			t.Errorf("app.yaml handler %d (url %v): got secure %v, want always: the session cookie is Secure on App Engine, so plain HTTP would lose it", i+1, m["url"], got)
+	for i, h := range app.Handlers {
+		if got := h.Secure; got != "always" {
+			t.Errorf("app.yaml handler %d (url %s): got secure %q, want always: the session cookie is Secure on App Engine, so plain HTTP would lose it", i+1, h.URL, got)
 		}
 	}
 }
 
 func TestAppYAML_warmupIsServed(t *testing.T) {
-	app := readYAMLFile(t, "app.yaml").(map[string]any)
-	services, _ := app["inbound_services"].([]any)
-	if !slices.Contains(services, any("warmup")) {
-		t.Errorf("app.yaml: got inbound_services %v, want it to contain warmup", services)
+	app := readYAMLFile[appYAML](t, "app.yaml")
+	if !slices.Contains(app.InboundServices, "warmup") {
+		t.Errorf("app.yaml: got inbound_services %v, want it to contain warmup", app.InboundServices)
 	}
 	// The mux answers a wrong method with the methods it serves, without
 	// running any handler: proof of the route that needs no Datastore.
@@ -83,17 +80,15 @@ func TestAppYAML_warmupIsServed(t *testing.T) {
 }
 
 func TestCronYAML_urlsAreServed(t *testing.T) {
-	cron := readYAMLFile(t, "cron.yaml").(map[string]any)
-	jobs, _ := cron["cron"].([]any)
-	if len(jobs) == 0 {
+	cron := readYAMLFile[cronYAML](t, "cron.yaml")
+	if len(cron.Cron) == 0 {
 		t.Fatal("cron.yaml: no jobs; want the daily cleanup of expired sessions")
 	}
-	for _, j := range jobs {
-		job, _ := j.(map[string]any)
-		url, _ := job["url"].(string)
+	for _, job := range cron.Cron {
+		url := job.URL
 		path, _, _ := strings.Cut(url, "?")
 		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
-			if job["schedule"] == nil || job["schedule"] == "" {
+			if job.Schedule == "" {
 				t.Errorf("cron.yaml job %s: no schedule", url)
 			}
 			// App Engine cron sends GET.
@@ -157,16 +152,12 @@ func allowed(tb testing.TB, path string) []string {
 // properties. Queries must be written as one chain from datastore.NewQuery,
 // so that this test sees all of each query.
 func TestIndexYAML_coversQueries(t *testing.T) {
-	idx := readYAMLFile(t, "index.yaml").(map[string]any)
+	idx := readYAMLFile[indexYAML](t, "index.yaml")
 	var composite [][]string // property names of each index in index.yaml
-	indexes, _ := idx["indexes"].([]any)
-	for _, i := range indexes {
-		m, _ := i.(map[string]any)
-		props, _ := m["properties"].([]any)
+	for _, i := range idx.Indexes {
 		var names []string
-		for _, p := range props {
-			pm, _ := p.(map[string]any)
-			names = append(names, pm["name"].(string))
+		for _, p := range i.Properties {
+			names = append(names, p.Name)
 		}
 		composite = append(composite, names)
 	}
@@ -186,6 +177,16 @@ func TestIndexYAML_coversQueries(t *testing.T) {
 		if !slices.ContainsFunc(composite, func(names []string) bool { return equalSets(names, q.props) }) {
 			t.Errorf("%s: query on properties %v (ordered: %v) needs a composite index; index.yaml has %v", q.pos, q.props, q.ordered, composite)
 		}
+	}
+}
+
+// TestIndexYAML_listsIndexes checks that index.yaml says which composite
+// indexes exist, `indexes: []` when there are none, rather than leaving the
+// list out: a bare `indexes:` reads as no list at all.
+func TestIndexYAML_listsIndexes(t *testing.T) {
+	idx := readYAMLFile[indexYAML](t, "index.yaml")
+	if idx.Indexes == nil {
+		t.Error("index.yaml: no indexes list; want one, indexes: [] when no query needs a composite index")
 	}
 }
 
@@ -391,13 +392,4 @@ func readFile(tb testing.TB, path string) string {
 		tb.Fatal(err)
 	}
 	return string(b)
-}
-
-func readYAMLFile(tb testing.TB, path string) any {
-	tb.Helper()
-	v, err := parseYAML(readFile(tb, path))
-	if err != nil {
-		tb.Fatalf("%s: %v", path, err)
-	}
-	return v
 }
