@@ -15,32 +15,52 @@ import (
 
 // Pin restricts every thread of the emulator's processes (Pids) to cpus, so
 // that a benchmark can keep the emulator off the cores of the code it
-// measures, as Datastore is in production. Threads the JVM starts later
-// inherit the restriction. It returns a function that gives every thread
-// back the CPUs it had (PinProcess); when it fails part-way, it gives them
-// back itself. A process that ends meanwhile, as the watchdog's sleep does,
-// is skipped.
+// measures, as Datastore is in production. Threads and processes the tree
+// starts later inherit the restriction. It returns a function that gives
+// every thread back the CPUs it had (PinProcess), and a process started
+// since then, such as the watchdog's sleep, the CPUs the tree's first
+// process had; when Pin fails part-way, it gives them back itself. A
+// process that ends meanwhile is skipped.
 func (e *Emulator) Pin(cpus unix.CPUSet) (undo func() error, err error) {
 	if e.cmd == nil || e.cmd.Process == nil {
 		return nil, fmt.Errorf("dstest: pin: the %s emulator was not started here", e.Mode)
 	}
-	var undos []func() error
+	var orig unix.CPUSet
+	if err := unix.SchedGetaffinity(e.cmd.Process.Pid, &orig); err != nil {
+		return nil, fmt.Errorf("dstest: pin: sched_getaffinity: %w", err)
+	}
+	pids := func() ([]int, error) { return e.Pids(), nil }
+	undos := map[int]func() error{}
 	undo = func() error {
 		var errs []error
 		for _, u := range undos {
 			errs = append(errs, u())
 		}
+		errs = append(errs, untilNoneNew(pids, func(pid int) error {
+			if undos[pid] != nil {
+				return nil
+			}
+			_, err := PinProcess(pid, orig)
+			if err != nil && !alive(pid) {
+				return nil
+			}
+			return err
+		}))
 		return errors.Join(errs...)
 	}
-	for _, pid := range e.Pids() {
+	err = untilNoneNew(pids, func(pid int) error {
 		u, err := PinProcess(pid, cpus)
 		if err != nil {
 			if !alive(pid) {
-				continue
+				return nil
 			}
-			return nil, errors.Join(err, undo())
+			return err
 		}
-		undos = append(undos, u)
+		undos[pid] = u
+		return nil
+	})
+	if err != nil {
+		return nil, errors.Join(err, undo())
 	}
 	return undo, nil
 }
@@ -117,39 +137,63 @@ func CPUs(set unix.CPUSet) []int {
 	return cpus
 }
 
-// maxPasses bounds eachThread's passes over a process that keeps starting
-// threads; the emulator's JVM and the Go runtime settle within a few.
+// maxPasses bounds the passes of untilNoneNew over processes or threads
+// that keep starting new ones; the emulator and the Go runtime settle within
+// a few.
 const maxPasses = 100
 
-// eachThread calls f for every thread of process pid, listing
-// /proc/PID/task again until a pass finds no thread it has not seen: a
-// thread inherits the mask of the thread that starts it, so one started by
-// a thread f had not reached yet is reached by the next pass, and once a
-// pass finds nothing new, every thread there is has been reached. A thread
-// that ends meanwhile (ESRCH) is skipped.
+// eachThread calls f for every thread of process pid (untilNoneNew over
+// /proc/PID/task): a thread inherits the mask of the thread that starts
+// it, so one started by a thread f had not reached yet is reached by the
+// next pass. A thread that ends meanwhile (ESRCH) is skipped.
 func eachThread(pid int, f func(tid int) error) error {
-	seen := map[int]bool{}
-	for range maxPasses {
+	threads := func() ([]int, error) {
 		tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
 		if err != nil {
-			return fmt.Errorf("dstest: threads of process %d: %w", pid, err)
+			return nil, fmt.Errorf("dstest: threads of process %d: %w", pid, err)
+		}
+		tids := make([]int, 0, len(tasks))
+		for _, t := range tasks {
+			if tid, err := strconv.Atoi(t.Name()); err == nil {
+				tids = append(tids, tid)
+			}
+		}
+		return tids, nil
+	}
+	return untilNoneNew(threads, func(tid int) error {
+		if err := f(tid); err != nil && !errors.Is(err, unix.ESRCH) {
+			return fmt.Errorf("dstest: thread %d of process %d: %w", tid, pid, err)
+		}
+		return nil
+	})
+}
+
+// untilNoneNew calls f once for every id list returns, calling list again
+// until a pass finds no id it has not seen: what starts while f works, by
+// one f has not reached yet, is reached too, and once a pass finds nothing
+// new, every one there is has been reached.
+func untilNoneNew(list func() ([]int, error), f func(id int) error) error {
+	seen := map[int]bool{}
+	for range maxPasses {
+		ids, err := list()
+		if err != nil {
+			return err
 		}
 		fresh := false
-		for _, t := range tasks {
-			tid, err := strconv.Atoi(t.Name())
-			if err != nil || seen[tid] {
+		for _, id := range ids {
+			if seen[id] {
 				continue
 			}
-			seen[tid], fresh = true, true
-			if err := f(tid); err != nil && !errors.Is(err, unix.ESRCH) {
-				return fmt.Errorf("dstest: thread %d of process %d: %w", tid, pid, err)
+			seen[id], fresh = true, true
+			if err := f(id); err != nil {
+				return err
 			}
 		}
 		if !fresh {
 			return nil
 		}
 	}
-	return fmt.Errorf("dstest: process %d still starts threads after %d passes over /proc/%d/task", pid, maxPasses, pid)
+	return fmt.Errorf("dstest: new processes or threads keep starting after %d passes", maxPasses)
 }
 
 // alive reports whether process pid still exists.
