@@ -38,8 +38,8 @@ bench:
 	go test -run '^$$' -bench . -benchmem -count 6 ./...
 
 # The load benchmark of the real server (docs/benchmarks.md): the built
-# binary against each emulator (pinned to CPU 0 with taskset), 16 visitors,
-# 2000 requests a run, 5 runs, and the app's read beside a minimal HTTP
+# binary against each emulator (pinned to the first CPU, -load.pin), 16
+# visitors, 2000 requests a run, 5 runs, and the app's read beside a minimal HTTP
 # server's; then its startup time. Options after -args: -load.visitors=N,
 # -load.clickevery=N, -load.emulators=firestore,datastore, -load.pin=false,
 # -load.client=nethttp.

@@ -290,6 +290,16 @@ func (e *Emulator) stop() {
 	}
 }
 
+// Pids returns the process ids of the emulator's process tree: the watchdog
+// shell, gcloud's wrapper and the JVM below it. An emulator this package did
+// not start (External) has none.
+func (e *Emulator) Pids() []int {
+	if e.cmd == nil || e.cmd.Process == nil {
+		return nil
+	}
+	return descendants(e.cmd.Process.Pid)
+}
+
 // descendants returns pid and every process below it, from /proc.
 func descendants(pid int) []int {
 	children := map[int][]int{}
@@ -359,84 +369,6 @@ func (e *Emulator) CPU() (time.Duration, error) {
 		total += d
 	}
 	return total, nil
-}
-
-// Pin restricts every thread of the emulator's processes to cpus, in
-// taskset's list syntax ("0", "0-3", "0,2"), so that a benchmark can keep
-// the emulator off the cores of the code it measures, as Datastore is in
-// production. Threads the JVM starts later inherit the restriction. It
-// returns a function that gives each process back the CPUs it had before
-// (its Cpus_allowed_list); when it fails part-way, it gives them back
-// itself. A thread a process starts while taskset runs may keep the CPUs
-// it had; for a benchmark's pinning that is acceptable.
-func (e *Emulator) Pin(cpus string) (undo func() error, err error) {
-	if e.cmd == nil || e.cmd.Process == nil {
-		return nil, fmt.Errorf("dstest: pin: the %s emulator was not started here", e.Mode)
-	}
-	type pinned struct {
-		pid  int
-		orig string
-	}
-	var done []pinned
-	undo = func() error {
-		var errs []error
-		for _, p := range done {
-			if err := PinProcess(p.pid, p.orig); err != nil && alive(p.pid) {
-				errs = append(errs, err)
-			}
-		}
-		return errors.Join(errs...)
-	}
-	for _, pid := range descendants(e.cmd.Process.Pid) {
-		orig, err := AllowedCPUs(pid)
-		if err != nil {
-			if !alive(pid) {
-				continue // a process that ended meanwhile, as the watchdog's sleep does
-			}
-			return nil, errors.Join(err, undo())
-		}
-		if err := PinProcess(pid, cpus); err != nil {
-			if !alive(pid) {
-				continue
-			}
-			return nil, errors.Join(err, undo())
-		}
-		done = append(done, pinned{pid, orig})
-	}
-	return undo, nil
-}
-
-// PinProcess restricts every thread of process pid to cpus, with taskset.
-// taskset sets the threads of /proc/PID/task one after another, so a thread
-// started meanwhile by one not yet set may escape with the CPUs it had.
-func PinProcess(pid int, cpus string) error {
-	out, err := exec.Command("taskset", "--all-tasks", "--pid", "--cpu-list", cpus, strconv.Itoa(pid)).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("dstest: taskset -a -p -c %s %d: %v: %s", cpus, pid, err, bytes.TrimSpace(out))
-	}
-	return nil
-}
-
-// AllowedCPUs returns the CPUs process pid may run on, in the kernel's list
-// syntax ("0-1", "0,2-3"): the Cpus_allowed_list of /proc/PID/status, which
-// is its main thread's.
-func AllowedCPUs(pid int) (string, error) {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return "", fmt.Errorf("dstest: allowed CPUs: %w", err)
-	}
-	for line := range strings.Lines(string(status)) {
-		if v, ok := strings.CutPrefix(line, "Cpus_allowed_list:"); ok {
-			return strings.TrimSpace(v), nil
-		}
-	}
-	return "", fmt.Errorf("dstest: allowed CPUs: no Cpus_allowed_list in /proc/%d/status", pid)
-}
-
-// alive reports whether process pid still exists.
-func alive(pid int) bool {
-	_, err := os.Stat(fmt.Sprintf("/proc/%d", pid))
-	return err == nil
 }
 
 // FreePort returns a loopback TCP port that nothing listens on now.

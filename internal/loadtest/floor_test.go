@@ -34,7 +34,9 @@ func benchFloor(b *testing.B, e *dstest.Emulator) {
 	defer cancel()
 	ns := dstest.Namespace(b)
 	if *loadPin {
-		defer pinCPUs(b, e)()
+		pin := pinCPUs(b, e)
+		defer pin.undo(b)
+		pin.check(b)
 	}
 
 	bare, err := newBareCalls(ctx, benchClient(b, e), ns, visitors)

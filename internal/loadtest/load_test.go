@@ -7,14 +7,9 @@ package loadtest
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,7 +30,7 @@ var (
 	loadClickEvery = flag.Int("load.clickevery", 4, "BenchmarkLoad: one request in this many is a click (POST /counter), the others read (GET /counter)")
 	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad: bound on one run, whatever -benchtime asks")
 	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
-	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs taskset and 2 CPUs)")
+	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs Linux and 2 CPUs)")
 	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
 	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkLoadFloor: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
 )
@@ -64,123 +59,21 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
-// pinCPUs keeps emulator e on the first CPU this process may run on, and
-// this process, with every process it starts from now on (the server), on
-// the others, until the returned function gives each the CPUs it had. On
-// this two-core machine the emulator would otherwise take its CPU time from
-// the server it stands in for, which production's Datastore, on machines of
-// its own, never does. taskset sets a process's threads one after another,
-// so a thread started meanwhile may escape with the CPUs it had; rare, and
-// acceptable for a benchmark.
-func pinCPUs(tb testing.TB, e *dstest.Emulator) (undo func()) {
-	tb.Helper()
-	self := os.Getpid()
-	orig, err := dstest.AllowedCPUs(self)
-	if err != nil {
-		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
-	}
-	cpus, err := parseCPUList(orig)
-	if err != nil {
-		tb.Fatalf("-load.pin: this process's CPUs: %v", err)
-	}
-	if len(cpus) < 2 {
-		tb.Fatalf("-load.pin needs at least 2 CPUs, this process may run on %q only; run with -load.pin=false", orig)
-	}
-	undoEmulator, err := e.Pin(strconv.Itoa(cpus[0]))
-	if err != nil {
-		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
-	}
-	if err := dstest.PinProcess(self, formatCPUList(cpus[1:])); err != nil {
-		// Some of this process's threads may be pinned already.
-		if uerr := errors.Join(dstest.PinProcess(self, orig), undoEmulator()); uerr != nil {
-			tb.Errorf("-load.pin: undo: %v", uerr)
-		}
-		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
-	}
-	runtime.GOMAXPROCS(len(cpus) - 1)
-	return func() {
-		err := dstest.PinProcess(self, orig)
-		// After the CPUs are back, so that the default counts them; and
-		// the runtime's automatic updates of GOMAXPROCS resume.
-		runtime.SetDefaultGOMAXPROCS()
-		if err := errors.Join(err, undoEmulator()); err != nil {
-			tb.Errorf("-load.pin: undo: %v", err)
-		}
-	}
-}
-
-// parseCPUList parses a list of CPUs in the kernel's syntax, as in
-// Cpus_allowed_list ("0-1", "0,2-3"), into the CPUs it names, in order.
-func parseCPUList(s string) ([]int, error) {
-	var cpus []int
-	for part := range strings.SplitSeq(strings.TrimSpace(s), ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
-		first, err := strconv.Atoi(lo)
-		last := first
-		if err == nil && isRange {
-			last, err = strconv.Atoi(hi)
-		}
-		if err != nil || first < 0 || last < first {
-			return nil, fmt.Errorf("bad CPU list %q", s)
-		}
-		for c := first; c <= last; c++ {
-			cpus = append(cpus, c)
-		}
-	}
-	slices.Sort(cpus)
-	return slices.Compact(cpus), nil
-}
-
-// formatCPUList writes cpus in taskset's list syntax, "1,2,3".
-func formatCPUList(cpus []int) string {
-	s := make([]string, len(cpus))
-	for i, c := range cpus {
-		s[i] = strconv.Itoa(c)
-	}
-	return strings.Join(s, ",")
-}
-
-func TestParseCPUList(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want []int // nil: an error
-	}{
-		{"0", []int{0}},
-		{"0-1", []int{0, 1}},
-		{"0,2-3", []int{0, 2, 3}},
-		{"1-3,5,7-8\n", []int{1, 2, 3, 5, 7, 8}},
-		{"12-13", []int{12, 13}},
-		{"", nil},
-		{"a", nil},
-		{"0,", nil},
-		{"3-1", nil},
-		{"1-", nil},
-		{"-1", nil},
-		{"0-7:2", nil},
-	} {
-		got, err := parseCPUList(tc.in)
-		if tc.want == nil {
-			if err == nil {
-				t.Errorf("parseCPUList(%q) = %v, want an error", tc.in, got)
-			}
-			continue
-		}
-		if err != nil || !slices.Equal(got, tc.want) {
-			t.Errorf("parseCPUList(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
-		}
-	}
-}
-
 func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	b.StopTimer()
 	visitors, clickEvery := *loadVisitors, *loadClickEvery
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
 
+	var pin *pinned
 	if *loadPin {
-		defer pinCPUs(b, e)()
+		pin = pinCPUs(b, e)
+		defer pin.undo(b)
 	}
 	srv := startServer(b, bin, e)
+	if pin != nil {
+		pin.check(b, srv.Pid())
+	}
 	vs := newLoadVisitors(b, srv.Base, visitors)
 	defer closeLoadVisitors(vs)
 	client := benchClient(b, e)
