@@ -1,18 +1,6 @@
 package mastermind
 
-import (
-	"encoding/gob"
-	"errors"
-)
-
-// The web handlers keep a Code and a []Turn in the session's
-// map[interface{}]interface{}; gob can only decode interface values whose
-// concrete types were registered.
-func init() {
-	gob.Register(Code{})
-	gob.Register(Turn{})
-	gob.Register([]Turn{})
-}
+import "errors"
 
 // ErrGameOver is wrapped by the error from [Game.Guess] once the game has
 // been won or lost.
@@ -23,7 +11,7 @@ var ErrGameOver = errors.New("mastermind: the game is over")
 // session that lost its secret. Without it such a game could not be won.
 var ErrNoSecret = errors.New("mastermind: the game has no valid secret")
 
-// Turn is one guess and its answer, as kept in the session.
+// Turn is one guess and its answer.
 type Turn struct {
 	Guess        Code
 	Black, White int
