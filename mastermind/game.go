@@ -104,7 +104,7 @@ func Replay(secret string, guesses []string) (Game, error) {
 	if err != nil {
 		return Game{}, err
 	}
-	g := Game{Secret: s}
+	g := Game{Secret: s, Turns: make([]Turn, 0, min(len(guesses), MaxTurns))}
 	for _, text := range guesses {
 		c, err := ParseCode(text)
 		if err != nil {

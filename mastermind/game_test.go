@@ -231,3 +231,22 @@ func TestReplay_Refuses(t *testing.T) {
 		})
 	}
 }
+
+var sinkGame mastermind.Game
+
+// BenchmarkReplay is what reading a game seven guesses in adds to a
+// request, beside decoding the session: the guesses as sessionstore's
+// bench_test.go stores them, scored again.
+func BenchmarkReplay(b *testing.B) {
+	var guesses []string
+	for i := range 7 {
+		guesses = append(guesses, mastermind.CodeFromIndex(i*97).String())
+	}
+	for b.Loop() {
+		g, err := mastermind.Replay("3632", guesses)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGame = g
+	}
+}
