@@ -186,15 +186,6 @@ func (r *plainReader) bytes() ([]byte, error) {
 	return b, nil
 }
 
-func (r *plainReader) fixed(n int) ([]byte, error) {
-	if len(r.data)-r.off < n {
-		return nil, errPlainShort
-	}
-	b := r.data[r.off : r.off+n]
-	r.off += n
-	return b, nil
-}
-
 // strings reads a []string. Each string takes at least its length's byte,
 // so a count above the bytes left is corrupt and must not size the slice.
 // No strings decode as nil, as gob decodes an empty []string.
@@ -218,6 +209,15 @@ func (r *plainReader) strings() ([]string, error) {
 		v[i] = string(b)
 	}
 	return v, nil
+}
+
+func (r *plainReader) fixed(n int) ([]byte, error) {
+	if len(r.data)-r.off < n {
+		return nil, errPlainShort
+	}
+	b := r.data[r.off : r.off+n]
+	r.off += n
+	return b, nil
 }
 
 // signed reads a signed number that must fit in bits bits.
