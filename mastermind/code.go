@@ -25,7 +25,8 @@ const (
 var ErrInvalidCode = errors.New("mastermind: invalid code")
 
 // Code is a row of Pegs colours, each from 1 to Colors. It is a plain array
-// so that it compares with == and encodes with gob without help.
+// so that it compares with ==; [Code.String] and [ParseCode] convert it to
+// and from its digits, the form in which a session keeps it.
 type Code [Pegs]uint8
 
 // maxQuoted bounds how much of a rejected input is echoed back, so that a

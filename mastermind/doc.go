@@ -9,9 +9,10 @@
 // peg of a right colour in the wrong place.
 //
 // The package keeps no game state of its own: a [Game] is a plain value
-// made of the secret and the [Turn]s played so far, so that web handlers
-// can keep both in a session. The types stored there are
-// registered with encoding/gob when the package is loaded.
+// made of the secret and the [Turn]s played so far. A web handler keeps
+// only the secret and the guesses, as strings of digits, in a session, and
+// rebuilds the game from them with [Replay], which scores each guess again;
+// the package needs no encoding/gob registration.
 //
 // Secrets are drawn uniformly from crypto/rand by [GenerateSecret]. [Hint]
 // suggests the next guess with Knuth's minimax rule ("The Computer as Master

@@ -83,3 +83,25 @@ func ExampleGame_Guess() {
 	// 1234: 4 black, 0 white, 0 turns left
 	// 5555 refused: won
 }
+
+// A session keeps the secret and the guesses as typed; the pegs of each
+// guess are scored again when the game is rebuilt.
+func ExampleReplay() {
+	game, err := mastermind.Replay("3632", []string{"1122", "3456"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, t := range game.Turns {
+		fmt.Printf("%v: %d black, %d white\n", t.Guess, t.Black, t.White)
+	}
+	fmt.Println(game.Status(), game.TurnsLeft(), "turns left")
+
+	_, err = mastermind.Replay("3632", []string{"1122", "7777"})
+	fmt.Println(errors.Is(err, mastermind.ErrInvalidCode))
+	// Output:
+	// 1122: 1 black, 0 white
+	// 3456: 1 black, 1 white
+	// playing 8 turns left
+	// true
+}

@@ -1,18 +1,6 @@
 package mastermind
 
-import (
-	"encoding/gob"
-	"errors"
-)
-
-// The web handlers keep a Code and a []Turn in the session's
-// map[interface{}]interface{}; gob can only decode interface values whose
-// concrete types were registered.
-func init() {
-	gob.Register(Code{})
-	gob.Register(Turn{})
-	gob.Register([]Turn{})
-}
+import "errors"
 
 // ErrGameOver is wrapped by the error from [Game.Guess] once the game has
 // been won or lost.
@@ -23,7 +11,7 @@ var ErrGameOver = errors.New("mastermind: the game is over")
 // session that lost its secret. Without it such a game could not be won.
 var ErrNoSecret = errors.New("mastermind: the game has no valid secret")
 
-// Turn is one guess and its answer, as kept in the session.
+// Turn is one guess and its answer.
 type Turn struct {
 	Guess        Code
 	Black, White int
@@ -43,9 +31,9 @@ const (
 )
 
 // Game is a secret and the turns played against it. It holds nothing else
-// so that it can be rebuilt from the two session values on every request.
-// The zero Game has no secret and refuses guesses; start one with
-// [NewGame].
+// so that [Replay] can rebuild it from the secret and the guesses alone,
+// which is all a web handler needs to keep in a session. The zero Game has
+// no secret and refuses guesses; start one with [NewGame].
 type Game struct {
 	Secret Code
 	Turns  []Turn
@@ -102,4 +90,29 @@ func (g *Game) Guess(c Code) (Turn, error) {
 	t := Turn{Guess: c, Black: f.Black, White: f.White}
 	g.Turns = append(g.Turns, t)
 	return t, nil
+}
+
+// Replay rebuilds the game of secret in which guesses were played, in that
+// order, scoring each guess again with [Score]: what a guess scored follows
+// from the codes, so they are all a game needs to be kept as, the way the
+// lesson keeps sess['secret'] and sess['guessList']. It refuses what no
+// game could have recorded: the error wraps [ErrInvalidCode] if secret or a
+// guess is not a valid code, and [ErrGameOver] if a guess comes after the
+// game was won or lost (so more than [MaxTurns] guesses are refused).
+func Replay(secret string, guesses []string) (Game, error) {
+	s, err := ParseCode(secret)
+	if err != nil {
+		return Game{}, err
+	}
+	g := Game{Secret: s, Turns: make([]Turn, 0, min(len(guesses), MaxTurns))}
+	for _, text := range guesses {
+		c, err := ParseCode(text)
+		if err != nil {
+			return Game{}, err
+		}
+		if _, err := g.Guess(c); err != nil {
+			return Game{}, err
+		}
+	}
+	return g, nil
 }

@@ -177,3 +177,76 @@ func TestTurn_Feedback(t *testing.T) {
 		t.Errorf("Feedback() = %+v, want %+v", got, want)
 	}
 }
+
+func TestReplay(t *testing.T) {
+	tests := []struct {
+		name    string
+		secret  string
+		guesses []string
+		want    mastermind.Game
+	}{
+		{"no guesses", "3632", nil, playGame(t, "3632")},
+		{"two guesses", "3632", []string{"1122", "3456"}, playGame(t, "3632", "1122", "3456")},
+		{"won", "3632", []string{"1122", "3632"}, playGame(t, "3632", "1122", "3632")},
+		{"lost", "6666", wrongGuesses(mastermind.MaxTurns), playGame(t, "6666", wrongGuesses(mastermind.MaxTurns)...)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := mastermind.Replay(tt.secret, tt.guesses)
+			if err != nil {
+				t.Fatalf("Replay: %v", err)
+			}
+			if got.Secret != tt.want.Secret || !slices.Equal(got.Turns, tt.want.Turns) {
+				t.Errorf("Replay(%q, %q) = %+v, want %+v", tt.secret, tt.guesses, got, tt.want)
+			}
+		})
+	}
+}
+
+// What no game could have recorded is refused, whatever stored it.
+func TestReplay_Refuses(t *testing.T) {
+	tests := []struct {
+		name    string
+		secret  string
+		guesses []string
+		want    error
+	}{
+		{"no secret", "", nil, mastermind.ErrInvalidCode},
+		{"a secret of other digits", "3637", []string{"1122"}, mastermind.ErrInvalidCode},
+		{"a secret too long", "36321", nil, mastermind.ErrInvalidCode},
+		{"a guess that is not a code", "3632", []string{"1122", "12a4"}, mastermind.ErrInvalidCode},
+		{"an empty guess", "3632", []string{""}, mastermind.ErrInvalidCode},
+		{"more guesses than a game has", "6666", wrongGuesses(mastermind.MaxTurns + 1), mastermind.ErrGameOver},
+		{"a guess after the win", "3632", []string{"3632", "1122"}, mastermind.ErrGameOver},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := mastermind.Replay(tt.secret, tt.guesses)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Replay(%q, %q) error = %v, want one wrapping %v", tt.secret, tt.guesses, err, tt.want)
+			}
+			if got.Secret != (mastermind.Code{}) || got.Turns != nil {
+				t.Errorf("Replay(%q, %q) = %+v, want the zero Game", tt.secret, tt.guesses, got)
+			}
+		})
+	}
+}
+
+var sinkGame mastermind.Game
+
+// BenchmarkReplay is what reading a game seven guesses in adds to a
+// request, beside decoding the session: the guesses as sessionstore's
+// bench_test.go stores them, scored again.
+func BenchmarkReplay(b *testing.B) {
+	var guesses []string
+	for i := range 7 {
+		guesses = append(guesses, mastermind.CodeFromIndex(i*97).String())
+	}
+	for b.Loop() {
+		g, err := mastermind.Replay("3632", guesses)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkGame = g
+	}
+}

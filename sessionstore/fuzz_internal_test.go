@@ -18,6 +18,7 @@ func FuzzDecodeValues(f *testing.F) {
 		{"s": "text", "b": []byte{1, 2}, "f": 1.5, 7: true, "neg": -4},
 		{"ints": []int{1, 2, 3}, "strings": []string{"a", "b"}, "u": uint8(6)},
 		{"i8": int8(-3), "u64": uint64(1 << 63), "f32": float32(2.5), "t": true, "f": false, 3: "three"},
+		{"secret": "3632", "guessList": []string{"1122", "3456", ""}, "none": []string{}},
 	} {
 		for _, gobOnly := range []bool{false, true} {
 			data, err := encodeValues(values, gobOnly)
@@ -42,6 +43,7 @@ func FuzzDecodeValues(f *testing.F) {
 	f.Add([]byte{formatPlain})
 	f.Add([]byte{formatPlain, 1, tagString, 1, 'k', tagInt, 4})
 	f.Add([]byte{3, 1, 2, 3})
+	f.Add([]byte{formatPlain, 1, tagString, 1, 'k', tagStrings, 2, 1, 'a', 0})
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		values, err := decodeValues(data)

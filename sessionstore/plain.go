@@ -8,8 +8,9 @@ import (
 )
 
 // formatPlain is the first byte of a session whose keys and values are all
-// bools, strings, []byte, ints and uints of any size, float32 or float64: a
-// counter, a user id, a flag, a flash message. Such a session is written in
+// bools, strings, []byte, ints and uints of any size, float32 or float64,
+// and whose values may also be []string: a counter, a user id, a flag, a
+// flash message, a list of guesses. Such a session is written in
 // a small tagged format of its own instead of gob. Decoding gob costs a
 // decoder compiled again for every stored session (about 15 µs and 195
 // allocations for {"count": 42}), which was the largest part of a read's
@@ -22,8 +23,14 @@ import (
 // The layout: formatPlain, the number of pairs (uvarint), then each pair's
 // key and value, in the order of sortKey, each as a tag byte and its
 // payload: an unsigned varint (uvarint), a signed one (zigzag varint), 4 or
-// 8 little-endian bytes for a float, or a uvarint length and that many bytes
-// for a string or a []byte.
+// 8 little-endian bytes for a float, a uvarint length and that many bytes
+// for a string or a []byte, or for a []string the number of strings
+// (uvarint) and each string as a length and its bytes.
+//
+// Tags are only ever added, so every session of format 2 written before a
+// tag existed still reads. The reverse does not hold: a version of this
+// package from before tagStrings finds an unknown tag in a session that
+// holds a []string, takes it as corrupt and starts that visitor afresh.
 const formatPlain byte = 2
 
 // The tags of the plain format, one per Go type. A tag is never reused for
@@ -45,6 +52,7 @@ const (
 	tagUint64
 	tagFloat32
 	tagFloat64
+	tagStrings // []string; not a key, which must be comparable
 )
 
 // appendPlain appends v in the plain format, or reports false if v is not of
@@ -86,6 +94,13 @@ func appendPlain(b []byte, v any) ([]byte, bool) {
 		return binary.LittleEndian.AppendUint32(append(b, tagFloat32), math.Float32bits(v)), true
 	case float64:
 		return binary.LittleEndian.AppendUint64(append(b, tagFloat64), math.Float64bits(v)), true
+	case []string:
+		b = binary.AppendUvarint(append(b, tagStrings), uint64(len(v)))
+		for _, s := range v {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+		return b, true
 	}
 	return b, false
 }
@@ -120,6 +135,12 @@ func plainLen(v any) int {
 		return len(v)
 	case []byte:
 		return len(v)
+	case []string:
+		n := len(v) * binary.MaxVarintLen64
+		for _, s := range v {
+			n += len(s)
+		}
+		return n
 	}
 	return 0
 }
@@ -163,6 +184,31 @@ func (r *plainReader) bytes() ([]byte, error) {
 	b := r.data[r.off : r.off+int(n)]
 	r.off += int(n)
 	return b, nil
+}
+
+// strings reads a []string. Each string takes at least its length's byte,
+// so a count above the bytes left is corrupt and must not size the slice.
+// No strings decode as nil, as gob decodes an empty []string.
+func (r *plainReader) strings() ([]string, error) {
+	n, err := r.uvarint()
+	if err != nil {
+		return nil, err
+	}
+	if n > uint64(len(r.data)-r.off) {
+		return nil, errPlainShort
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	v := make([]string, n)
+	for i := range v {
+		b, err := r.bytes()
+		if err != nil {
+			return nil, err
+		}
+		v[i] = string(b)
+	}
+	return v, nil
 }
 
 func (r *plainReader) fixed(n int) ([]byte, error) {
@@ -253,6 +299,8 @@ func (r *plainReader) value() (any, error) {
 			return nil, err
 		}
 		return math.Float64frombits(binary.LittleEndian.Uint64(b)), nil
+	case tagStrings:
+		return r.strings()
 	}
 	return nil, fmt.Errorf("unknown tag %d", tag)
 }
@@ -278,8 +326,9 @@ func decodePlain(data []byte) (map[any]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sessionstore: decode session: key: %w", err)
 		}
-		if _, ok := k.([]byte); ok {
-			return nil, errors.New("sessionstore: decode session: a []byte key cannot be a map key")
+		switch k.(type) {
+		case []byte, []string:
+			return nil, fmt.Errorf("sessionstore: decode session: a %T key cannot be a map key", k)
 		}
 		v, err := r.value()
 		if err != nil {

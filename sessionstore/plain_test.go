@@ -37,6 +37,10 @@ func TestPlainFormatRoundTrip(t *testing.T) {
 		}},
 		{"floats", map[any]any{"f32": float32(-1.5), "f64": math.Pi, "inf": math.Inf(-1), "neg zero": math.Copysign(0, -1)}},
 		{"keys of several types", map[any]any{7: "seven", int64(7): "seven as int64", true: 1, 2.5: "x", "7": uint8(7)}},
+		{"string lists", map[any]any{
+			"guessList": []string{"1122", "3456"}, "nil": []string(nil), "one empty": []string{""},
+			"text": []string{"héllo\x00wörld", strings.Repeat("x", 300)}, "secret": "3632",
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := roundTrip(t, tc.values, false, formatPlain)
@@ -68,7 +72,7 @@ func TestEncodingFallsBackToGob(t *testing.T) {
 		values map[any]any
 	}{
 		{"a type defined on string", map[any]any{"c": color("red")}},
-		{"a slice", map[any]any{"list": []string{"a", "b"}}},
+		{"a slice of other than strings", map[any]any{"list": []int{1, 2}}},
 		{"one value of many", map[any]any{"count": 1, "name": "x", "c": color("red")}},
 		{"a key of a defined type", map[any]any{color("k"): 1}},
 	} {
@@ -131,13 +135,17 @@ func TestPlainFormatRefusesCorruptData(t *testing.T) {
 		{"pair cut short", valid[:len(valid)-1]},
 		{"bytes after the last value", append(append([]byte{}, valid...), 0)},
 		{"unknown tag", []byte{p, 1, 0, tagTrue}},
-		{"unknown tag above the last", []byte{p, 1, tagFloat64 + 1, tagTrue}},
+		{"unknown tag above the last", []byte{p, 1, tagStrings + 1, tagTrue}},
 		{"string longer than the data", []byte{p, 1, tagString, 50, 'a', tagTrue}},
 		{"int8 out of range", []byte{p, 1, tagTrue, tagInt8, 0x80, 0x02}},
 		{"uint8 out of range", []byte{p, 1, tagTrue, tagUint8, 0x80, 0x02}},
 		{"int32 out of range", []byte{p, 1, tagTrue, tagInt32, 0x80, 0x80, 0x80, 0x80, 0x10}},
 		{"float64 cut short", []byte{p, 1, tagTrue, tagFloat64, 0, 0, 0}},
 		{"a []byte key", []byte{p, 1, tagBytes, 1, 'k', tagTrue}},
+		{"a []string key", []byte{p, 1, tagStrings, 1, 1, 'k', tagTrue}},
+		{"more strings than bytes", []byte{p, 1, tagTrue, tagStrings, 0xff, 0xff, 0xff, 0xff, 0x0f, 0}},
+		{"a string of a list cut short", []byte{p, 1, tagTrue, tagStrings, 2, 1, 'a', 4, 'b'}},
+		{"a string list without its count", []byte{p, 1, tagTrue, tagStrings}},
 		{"a key twice", []byte{p, 2, tagTrue, tagTrue, tagTrue, tagFalse}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,5 +215,21 @@ func TestDecodeValuesTellsNewerFormatsFromCorruption(t *testing.T) {
 		if got := errors.Is(err, ErrNewerFormat); got != tc.newer {
 			t.Errorf("first byte %d: ErrNewerFormat is %v, want %v (%v)", tc.first, got, tc.newer, err)
 		}
+	}
+}
+
+// An empty []string decodes as nil, as gob decodes it, so a session reads
+// the same whichever format stored it.
+func TestPlainFormatEmptyStringsDecodeAsNil(t *testing.T) {
+	data, ok := encodePlain([]pair{{"list", []string{}}})
+	if !ok {
+		t.Fatal("an empty []string is not plain")
+	}
+	got, err := decodeValues(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := got["list"].([]string); !ok || v != nil {
+		t.Errorf("decoded %#v, want []string(nil)", got["list"])
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 
 	"cloud.google.com/go/datastore"
+	"github.com/gorilla/sessions"
 
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
@@ -30,6 +32,49 @@ func (a *app) onlySession(t *testing.T) (*datastore.Key, *sessionEntity) {
 		t.Fatalf("got %d sessions (%v), want 1", len(keys), err)
 	}
 	return keys[0], &ents[0]
+}
+
+// storedValues loads v's session through the app's store, as a request
+// carrying v's cookie would, and returns its values.
+func (a *app) storedValues(t *testing.T, v *visitor) map[any]any {
+	t.Helper()
+	st, err := a.srv.store(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := st.New(v.request(t), cookieName)
+	if err != nil || sess.IsNew {
+		t.Fatalf("got a new session (%v), want v's stored one", err)
+	}
+	return sess.Values
+}
+
+// storeValues changes v's stored session through the app's store, as a
+// handler would, to give the app values it would not write itself.
+func (a *app) storeValues(t *testing.T, v *visitor, fn func(values map[any]any)) {
+	t.Helper()
+	st, err := a.srv.store(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Update(v.request(t), httptest.NewRecorder(), cookieName, func(sess *sessions.Session) error {
+		fn(sess.Values)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// request is a request to the app carrying v's cookies, for tests that go
+// to the store directly.
+func (v *visitor) request(t *testing.T) *http.Request {
+	t.Helper()
+	r := httptest.NewRequestWithContext(t.Context(), "GET", v.base+"/", nil)
+	for _, c := range v.cookies() {
+		r.AddCookie(c)
+	}
+	return r
 }
 
 // While two versions of the app share the sessions, the older one answers

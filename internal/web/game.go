@@ -12,24 +12,28 @@ import (
 // The session keys of the game, as the lesson names them: the secret code
 // and the list of guesses (sess['secret'], sess['guessList']).
 const (
-	keySecret  = "secret"
-	keyGuesses = "guesses"
+	keySecret    = "secret"
+	keyGuessList = "guessList"
 )
 
-// gameOf reads the visitor's game from the session, dictionary-style.
+// gameOf reads the visitor's game from the session, dictionary-style: the
+// secret ("3632") and the guesses (["1122", "3456"]) as typed, each guess
+// scored again. Anything no game could have stored is no game.
 func gameOf(sess *sessions.Session) (mastermind.Game, bool) {
-	secret, ok := sess.Values[keySecret].(mastermind.Code)
-	if !ok || !secret.Valid() {
-		return mastermind.Game{}, false
-	}
-	turns, _ := sess.Values[keyGuesses].([]mastermind.Turn)
-	return mastermind.Game{Secret: secret, Turns: turns}, true
+	secret, _ := sess.Values[keySecret].(string)
+	guessList, _ := sess.Values[keyGuessList].([]string)
+	g, err := mastermind.Replay(secret, guessList)
+	return g, err == nil
 }
 
 // putGame writes the game back into the session.
 func putGame(sess *sessions.Session, g mastermind.Game) {
-	sess.Values[keySecret] = g.Secret
-	sess.Values[keyGuesses] = append([]mastermind.Turn{}, g.Turns...)
+	guessList := make([]string, len(g.Turns))
+	for i, t := range g.Turns {
+		guessList[i] = t.Guess.String()
+	}
+	sess.Values[keySecret] = g.Secret.String()
+	sess.Values[keyGuessList] = guessList
 }
 
 // newGame starts a game in the session: the lesson's

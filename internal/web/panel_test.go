@@ -56,3 +56,26 @@ func TestWarmup_createsKeysBeforeTraffic(t *testing.T) {
 		t.Errorf("first click after warmup: got calls %v, want only its own Commit", got)
 	}
 }
+
+// The game's values read in the panel as they are stored: the guesses as
+// typed, and the secret once the game is over.
+func TestPanel_showsTheGameAsStored(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.guess("1122")
+	v.guess("3456")
+	page := text(t, v.do("GET", "/mastermind", nil, false))
+	for _, want := range []string{
+		"<code>guessList</code></td><td><code>[1122 3456]</code>",
+		"<code>secret</code></td><td><code>(hidden while the game is on)</code>",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("playing: the panel lacks %q", want)
+		}
+	}
+	won := v.playToWin()
+	page = text(t, v.do("GET", "/mastermind", nil, false))
+	if want := "<code>secret</code></td><td><code>" + won.Secret + "</code>"; !strings.Contains(page, want) {
+		t.Errorf("game over: the panel lacks %q", want)
+	}
+}
