@@ -13,8 +13,7 @@ import (
 // it neither encodes the values nor compares them, and it writes back the
 // bytes as they were read, in a transaction that leaves a session changed
 // meanwhile alone. Values changed in this request are not saved: use Save
-// or Update for those. With WriteGob set, a session stored in the plain
-// format is also written again at once, as gob, with the values it had.
+// or Update for those.
 func (s *Store) Renew(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
 	st := s.loaded.get(sess)
 	if st.failed {
@@ -25,26 +24,13 @@ func (s *Store) Renew(r *http.Request, w http.ResponseWriter, sess *sessions.Ses
 	}
 	now := s.now()
 	lifetime := s.lifetime(sess.Options)
-	outdated := s.outdated(st.data)
-	if !renewalDue(st.expires, lifetime, now) && !outdated {
+	if !renewalDue(st.expires, lifetime, now) {
 		return nil
 	}
 	expires := now.Add(lifetime)
-	data := st.data
-	if outdated {
-		// The values as read, not as this request may have changed them,
-		// in the format WriteGob asks for.
-		values, err := decodeValues(st.data)
-		if err == nil {
-			data, err = encodeValues(values, true)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if err := s.renew(r.Context(), sess.ID, st.data, data, expires); err != nil {
+	if err := s.renew(r.Context(), sess.ID, st.data, expires); err != nil {
 		return err
 	}
-	s.loaded.set(sess, &loadState{data: data, expires: expires})
+	s.loaded.set(sess, &loadState{data: st.data, expires: expires})
 	return s.setCookie(w, sess)
 }

@@ -56,15 +56,6 @@ type Store struct {
 	// Logger receives warnings the caller cannot act on per request, such as
 	// a stored session that no longer decodes. Nil means slog.Default().
 	Logger *slog.Logger
-	// WriteGob makes the store write every session gob-encoded, as versions
-	// of this package before the plain format did; sessions in either
-	// format are read whatever it says. Set it while a version that
-	// predates the plain format may still read this store's sessions — a
-	// traffic split or gradual migration to this version, or a version you
-	// may roll back to — since such a version takes a plain session for a
-	// corrupt one and starts its visitor afresh. See "Upgrading" in
-	// docs/sessionstore.md.
-	WriteGob bool
 
 	client *datastore.Client
 	locks  keyedMutex
@@ -203,7 +194,7 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 			}
 		}
 		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
-	case !unchanged(sess.Values, data, st.data) || s.outdated(st.data):
+	case !unchanged(sess.Values, data, st.data):
 		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
 	case renewalDue(st.expires, lifetime, now):
 		return s.Renew(r, w, sess) // unchanged: the same renewal as a read's
@@ -218,14 +209,6 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	s.loaded.set(sess, &loadState{data: data, expires: now.Add(lifetime)})
 	sess.IsNew = false
 	return s.setCookie(w, sess)
-}
-
-// outdated reports whether stored values are in a format this store is set
-// not to write: plain while WriteGob is set. Such a session is written again
-// at its next Save, Update or Renew, even unchanged, so that a version that
-// reads only gob can take over once every live session has been.
-func (s *Store) outdated(stored []byte) bool {
-	return s.WriteGob && len(stored) > 0 && stored[0] != formatGob
 }
 
 // remove deletes a session's entity, if it has one, and clears its cookie

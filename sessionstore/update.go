@@ -135,7 +135,7 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 		return u, err
 	}
 	lifetime := s.lifetime(sess.Options)
-	if stored != nil && unchanged(sess.Values, data, stored.Values) && !renewalDue(stored.Expires, lifetime, now) && !s.outdated(stored.Values) {
+	if stored != nil && unchanged(sess.Values, data, stored.Values) && !renewalDue(stored.Expires, lifetime, now) {
 		u.data, u.expires = stored.Values, stored.Expires
 		return u, nil
 	}
