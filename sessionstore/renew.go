@@ -12,25 +12,18 @@ import (
 // cheap alternative to Save for handlers that never change the session:
 // it neither encodes the values nor compares them, and it writes back the
 // bytes as they were read, in a transaction that leaves a session changed
-// meanwhile alone. Values changed in this request are not saved: use Save
-// or Update for those.
+// meanwhile alone. Values changed in this request are not saved, and a
+// session is not ended: use Save or Update for those.
 func (s *Store) Renew(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
 	st := s.loaded.get(sess)
 	if st.failed {
 		return ErrLoadFailed
 	}
-	if st.data == nil || sess.ID == "" || sess.Options.MaxAge < 0 {
-		return nil
-	}
+	// The values as read, unchanged by definition: Renew saves no change.
+	in := s.saving(sess, st)
 	now := s.now()
-	lifetime := s.lifetime(sess.Options)
-	if !renewalDue(st.expires, lifetime, now) {
+	if decide(in, now) != renew {
 		return nil
 	}
-	expires := now.Add(lifetime)
-	if err := s.renew(r.Context(), sess.ID, st.data, expires); err != nil {
-		return err
-	}
-	s.loaded.set(sess, &loadState{data: st.data, expires: expires})
-	return s.setCookie(w, sess)
+	return s.extend(r, w, sess, st.data, now.Add(in.lifetime))
 }

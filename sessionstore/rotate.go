@@ -20,7 +20,7 @@ func (s *Store) RotateID(r *http.Request, w http.ResponseWriter, sess *sessions.
 	if st.failed {
 		return ErrLoadFailed
 	}
-	if sess.ID == "" || st.data == nil {
+	if !s.saving(sess, st).stored {
 		sess.ID = ""
 		return nil
 	}
@@ -42,6 +42,5 @@ func (s *Store) RotateID(r *http.Request, w http.ResponseWriter, sess *sessions.
 		return wrap("rotate session id", err)
 	}
 	sess.ID = id
-	s.loaded.set(sess, &loadState{data: data, expires: expires})
-	return s.setCookie(w, sess)
+	return s.stored(r, w, sess, loadState{data: data, expires: expires})
 }

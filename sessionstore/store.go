@@ -176,45 +176,58 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	if st.failed {
 		return ErrLoadFailed
 	}
-	ctx := r.Context()
-	if sess.Options.MaxAge < 0 || len(sess.Values) == 0 {
-		return s.remove(r, w, sess, st)
-	}
-	data, err := s.encode(sess)
+	in, data, err := s.examine(sess, st)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	lifetime := s.lifetime(sess.Options)
-	switch {
-	case sess.ID == "" || st.data == nil:
-		if sess.ID == "" {
-			if sess.ID, err = newID(); err != nil {
-				return err
-			}
-		}
-		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
-	case !unchanged(sess.Values, data, st.data):
-		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
-	case renewalDue(st.expires, lifetime, now):
-		return s.Renew(r, w, sess) // unchanged: the same renewal as a read's
-	default:
-		// Nothing written, so no cookie either: the cookie's expiry moves
-		// with the entity's, at each write or renewal.
-		return nil
+	switch decide(in, now) {
+	case remove:
+		return s.remove(r, w, sess, in.stored)
+	case write:
+		return s.write(r, w, sess, data, now.Add(in.lifetime))
+	case renew:
+		return s.extend(r, w, sess, st.data, now.Add(in.lifetime))
 	}
-	if err != nil {
+	return nil // skip: nothing written, so no cookie either
+}
+
+// write stores a session's encoded values, giving it an id if it has none.
+func (s *Store) write(r *http.Request, w http.ResponseWriter, sess *sessions.Session, data []byte, expires time.Time) error {
+	if sess.ID == "" {
+		id, err := newID()
+		if err != nil {
+			return err
+		}
+		sess.ID = id
+	}
+	if err := s.put(r.Context(), sess.ID, data, expires); err != nil {
 		return err
 	}
-	s.loaded.set(sess, &loadState{data: data, expires: now.Add(lifetime)})
+	return s.stored(r, w, sess, loadState{data: data, expires: expires})
+}
+
+// extend pushes back the expiry of a session's values as they were read
+// (data), unless they changed meanwhile.
+func (s *Store) extend(r *http.Request, w http.ResponseWriter, sess *sessions.Session, data []byte, expires time.Time) error {
+	if err := s.renew(r.Context(), sess.ID, data, expires); err != nil {
+		return err
+	}
+	return s.stored(r, w, sess, loadState{data: data, expires: expires})
+}
+
+// stored records what a write or renewal stored and sends the cookie, whose
+// expiry moves with the entity's.
+func (s *Store) stored(r *http.Request, w http.ResponseWriter, sess *sessions.Session, st loadState) error {
+	s.loaded.set(sess, &st)
 	sess.IsNew = false
 	return s.setCookie(w, sess)
 }
 
-// remove deletes a session's entity, if it has one, and clears its cookie
-// if the browser has one.
-func (s *Store) remove(r *http.Request, w http.ResponseWriter, sess *sessions.Session, st *loadState) error {
-	if st.data != nil {
+// remove deletes a session's entity, if it may have one, and clears its
+// cookie if the browser has one.
+func (s *Store) remove(r *http.Request, w http.ResponseWriter, sess *sessions.Session, stored bool) error {
+	if stored {
 		if err := s.delete(r.Context(), sess.ID); err != nil {
 			return err
 		}
@@ -233,14 +246,6 @@ func (s *Store) lifetime(opts *sessions.Options) time.Duration {
 		return time.Duration(opts.MaxAge) * time.Second
 	}
 	return s.BrowserSessionLifetime
-}
-
-// renewalDue reports whether unchanged values should still be written to
-// push the expiry back: once a tenth of the lifetime has passed since the
-// last write, so an active visitor's session never expires and a reading
-// visitor costs a write at most once per tenth of the lifetime.
-func renewalDue(expires time.Time, lifetime time.Duration, now time.Time) bool {
-	return expires.Sub(now) < lifetime-lifetime/10
 }
 
 func (s *Store) logger() *slog.Logger {
