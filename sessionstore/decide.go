@@ -51,14 +51,18 @@ func decide(in saving, now time.Time) action {
 }
 
 // saving returns what decide needs to know of sess before its values are
-// looked at, given what this store recorded of it (st).
+// looked at, given what this store recorded of it (st). A session with no
+// record here (st nil: loaded on another request, or made without New) may
+// be stored under its id, with values this request cannot compare: it is
+// written, or removed, but never skipped.
 func (s *Store) saving(sess *sessions.Session, st *loadState) saving {
-	return saving{
-		ending:   sess.Options.MaxAge < 0,
-		stored:   st.data != nil && sess.ID != "",
-		expires:  st.expires,
-		lifetime: s.lifetime(sess.Options),
+	in := saving{ending: sess.Options.MaxAge < 0, lifetime: s.lifetime(sess.Options)}
+	if st == nil {
+		in.stored, in.changed = sess.ID != "", true
+		return in
 	}
+	in.stored, in.expires = st.data != nil && sess.ID != "", st.expires
+	return in
 }
 
 // examine returns what decide needs to know of a session that Save or

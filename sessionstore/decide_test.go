@@ -28,6 +28,8 @@ func TestDecide(t *testing.T) {
 		{"stored, unchanged, renewal not yet due", saving{stored: true, expires: notYetDue}, skip},
 		{"stored, unchanged, renewal due", saving{stored: true, expires: due}, renew},
 		{"stored, unchanged, expired since it was read", saving{stored: true, expires: expired}, renew},
+		{"no record on this request, ending", saving{ending: true, stored: true, changed: true}, remove},
+		{"no record on this request", saving{stored: true, changed: true}, write},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.in.lifetime = life

@@ -42,8 +42,11 @@
 // rolled back.
 //
 // Limits: a session holds at most MaxLength bytes once encoded (about 1 MB,
-// the size of a Datastore entity). One Datastore transaction can serialize
-// only so many updates per second on one entity; Update serializes the
-// updates of one session inside an instance, which keeps it fast on one
-// instance, and relies on the transaction's retries across instances.
+// the size of a Datastore entity). Save tells what changed from what was
+// read on the same request, which the store keeps in the request's context
+// as gorilla keeps its registry: a session saved with another request is
+// written in full. One Datastore transaction can serialize only so many
+// updates per second on one entity; Update serializes the updates of one
+// session inside an instance, which keeps it fast on one instance, and
+// relies on the transaction's retries across instances.
 package sessionstore

@@ -15,9 +15,9 @@ import (
 // meanwhile alone. Values changed in this request are not saved, and a
 // session is not ended: use Save or Update for those.
 func (s *Store) Renew(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
-	st := s.loaded.get(sess)
-	if st.failed {
-		return ErrLoadFailed
+	st, err := loaded(r, sess)
+	if err != nil {
+		return err
 	}
 	// The values as read, unchanged by definition: Renew saves no change.
 	in := s.saving(sess, st)

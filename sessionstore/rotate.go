@@ -16,9 +16,9 @@ import (
 // A session that was never stored has no id to protect; RotateID leaves it
 // to Save, which gives it a new id when it is first stored.
 func (s *Store) RotateID(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
-	st := s.loaded.get(sess)
-	if st.failed {
-		return ErrLoadFailed
+	st, err := loaded(r, sess)
+	if err != nil {
+		return err
 	}
 	if !s.saving(sess, st).stored {
 		sess.ID = ""

@@ -59,7 +59,6 @@ type Store struct {
 
 	client *datastore.Client
 	locks  keyedMutex
-	loaded loadedStates
 	now    func() time.Time
 }
 
@@ -134,7 +133,7 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	}
 	e, err := s.lookup(r.Context(), id)
 	if err != nil {
-		s.loaded.set(sess, &loadState{failed: true})
+		remember(r, sess, loadState{failed: true})
 		return sess, err
 	}
 	if e == nil || !e.live(s.now()) {
@@ -142,7 +141,7 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	}
 	values, err := decodeValues(e.Values)
 	if errors.Is(err, ErrNewerFormat) {
-		s.loaded.set(sess, &loadState{failed: true})
+		remember(r, sess, loadState{failed: true})
 		return sess, fmt.Errorf("sessionstore: load session: %w", err)
 	}
 	if err != nil {
@@ -150,7 +149,7 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 		return sess, nil
 	}
 	sess.ID, sess.Values, sess.IsNew = id, values, false
-	s.loaded.set(sess, &loadState{data: e.Values, expires: e.Expires})
+	remember(r, sess, loadState{data: e.Values, expires: e.Expires})
 	return sess, nil
 }
 
@@ -171,10 +170,14 @@ func (s *Store) fresh(name string) *sessions.Session {
 // due for renewal), and refuses a session whose load failed. The cookie is
 // sent when the entity is written or renewed, so that the browser's expiry
 // and the server's move together; a Save that writes nothing sends nothing.
+//
+// Save knows what was stored from the load on this request (the one given
+// to Get or New, or one derived from it afterwards): a session loaded on
+// another request is written in full, or deleted, rather than compared.
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
-	st := s.loaded.get(sess)
-	if st.failed {
-		return ErrLoadFailed
+	st, err := loaded(r, sess)
+	if err != nil {
+		return err
 	}
 	in, data, err := s.examine(sess, st)
 	if err != nil {
@@ -219,7 +222,7 @@ func (s *Store) extend(r *http.Request, w http.ResponseWriter, sess *sessions.Se
 // stored records what a write or renewal stored and sends the cookie, whose
 // expiry moves with the entity's.
 func (s *Store) stored(r *http.Request, w http.ResponseWriter, sess *sessions.Session, st loadState) error {
-	s.loaded.set(sess, &st)
+	remember(r, sess, st)
 	sess.IsNew = false
 	return s.setCookie(w, sess)
 }
@@ -231,7 +234,7 @@ func (s *Store) remove(r *http.Request, w http.ResponseWriter, sess *sessions.Se
 		if err := s.delete(r.Context(), sess.ID); err != nil {
 			return err
 		}
-		s.loaded.set(sess, &loadState{})
+		remember(r, sess, loadState{})
 	}
 	if _, err := r.Cookie(sess.Name()); err != nil && sess.ID == "" {
 		return nil // never stored, never sent: nothing to clear

@@ -36,7 +36,7 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 
 	unlock, err := s.locks.lock(ctx, id)
 	if err != nil {
-		return s.failed(name), err
+		return s.failed(r, name), err
 	}
 	defer unlock()
 
@@ -53,12 +53,12 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 			return u.sess, err
 		}
 		if errors.Is(err, ErrNewerFormat) {
-			return s.failed(name), fmt.Errorf("sessionstore: update session: %w", err)
+			return s.failed(r, name), fmt.Errorf("sessionstore: update session: %w", err)
 		}
-		return s.failed(name), wrap("update session", err)
+		return s.failed(r, name), wrap("update session", err)
 	}
 	sess := u.sess
-	s.loaded.set(sess, &u.state)
+	remember(r, sess, u.state)
 	switch u.action {
 	case remove:
 		s.clearCookie(w, sess) // the request has a cookie: it led here
@@ -144,9 +144,9 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 
 // failed returns the fresh session that goes with a load error, marked so
 // that Save refuses it.
-func (s *Store) failed(name string) *sessions.Session {
+func (s *Store) failed(r *http.Request, name string) *sessions.Session {
 	sess := s.fresh(name)
-	s.loaded.set(sess, &loadState{failed: true})
+	remember(r, sess, loadState{failed: true})
 	return sess
 }
 
