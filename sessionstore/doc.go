@@ -35,15 +35,18 @@
 // package's own, which decodes about 70 times faster than gob. Any other
 // session is gob-encoded: register every other type you put in a session
 // with gob.Register once, at start-up. Saving a value of an unregistered type
-// is an error naming the type. Versions of this package before the plain
-// format cannot read it: set Store.WriteGob while one may still read your
-// sessions (a rollout, or a rollback you keep open). First bytes 3 to 31 of
-// a stored session are reserved for later formats: a session in one of them
-// gives ErrNewerFormat and is left as it is.
+// is an error naming the type. First bytes 3 to 31 of a stored session are
+// reserved for later formats: a session in one of them gives ErrNewerFormat
+// and is left as it is, so that a later version can add a format readers
+// first (one release that reads it, then one that writes it) and still be
+// rolled back.
 //
 // Limits: a session holds at most MaxLength bytes once encoded (about 1 MB,
-// the size of a Datastore entity). One Datastore transaction can serialize
-// only so many updates per second on one entity; Update serializes the
-// updates of one session inside an instance, which keeps it fast on one
-// instance, and relies on the transaction's retries across instances.
+// the size of a Datastore entity). Save tells what changed from what was
+// read on the same request, which the store keeps in the request's context
+// as gorilla keeps its registry: a session saved with another request is
+// written in full. One Datastore transaction can serialize only so many
+// updates per second on one entity; Update serializes the updates of one
+// session inside an instance, which keeps it fast on one instance, and
+// relies on the transaction's retries across instances.
 package sessionstore

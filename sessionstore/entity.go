@@ -37,9 +37,22 @@ type pair struct {
 }
 
 // encodeValues encodes values in the plain format when every key and value
-// is of a type it holds and gobOnly is false, and with gob otherwise; or
-// explains which value cannot be encoded.
-func encodeValues(values map[any]any, gobOnly bool) ([]byte, error) {
+// is of a type it holds, and with gob otherwise; or explains which value
+// cannot be encoded.
+func encodeValues(values map[any]any) ([]byte, error) {
+	pairs := sortedPairs(values)
+	if data, ok := encodePlain(pairs); ok {
+		return data, nil
+	}
+	data, err := encodeGob(pairs)
+	if err != nil {
+		return nil, unencodable(values, err)
+	}
+	return data, nil
+}
+
+// sortedPairs returns values as pairs in the order of their sortKey.
+func sortedPairs(values map[any]any) []pair {
 	pairs := make([]pair, 0, len(values))
 	for k, v := range values {
 		pairs = append(pairs, pair{k, v})
@@ -47,15 +60,15 @@ func encodeValues(values map[any]any, gobOnly bool) ([]byte, error) {
 	if len(pairs) > 1 {
 		slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(sortKey(a.K), sortKey(b.K)) })
 	}
-	if !gobOnly {
-		if data, ok := encodePlain(pairs); ok {
-			return data, nil
-		}
-	}
+	return pairs
+}
+
+// encodeGob encodes pairs with gob, after formatGob.
+func encodeGob(pairs []pair) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteByte(formatGob)
 	if err := gob.NewEncoder(&buf).Encode(pairs); err != nil {
-		return nil, unencodable(values, err)
+		return nil, err
 	}
 	return buf.Bytes(), nil
 }
@@ -69,7 +82,7 @@ func sortKey(k any) string {
 
 // encode encodes a session's values within the store's size limit.
 func (s *Store) encode(sess *sessions.Session) ([]byte, error) {
-	data, err := encodeValues(sess.Values, s.WriteGob)
+	data, err := encodeValues(sess.Values)
 	if err != nil {
 		return nil, err
 	}
@@ -170,11 +183,11 @@ func (s *Store) delete(ctx context.Context, id string) error {
 	return wrap("delete session", s.client.Delete(ctx, s.key(id)))
 }
 
-// renew pushes back the expiry of unchanged values, writing them as data
-// (the bytes read, or the same values re-encoded). It runs in a transaction
-// that checks the values are still the ones read, so a renewal never
-// overwrites a concurrent Update with older values.
-func (s *Store) renew(ctx context.Context, id string, read, data []byte, expires time.Time) error {
+// renew pushes back the expiry of unchanged values, writing back data, the
+// bytes read. It runs in a transaction that checks the values are still
+// the ones read, so a renewal never overwrites a concurrent Update with
+// older values.
+func (s *Store) renew(ctx context.Context, id string, data []byte, expires time.Time) error {
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
 	_, err := s.client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
@@ -185,7 +198,7 @@ func (s *Store) renew(ctx context.Context, id string, read, data []byte, expires
 			}
 			return err
 		}
-		if !bytes.Equal(e.Values, read) || !e.Expires.Before(expires) {
+		if !bytes.Equal(e.Values, data) || !e.Expires.Before(expires) {
 			return nil // changed meanwhile, and renewed by that write
 		}
 		_, err := tx.Put(s.key(id), &entity{Values: data, Expires: expires})

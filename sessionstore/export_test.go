@@ -15,9 +15,9 @@ func EntityKey(s *Store, id string) *datastore.Key { return s.key(id) }
 // CleanupBatch is DeleteExpired's batch size.
 const CleanupBatch = cleanupBatch
 
-// EncodeValues and DecodeValues are the session encoding Save and New use
-// (with WriteGob false), exposed so that its cost can be benchmarked apart
-// from Datastore.
-func EncodeValues(values map[any]any) ([]byte, error) { return encodeValues(values, false) }
-
-var DecodeValues = decodeValues
+// EncodeValues and DecodeValues are the session encoding Save and New use,
+// exposed so that its cost can be benchmarked apart from Datastore.
+var (
+	EncodeValues = encodeValues
+	DecodeValues = decodeValues
+)

@@ -220,22 +220,21 @@ func (r *plainReader) fixed(n int) ([]byte, error) {
 	return b, nil
 }
 
-// signed reads a signed number that must fit in bits bits.
-func (r *plainReader) signed(bits int) (int64, error) {
-	v, err := r.varint()
-	if err == nil && bits < 64 && (v < -1<<(bits-1) || v >= 1<<(bits-1)) {
-		err = fmt.Errorf("%d does not fit in %d bits", v, bits)
+// integer reads a number of type T, a zigzag varint if T is signed and a
+// uvarint if not, and refuses one that T cannot hold.
+func integer[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64](r *plainReader) (any, error) {
+	if T(0)-1 < 0 {
+		v, err := r.varint()
+		if err == nil && int64(T(v)) != v {
+			err = fmt.Errorf("%d does not fit in %T", v, T(0))
+		}
+		return T(v), err
 	}
-	return v, err
-}
-
-// unsigned reads an unsigned number that must fit in bits bits.
-func (r *plainReader) unsigned(bits int) (uint64, error) {
 	v, err := r.uvarint()
-	if err == nil && bits < 64 && v >= 1<<bits {
-		err = fmt.Errorf("%d does not fit in %d bits", v, bits)
+	if err == nil && uint64(T(v)) != v {
+		err = fmt.Errorf("%d does not fit in %T", v, T(0))
 	}
-	return v, err
+	return T(v), err
 }
 
 // value reads one tagged value.
@@ -260,33 +259,25 @@ func (r *plainReader) value() (any, error) {
 		}
 		return append([]byte(nil), b...), err
 	case tagInt:
-		v, err := r.signed(strconvIntSize)
-		return int(v), err
+		return integer[int](r)
 	case tagInt8:
-		v, err := r.signed(8)
-		return int8(v), err
+		return integer[int8](r)
 	case tagInt16:
-		v, err := r.signed(16)
-		return int16(v), err
+		return integer[int16](r)
 	case tagInt32:
-		v, err := r.signed(32)
-		return int32(v), err
+		return integer[int32](r)
 	case tagInt64:
-		return r.signed(64)
+		return integer[int64](r)
 	case tagUint:
-		v, err := r.unsigned(strconvIntSize)
-		return uint(v), err
+		return integer[uint](r)
 	case tagUint8:
-		v, err := r.unsigned(8)
-		return uint8(v), err
+		return integer[uint8](r)
 	case tagUint16:
-		v, err := r.unsigned(16)
-		return uint16(v), err
+		return integer[uint16](r)
 	case tagUint32:
-		v, err := r.unsigned(32)
-		return uint32(v), err
+		return integer[uint32](r)
 	case tagUint64:
-		return r.unsigned(64)
+		return integer[uint64](r)
 	case tagFloat32:
 		b, err := r.fixed(4)
 		if err != nil {
@@ -304,9 +295,6 @@ func (r *plainReader) value() (any, error) {
 	}
 	return nil, fmt.Errorf("unknown tag %d", tag)
 }
-
-// strconvIntSize is the size of int and uint in bits.
-const strconvIntSize = 32 << (^uint(0) >> 63)
 
 // decodePlain decodes data, which starts with formatPlain.
 func decodePlain(data []byte) (map[any]any, error) {

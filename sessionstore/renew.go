@@ -12,39 +12,18 @@ import (
 // cheap alternative to Save for handlers that never change the session:
 // it neither encodes the values nor compares them, and it writes back the
 // bytes as they were read, in a transaction that leaves a session changed
-// meanwhile alone. Values changed in this request are not saved: use Save
-// or Update for those. With WriteGob set, a session stored in the plain
-// format is also written again at once, as gob, with the values it had.
+// meanwhile alone. Values changed in this request are not saved, and a
+// session is not ended: use Save or Update for those.
 func (s *Store) Renew(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
-	st := s.loaded.get(sess)
-	if st.failed {
-		return ErrLoadFailed
-	}
-	if st.data == nil || sess.ID == "" || sess.Options.MaxAge < 0 {
-		return nil
-	}
-	now := s.now()
-	lifetime := s.lifetime(sess.Options)
-	outdated := s.outdated(st.data)
-	if !renewalDue(st.expires, lifetime, now) && !outdated {
-		return nil
-	}
-	expires := now.Add(lifetime)
-	data := st.data
-	if outdated {
-		// The values as read, not as this request may have changed them,
-		// in the format WriteGob asks for.
-		values, err := decodeValues(st.data)
-		if err == nil {
-			data, err = encodeValues(values, true)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if err := s.renew(r.Context(), sess.ID, st.data, data, expires); err != nil {
+	st, err := loaded(r, sess)
+	if err != nil {
 		return err
 	}
-	s.loaded.set(sess, &loadState{data: data, expires: expires})
-	return s.setCookie(w, sess)
+	// The values as read, unchanged by definition: Renew saves no change.
+	in := s.saving(sess, st)
+	now := s.now()
+	if decide(in, now) != renew {
+		return nil
+	}
+	return s.extend(r, w, sess, st.data, now.Add(in.lifetime))
 }

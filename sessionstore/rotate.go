@@ -16,11 +16,11 @@ import (
 // A session that was never stored has no id to protect; RotateID leaves it
 // to Save, which gives it a new id when it is first stored.
 func (s *Store) RotateID(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
-	st := s.loaded.get(sess)
-	if st.failed {
-		return ErrLoadFailed
+	st, err := loaded(r, sess)
+	if err != nil {
+		return err
 	}
-	if sess.ID == "" || st.data == nil {
+	if !s.saving(sess, st).stored {
 		sess.ID = ""
 		return nil
 	}
@@ -42,6 +42,5 @@ func (s *Store) RotateID(r *http.Request, w http.ResponseWriter, sess *sessions.
 		return wrap("rotate session id", err)
 	}
 	sess.ID = id
-	s.loaded.set(sess, &loadState{data: data, expires: expires})
-	return s.setCookie(w, sess)
+	return s.stored(r, w, sess, loadState{data: data, expires: expires})
 }

@@ -56,19 +56,9 @@ type Store struct {
 	// Logger receives warnings the caller cannot act on per request, such as
 	// a stored session that no longer decodes. Nil means slog.Default().
 	Logger *slog.Logger
-	// WriteGob makes the store write every session gob-encoded, as versions
-	// of this package before the plain format did; sessions in either
-	// format are read whatever it says. Set it while a version that
-	// predates the plain format may still read this store's sessions — a
-	// traffic split or gradual migration to this version, or a version you
-	// may roll back to — since such a version takes a plain session for a
-	// corrupt one and starts its visitor afresh. See "Upgrading" in
-	// docs/sessionstore.md.
-	WriteGob bool
 
 	client *datastore.Client
 	locks  keyedMutex
-	loaded loadedStates
 	now    func() time.Time
 }
 
@@ -143,7 +133,7 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	}
 	e, err := s.lookup(r.Context(), id)
 	if err != nil {
-		s.loaded.set(sess, &loadState{failed: true})
+		remember(r, sess, loadState{failed: true})
 		return sess, err
 	}
 	if e == nil || !e.live(s.now()) {
@@ -151,7 +141,7 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	}
 	values, err := decodeValues(e.Values)
 	if errors.Is(err, ErrNewerFormat) {
-		s.loaded.set(sess, &loadState{failed: true})
+		remember(r, sess, loadState{failed: true})
 		return sess, fmt.Errorf("sessionstore: load session: %w", err)
 	}
 	if err != nil {
@@ -159,7 +149,7 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 		return sess, nil
 	}
 	sess.ID, sess.Values, sess.IsNew = id, values, false
-	s.loaded.set(sess, &loadState{data: e.Values, expires: e.Expires})
+	remember(r, sess, loadState{data: e.Values, expires: e.Expires})
 	return sess, nil
 }
 
@@ -180,62 +170,71 @@ func (s *Store) fresh(name string) *sessions.Session {
 // due for renewal), and refuses a session whose load failed. The cookie is
 // sent when the entity is written or renewed, so that the browser's expiry
 // and the server's move together; a Save that writes nothing sends nothing.
+//
+// Save knows what was stored from the load on this request (the one given
+// to Get or New, or one derived from it afterwards): a session loaded on
+// another request is written in full, or deleted, rather than compared.
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
-	st := s.loaded.get(sess)
-	if st.failed {
-		return ErrLoadFailed
+	st, err := loaded(r, sess)
+	if err != nil {
+		return err
 	}
-	ctx := r.Context()
-	if sess.Options.MaxAge < 0 || len(sess.Values) == 0 {
-		return s.remove(r, w, sess, st)
-	}
-	data, err := s.encode(sess)
+	in, data, err := s.examine(sess, st)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	lifetime := s.lifetime(sess.Options)
-	switch {
-	case sess.ID == "" || st.data == nil:
-		if sess.ID == "" {
-			if sess.ID, err = newID(); err != nil {
-				return err
-			}
-		}
-		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
-	case !unchanged(sess.Values, data, st.data) || s.outdated(st.data):
-		err = s.put(ctx, sess.ID, data, now.Add(lifetime))
-	case renewalDue(st.expires, lifetime, now):
-		return s.Renew(r, w, sess) // unchanged: the same renewal as a read's
-	default:
-		// Nothing written, so no cookie either: the cookie's expiry moves
-		// with the entity's, at each write or renewal.
-		return nil
+	switch decide(in, now) {
+	case remove:
+		return s.remove(r, w, sess, in.stored)
+	case write:
+		return s.write(r, w, sess, data, now.Add(in.lifetime))
+	case renew:
+		return s.extend(r, w, sess, st.data, now.Add(in.lifetime))
 	}
-	if err != nil {
+	return nil // skip: nothing written, so no cookie either
+}
+
+// write stores a session's encoded values, giving it an id if it has none.
+func (s *Store) write(r *http.Request, w http.ResponseWriter, sess *sessions.Session, data []byte, expires time.Time) error {
+	if sess.ID == "" {
+		id, err := newID()
+		if err != nil {
+			return err
+		}
+		sess.ID = id
+	}
+	if err := s.put(r.Context(), sess.ID, data, expires); err != nil {
 		return err
 	}
-	s.loaded.set(sess, &loadState{data: data, expires: now.Add(lifetime)})
+	return s.stored(r, w, sess, loadState{data: data, expires: expires})
+}
+
+// extend pushes back the expiry of a session's values as they were read
+// (data), unless they changed meanwhile.
+func (s *Store) extend(r *http.Request, w http.ResponseWriter, sess *sessions.Session, data []byte, expires time.Time) error {
+	if err := s.renew(r.Context(), sess.ID, data, expires); err != nil {
+		return err
+	}
+	return s.stored(r, w, sess, loadState{data: data, expires: expires})
+}
+
+// stored records what a write or renewal stored and sends the cookie, whose
+// expiry moves with the entity's.
+func (s *Store) stored(r *http.Request, w http.ResponseWriter, sess *sessions.Session, st loadState) error {
+	remember(r, sess, st)
 	sess.IsNew = false
 	return s.setCookie(w, sess)
 }
 
-// outdated reports whether stored values are in a format this store is set
-// not to write: plain while WriteGob is set. Such a session is written again
-// at its next Save, Update or Renew, even unchanged, so that a version that
-// reads only gob can take over once every live session has been.
-func (s *Store) outdated(stored []byte) bool {
-	return s.WriteGob && len(stored) > 0 && stored[0] != formatGob
-}
-
-// remove deletes a session's entity, if it has one, and clears its cookie
-// if the browser has one.
-func (s *Store) remove(r *http.Request, w http.ResponseWriter, sess *sessions.Session, st *loadState) error {
-	if st.data != nil {
+// remove deletes a session's entity, if it may have one, and clears its
+// cookie if the browser has one.
+func (s *Store) remove(r *http.Request, w http.ResponseWriter, sess *sessions.Session, stored bool) error {
+	if stored {
 		if err := s.delete(r.Context(), sess.ID); err != nil {
 			return err
 		}
-		s.loaded.set(sess, &loadState{})
+		remember(r, sess, loadState{})
 	}
 	if _, err := r.Cookie(sess.Name()); err != nil && sess.ID == "" {
 		return nil // never stored, never sent: nothing to clear
@@ -250,14 +249,6 @@ func (s *Store) lifetime(opts *sessions.Options) time.Duration {
 		return time.Duration(opts.MaxAge) * time.Second
 	}
 	return s.BrowserSessionLifetime
-}
-
-// renewalDue reports whether unchanged values should still be written to
-// push the expiry back: once a tenth of the lifetime has passed since the
-// last write, so an active visitor's session never expires and a reading
-// visitor costs a write at most once per tenth of the lifetime.
-func renewalDue(expires time.Time, lifetime time.Duration, now time.Time) bool {
-	return expires.Sub(now) < lifetime-lifetime/10
 }
 
 func (s *Store) logger() *slog.Logger {

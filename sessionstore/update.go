@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"cloud.google.com/go/datastore"
 	"github.com/gorilla/sessions"
@@ -37,7 +36,7 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 
 	unlock, err := s.locks.lock(ctx, id)
 	if err != nil {
-		return s.failed(name), err
+		return s.failed(r, name), err
 	}
 	defer unlock()
 
@@ -54,21 +53,18 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 			return u.sess, err
 		}
 		if errors.Is(err, ErrNewerFormat) {
-			return s.failed(name), fmt.Errorf("sessionstore: update session: %w", err)
+			return s.failed(r, name), fmt.Errorf("sessionstore: update session: %w", err)
 		}
-		return s.failed(name), wrap("update session", err)
+		return s.failed(r, name), wrap("update session", err)
 	}
 	sess := u.sess
-	switch {
-	case u.removed || (sess.Options.MaxAge < 0):
-		s.loaded.set(sess, &loadState{})
-		s.clearCookie(w, sess)
-	case u.data != nil:
-		s.loaded.set(sess, &loadState{data: u.data, expires: u.expires})
-		if u.written {
-			if err := s.setCookie(w, sess); err != nil {
-				return sess, err
-			}
+	remember(r, sess, u.state)
+	switch u.action {
+	case remove:
+		s.clearCookie(w, sess) // the request has a cookie: it led here
+	case write, renew:
+		if err := s.setCookie(w, sess); err != nil {
+			return sess, err
 		}
 	}
 	return sess, nil
@@ -76,12 +72,10 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 
 // updated is the outcome of one attempt of an Update transaction.
 type updated struct {
-	sess    *sessions.Session
-	data    []byte // the values as stored after the update; nil if none
-	expires time.Time
-	removed bool // the session's entity was deleted
-	written bool // the session's entity was written
-	fnErr   bool // the error came from the caller's fn
+	sess   *sessions.Session
+	action action
+	state  loadState // the session as stored after the update
+	fnErr  bool      // the error came from the caller's fn
 }
 
 // updateIn is one attempt of Update's transaction.
@@ -89,7 +83,6 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 	now := s.now()
 	u := updated{sess: s.fresh(name)}
 	sess := u.sess
-	var stored *entity
 	var e entity
 	switch err := tx.Get(s.key(id), &e); {
 	case errors.Is(err, datastore.ErrNoSuchEntity):
@@ -114,47 +107,46 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 			break
 		}
 		sess.ID, sess.Values, sess.IsNew = id, values, false
-		stored = &e
+		u.state = loadState{data: e.Values, expires: e.Expires}
 	}
 
 	if err := fn(sess); err != nil {
 		u.fnErr = true
 		return u, err
 	}
-
-	if sess.Options.MaxAge < 0 || len(sess.Values) == 0 {
-		if stored != nil {
-			u.removed = true
-			return u, tx.Delete(s.key(id))
-		}
-		return u, nil
-	}
-	data, err := s.encode(sess)
+	in, data, err := s.examine(sess, &u.state)
 	if err != nil {
 		u.fnErr = true // the caller's values, not Datastore, are at fault
 		return u, err
 	}
-	lifetime := s.lifetime(sess.Options)
-	if stored != nil && unchanged(sess.Values, data, stored.Values) && !renewalDue(stored.Expires, lifetime, now) && !s.outdated(stored.Values) {
-		u.data, u.expires = stored.Values, stored.Expires
-		return u, nil
-	}
-	if stored == nil {
-		if sess.ID, err = newID(); err != nil {
-			return u, err
+	switch u.action = decide(in, now); u.action {
+	case remove:
+		u.state = loadState{}
+		if in.stored {
+			return u, tx.Delete(s.key(id))
 		}
+	case write, renew:
+		if u.action == renew {
+			data = u.state.data // the values as stored, as Renew writes them
+		}
+		if sess.ID == "" {
+			if sess.ID, err = newID(); err != nil {
+				return u, err
+			}
+		}
+		u.state = loadState{data: data, expires: now.Add(in.lifetime)}
+		sess.IsNew = false
+		_, err = tx.Put(s.key(sess.ID), &entity{Values: data, Expires: u.state.expires})
+		return u, err
 	}
-	u.data, u.expires, u.written = data, now.Add(lifetime), true
-	_, err = tx.Put(s.key(sess.ID), &entity{Values: data, Expires: u.expires})
-	sess.IsNew = false
-	return u, err
+	return u, nil
 }
 
 // failed returns the fresh session that goes with a load error, marked so
 // that Save refuses it.
-func (s *Store) failed(name string) *sessions.Session {
+func (s *Store) failed(r *http.Request, name string) *sessions.Session {
 	sess := s.fresh(name)
-	s.loaded.set(sess, &loadState{failed: true})
+	remember(r, sess, loadState{failed: true})
 	return sess
 }
 

@@ -1,0 +1,89 @@
+package sessionstore_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"testing"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+)
+
+type ctxKey struct{}
+
+func viaGet(v *env, r *http.Request) (*sessions.Session, error) { return v.store.Get(r, name) }
+func viaNew(v *env, r *http.Request) (*sessions.Session, error) { return v.store.New(r, name) }
+
+// What the store read on a request reaches Save on that request however
+// the session was obtained and saved, and on a request derived from it
+// afterwards, as a middleware's or a handler's r.WithContext makes.
+func TestStore_Save_findsWhatItsRequestRead(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		load func(v *env, r *http.Request) (*sessions.Session, error)
+		save func(sess *sessions.Session, r *http.Request, w http.ResponseWriter) error
+	}{
+		{"Get, then Session.Save", viaGet, (*sessions.Session).Save},
+		{"Get, then sessions.Save", viaGet, func(_ *sessions.Session, r *http.Request, w http.ResponseWriter) error {
+			return sessions.Save(r, w)
+		}},
+		{"Get, then Save on a derived request", viaGet, func(sess *sessions.Session, r *http.Request, w http.ResponseWriter) error {
+			return sess.Save(r.WithContext(context.WithValue(r.Context(), ctxKey{}, 1)), w)
+		}},
+		{"New, then Session.Save", viaNew, (*sessions.Session).Save},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+				v := newEnv(t, e)
+				cookie := v.save(t, map[any]any{"count": 1})
+				v.calls.Reset()
+				r := request(t, cookie)
+				sess, err := tc.load(v, r)
+				if err != nil {
+					t.Fatalf("load: %v", err)
+				}
+				if err := tc.save(sess, r, httptest.NewRecorder()); err != nil {
+					t.Fatalf("save: %v", err)
+				}
+				if got, want := v.calls.Calls(), map[string]int{"Lookup": 1}; !reflect.DeepEqual(got, want) {
+					t.Errorf("got calls %v, want %v: Save of the unchanged session wrote", got, want)
+				}
+			})
+		})
+	}
+}
+
+// A session saved on a request other than the one that loaded it, where
+// the store has no record of what it read, is written in full or deleted:
+// never skipped, so no change is lost and an ended session cannot be
+// replayed.
+func TestStore_Save_onAnotherRequest(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		v := newEnv(t, e)
+		cookie := v.save(t, map[any]any{"count": 1})
+
+		sess := v.load(t, cookie)
+		v.calls.Reset()
+		if err := sess.Save(request(t, cookie), httptest.NewRecorder()); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		if got, want := v.calls.Calls(), map[string]int{"Commit": 1}; !reflect.DeepEqual(got, want) {
+			t.Errorf("unchanged: got calls %v, want %v", got, want)
+		}
+		if got := v.load(t, cookie).Values["count"]; got != 1 {
+			t.Errorf("got count %v, want 1", got)
+		}
+
+		sess = v.load(t, cookie)
+		sess.Options.MaxAge = -1
+		if err := sess.Save(request(t, cookie), httptest.NewRecorder()); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		if got := v.entityCount(t); got != 0 {
+			t.Errorf("ended: got %d entities, want 0", got)
+		}
+	})
+}
