@@ -20,7 +20,7 @@ import (
 type appYAML struct {
 	Runtime         string            `yaml:"runtime"`
 	InboundServices []string          `yaml:"inbound_services"`
-	Handlers        []appYAMLHandler      `yaml:"handlers"`
+	Handlers        []appYAMLHandler  `yaml:"handlers"`
 	EnvVariables    map[string]string `yaml:"env_variables"` // commented out in app.yaml; docs/deploy.md
 }
 

@@ -188,7 +188,7 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 }
 
 func TestShutdown_requestStuckPastTheGraceAnswers503(t *testing.T) {
-	dstest.First(t) // skips early without an emulator
+	dstest.First(t)                                               // skips early without an emulator
 	srv, _, _, inFlight := stuckAtSIGTERM(t, serverproc.Build(t)) // and the proxy stays hung
 	got := <-inFlight
 	// click checks that a 503 carries Retry-After.
