@@ -188,8 +188,9 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 }
 
 func TestShutdown_requestStuckPastTheGraceAnswers503(t *testing.T) {
-	dstest.First(t)                                               // skips early without an emulator
-	srv, _, _, inFlight := stuckAtSIGTERM(t, serverproc.Build(t)) // and the proxy stays hung
+	dstest.First(t) // skips early without an emulator
+	// The proxy stays hung.
+	srv, _, _, inFlight := stuckAtSIGTERM(t, serverproc.Build(t))
 	got := <-inFlight
 	// click checks that a 503 carries Retry-After.
 	if got.err != nil || got.status != http.StatusServiceUnavailable {

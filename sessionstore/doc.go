@@ -31,8 +31,8 @@
 // replaced by an empty session.
 //
 // A session whose keys and values are all bools, strings, []byte, ints and
-// uints of any size, float32 or float64 is stored in a small format of the
-// package's own, which decodes about 70 times faster than gob. Any other
+// uints of any size, float32 or float64, with values that may also be
+// []string, is stored in a small format of the package's own, which decodes about 70 times faster than gob. Any other
 // session is gob-encoded: register every other type you put in a session
 // with gob.Register once, at start-up. Saving a value of an unregistered type
 // is an error naming the type. First bytes 3 to 31 of a stored session are
