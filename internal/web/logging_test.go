@@ -99,27 +99,6 @@ func TestLog_appEngineLinesAreJSONWithTrace(t *testing.T) {
 	}
 }
 
-func TestLog_appEngineSeverities(t *testing.T) {
-	for _, tc := range []struct {
-		level slog.Level
-		want  string
-	}{
-		{slog.LevelInfo, "INFO"},
-		{slog.LevelWarn, "WARNING"},
-		{slog.LevelError, "ERROR"},
-	} {
-		var buf syncBuffer
-		logger := cloudlog.New(&buf, true, "my-project", slog.LevelInfo)
-		r := httptest.NewRequest("GET", "/", nil)
-		r.Header.Set("X-Cloud-Trace-Context", traceHeader)
-		logger.Log(cloudlog.WithTrace(r).Context(), tc.level, "something happened")
-		l := jsonLines(t, buf.String())[0]
-		if l["severity"] != tc.want || l["message"] != "something happened" || l[traceField] != wantTrace {
-			t.Errorf("%v: got %v, want severity %s, the message and the trace", tc.level, l, tc.want)
-		}
-	}
-}
-
 func TestLog_unavailableDatastoreLogsWarningWithError(t *testing.T) {
 	h, buf := loggedServer(t, true)
 	key := testKey
