@@ -1,10 +1,14 @@
 package sessionstore
 
 import (
+	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
@@ -29,15 +33,61 @@ func newID() (string, error) {
 // first that verifies counts.
 func (s *Store) idFromCookie(r *http.Request, name string) (string, bool) {
 	for _, c := range r.CookiesNamed(name) {
-		if len(c.Value) > maxCookieLength {
-			continue
-		}
-		var raw []byte
-		if securecookie.DecodeMulti(name, c.Value, &raw, s.Codecs...) == nil && len(raw) == idBytes {
+		if raw, ok := s.verify(name, c.Value); ok {
 			return hex.EncodeToString(raw), true
 		}
 	}
 	return "", false
+}
+
+// verify returns the id that a cookie value carries, if its signature and
+// timestamp verify with one of the store's codecs.
+func (s *Store) verify(name, value string) ([]byte, bool) {
+	if len(value) > maxCookieLength {
+		return nil, false
+	}
+	var raw []byte
+	if securecookie.DecodeMulti(name, value, &raw, s.Codecs...) != nil || len(raw) != idBytes {
+		return nil, false
+	}
+	return raw, true
+}
+
+// CookieInfo is what a session cookie holds, decoded: enough to show a
+// person what the cookie is without showing the cookie.
+type CookieInfo struct {
+	// SignedAt is when the cookie was signed, to the second.
+	SignedAt time.Time
+	// ID is the session id, hex-encoded as in the entity's key name. It
+	// names the visitor's session: show only a few characters of it.
+	ID string
+	// MACLength is the signature's length in bytes: 32 for HMAC-SHA256.
+	MACLength int
+}
+
+// Inspect decodes a session cookie's value as New reads it, for a page
+// that explains the cookie. ok is false for any value New would treat as
+// no cookie: altered, signed with a key the store does not have, expired,
+// too long, or not a session cookie at all. SignedAt and MACLength are
+// zero if Codecs are not gorilla/securecookie's.
+func (s *Store) Inspect(name, value string) (info CookieInfo, ok bool) {
+	raw, ok := s.verify(name, value)
+	if !ok {
+		return CookieInfo{}, false
+	}
+	info.ID = hex.EncodeToString(raw)
+	// Verified, so value is securecookie's base64 of "date|base64(id)|mac".
+	b, err := base64.URLEncoding.DecodeString(value)
+	if err != nil {
+		return info, true
+	}
+	date, rest, _ := bytes.Cut(b, []byte("|"))
+	_, mac, found := bytes.Cut(rest, []byte("|"))
+	if unix, err := strconv.ParseInt(string(date), 10, 64); err == nil && found {
+		info.SignedAt = time.Unix(unix, 0)
+		info.MACLength = len(mac)
+	}
+	return info, true
 }
 
 // maxCookieLength is well above a real cookie (about 140 bytes) and below

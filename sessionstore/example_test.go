@@ -98,3 +98,35 @@ func ExampleStore_Update() {
 	// clicks: 1
 	// clicks: 2
 }
+
+// Inspect shows what a session cookie holds without showing the cookie:
+// a page may print a few characters of the id, never the value.
+func ExampleStore_Inspect() {
+	ctx := context.Background()
+	client, err := datastore.NewClient(ctx, "my-project")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	store := sessionstore.NewStore(client, []byte("a-32-byte-signing-key-0123456789"), nil)
+	store.Namespace = "example-inspect"
+
+	r := httptest.NewRequest("POST", "/", nil)
+	w := httptest.NewRecorder()
+	_, err = store.Update(r, w, "session", func(s *sessions.Session) error {
+		s.Values["count"] = 1
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	cookie := w.Result().Cookies()[0]
+
+	info, ok := store.Inspect("session", cookie.Value)
+	fmt.Println(ok, len(info.ID), "hex digits of id,", info.MACLength, "bytes of signature")
+	_, ok = store.Inspect("session", "not-a-session-cookie")
+	fmt.Println(ok)
+	// Output:
+	// true 64 hex digits of id, 32 bytes of signature
+	// false
+}
