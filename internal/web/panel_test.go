@@ -1,28 +1,120 @@
 package web
 
 import (
+	"encoding/hex"
+	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/securecookie"
 )
 
 func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
 	v.click()
+	before := time.Now().Truncate(time.Second)
 	v.click()
+	after := time.Now()
 	page := text(t, v.do("GET", "/counter", nil, false))
-	for _, want := range []string{"What is in my session", "<code>count</code></td><td><code>2</code>", "session=", "End my session"} {
+	c := v.cookies()[0]
+	id := hex.EncodeToString(signedPayload(t, c.Value))
+	for _, want := range []string{
+		"What is in my session",
+		"<code>count</code></td><td><code>2</code>",
+		fmt.Sprintf("The cookie <code>%s</code>, %d bytes: a signed", cookieName, len(c.Value)),
+		"<dd><code>" + id[:6] + "</code>… (32 bytes)</dd>",
+		"<dd>HMAC-SHA256, 32 bytes</dd>",
+		"End my session",
+	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("counter page lacks %q", want)
 		}
 	}
-	c := v.cookies()[0]
-	m := regexp.MustCompile(`(\d+) bytes: a signed`).FindStringSubmatch(page)
-	if want := len(c.Name) + 1 + len(c.Value); m == nil || m[1] != strconv.Itoa(want) {
-		t.Errorf("got cookie size %v, want %d", m, want)
+	m := regexp.MustCompile(`<time datetime="([^"]+)">`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the panel shows no signing time")
+	}
+	signed, err := time.Parse(time.RFC3339, m[1])
+	if err != nil || signed.Before(before) || signed.After(after) {
+		t.Errorf("got signing time %q (%v), want the second click's, between %v and %v", m[1], err, before, after)
+	}
+}
+
+// No answer shows the cookie's value, nor the whole session id it carries
+// (contract): the panel shows them decoded and abbreviated.
+func TestPanel_noPageShowsTheCookie(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	resp := v.do("POST", "/counter", url.Values{}, true)
+	var value string
+	for _, c := range resp.Cookies() {
+		if c.Name == cookieName {
+			value = c.Value
+		}
+	}
+	if value == "" {
+		t.Fatal("the first click set no session cookie")
+	}
+	id := hex.EncodeToString(signedPayload(t, value))
+	v.guess("1122")
+	secrets := []string{value, strings.TrimRight(value, "="), id}
+
+	check := func(what, body string) {
+		t.Helper()
+		for _, s := range secrets {
+			if strings.Contains(body, s) {
+				t.Errorf("%s shows %q", what, s)
+			}
+		}
+	}
+	for _, path := range []string{"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint"} {
+		for _, asJSON := range []bool{false, true} {
+			check(fmt.Sprintf("GET %s (JSON: %v)", path, asJSON), text(t, v.do("GET", path, nil, asJSON)))
+		}
+	}
+	check("POST /stateless", text(t, v.do("POST", "/stateless", url.Values{}, false)))
+	check("POST /counter (JSON)", text(t, v.do("POST", "/counter", url.Values{}, true)))
+}
+
+// A cookie that does not verify is described by its size alone; none of
+// its text reaches the page, however long.
+func TestPanel_invalidCookieIsNotEchoed(t *testing.T) {
+	a := newApp(t)
+	other := securecookie.New([]byte("another key, 32 bytes long......"), nil)
+	other.SetSerializer(securecookie.NopEncoder{})
+	otherValue, err := other.Encode(cookieName, []byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, value string
+	}{
+		{"junk of 60 KB", strings.Repeat("junk", 15<<10)},
+		{"signed with another key", otherValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := newVisitor(t, a).sendWith("GET", "/counter", nil, false,
+				http.Header{"Cookie": {cookieName + "=" + tt.value}})
+			if got.err != nil || got.status != http.StatusOK {
+				t.Fatalf("got status %d, error %v; want 200", got.status, got.err)
+			}
+			want := fmt.Sprintf("<code>%s</code>: not a valid session cookie (%d bytes)", cookieName, len(tt.value))
+			if !strings.Contains(got.body, want) {
+				t.Errorf("the panel lacks %q", want)
+			}
+			if strings.Contains(got.body, tt.value[:20]) {
+				t.Errorf("the page echoes the cookie's text %q…", tt.value[:20])
+			}
+			if len(got.body) > 20<<10 {
+				t.Errorf("got a %d-byte page, want one that does not grow with the cookie", len(got.body))
+			}
+		})
 	}
 }
 
