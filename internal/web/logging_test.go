@@ -104,12 +104,12 @@ func TestLog_unavailableDatastoreLogsWarningWithError(t *testing.T) {
 	key := testKey
 	sc := securecookie.New(key, nil)
 	sc.SetSerializer(securecookie.NopEncoder{})
-	cookie, err := sc.Encode(cookieName, make([]byte, 32))
+	cookie, err := sc.Encode(localCookieName, make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := httptest.NewRequest("GET", "/counter", nil)
-	r.Header.Set("Cookie", cookieName+"="+cookie)
+	r.Header.Set("Cookie", localCookieName+"="+cookie)
 	r.Header.Set("Accept", "application/json")
 	r.Header.Set("X-Cloud-Trace-Context", traceHeader)
 	// Datastore refuses: the request ends at its deadline; a short one

@@ -24,9 +24,9 @@ type panelValue struct {
 
 // newPanel describes sess for the visitor. The Mastermind secret is shown
 // only once its game is over: the panel must not be a way to cheat.
-func newPanel(r *http.Request, sess *sessions.Session) *sessionPanel {
+func (s *Server) newPanel(r *http.Request, sess *sessions.Session) *sessionPanel {
 	p := &sessionPanel{}
-	if c, err := r.Cookie(cookieName); err == nil {
+	if c, err := r.Cookie(s.cookieName()); err == nil {
 		p.Cookie = c.Name + "=" + c.Value
 		p.CookieSize = len(p.Cookie)
 	}

@@ -23,7 +23,7 @@ func TestEndSession_deletesAndClearsCookie(t *testing.T) {
 	}
 	cleared := false
 	for _, c := range resp.Cookies() {
-		cleared = cleared || (c.Name == cookieName && c.MaxAge < 0)
+		cleared = cleared || (c.Name == a.srv.cookieName() && c.MaxAge < 0)
 	}
 	if !cleared {
 		t.Errorf("got Set-Cookie %q, want the session cookie cleared", resp.Header.Values("Set-Cookie"))
