@@ -44,6 +44,19 @@ func loggedServer(t *testing.T, onAppEngine bool) (http.Handler, *syncBuffer) {
 	return newTestServer(t, testConfig(t), client, logger).Handler(), &buf
 }
 
+// loggedApp is startApp with the server's log, as on App Engine, in the
+// returned buffer.
+func loggedApp(t *testing.T, cfg Config) (*app, *syncBuffer) {
+	t.Helper()
+	client, calls := dstest.First(t).Client(t)
+	var buf syncBuffer
+	logger := cloudlog.New(&buf, true, "my-project", slog.LevelDebug)
+	srv := newTestServer(t, cfg, client, logger)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &app{Server: ts, calls: calls, client: client, srv: srv}, &buf
+}
+
 // serve sends a request, traced as App Engine traces it, to h.
 func serve(h http.Handler, method, path string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, path, nil)
