@@ -94,7 +94,8 @@ type Server struct {
 
 // New returns a Server whose pages, static files and lesson come from
 // assets: templates/*.html, static/ and docs/lesson.md, as the repository
-// lays them out (main embeds them). An error means assets are not those.
+// lays them out (main embeds them). An error means assets are not those,
+// or cfg names a __Host- cookie without Secure.
 func New(cfg Config, client *datastore.Client, logger *slog.Logger, assets fs.FS) (*Server, error) {
 	if err := cfg.decideCookieName(); err != nil {
 		return nil, err
