@@ -5,7 +5,8 @@
 // It reads its configuration from the environment (PORT,
 // GOOGLE_CLOUD_PROJECT, DATASTORE_EMULATOR_HOST, SESSION_KEYS,
 // SESSION_MAX_AGE; see README.md), builds the Datastore client once and
-// serves until SIGTERM, when it finishes the requests in flight.
+// serves until SIGTERM, when it finishes the requests in flight within 3
+// seconds and closes the connections still busy after that.
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -35,7 +37,8 @@ import (
 var assets embed.FS
 
 // shutdownGrace is how long requests in flight may take after SIGTERM;
-// App Engine allows about 3 seconds before it stops the instance.
+// App Engine allows about 3 seconds before it stops the instance, so
+// connections still busy then are closed.
 // shutdownMargin before that, requests still waiting are cancelled, so they
 // answer 503 in time.
 const (
@@ -86,6 +89,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	var open atomic.Int64 // connections open, for the log if shutdown cuts some
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -95,6 +99,14 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return base },
+		ConnState: func(_ net.Conn, state http.ConnState) {
+			switch state {
+			case http.StateNew:
+				open.Add(1)
+			case http.StateHijacked, http.StateClosed:
+				open.Add(-1)
+			}
+		},
 	}
 	where := "Datastore"
 	if cfg.emulator != "" {
@@ -115,7 +127,13 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// Still busy after the grace: a client that stopped sending its
+		// body, say, which no context can interrupt. Cut it: the instance
+		// stops now either way, and a stop that cut a stalled client is
+		// still a clean one (exit 0).
+		logger.Warn("shutdown: grace period over, closing the connections still open",
+			"connections", open.Load(), "error", err)
+		hs.Close()
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -5,6 +5,7 @@ package main
 // are tested in-process in internal/web.
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -199,6 +200,49 @@ func TestShutdown_requestStuckPastTheGraceAnswers503(t *testing.T) {
 	if code := srv.WaitExit(t, shutdownGrace+5*time.Second); code != 0 {
 		t.Errorf("got exit code %d, want 0", code)
 	}
+}
+
+func TestShutdown_stuckUploadIsCutAfterTheGrace(t *testing.T) {
+	// Served without Datastore: the stuck click never reaches its handler.
+	srv := serverproc.Start(t, serverproc.Build(t), serverproc.Options{Env: map[string]string{
+		"DATASTORE_EMULATOR_HOST": "127.0.0.1:9",
+		"GOOGLE_CLOUD_PROJECT":    "stuck-upload",
+		"SESSION_KEYS":            testKeys,
+	}})
+	c, err := net.Dial("tcp", srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A first request on the connection shows it accepted and served, so
+	// the click after it is in the server's hands when SIGTERM comes.
+	r := bufio.NewReader(c)
+	fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: %s\r\n\r\n", srv.Addr)
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	// 10 bytes of the 100 announced, then nothing.
+	fmt.Fprintf(c, "POST /counter HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
+		"Content-Length: 100\r\n\r\n%s", srv.Addr, strings.Repeat("a", 10))
+	time.Sleep(100 * time.Millisecond)
+
+	start := time.Now()
+	srv.Signal(t, syscall.SIGTERM)
+	code := srv.WaitExit(t, shutdownGrace+5*time.Second)
+	took := time.Since(start)
+	if code != 0 {
+		t.Errorf("got exit code %d, want 0", code)
+	}
+	if took < shutdownGrace-shutdownMargin {
+		t.Errorf("exited %v after SIGTERM, want the stuck upload given the %v grace", took, shutdownGrace)
+	}
+	if log := srv.Log(); !strings.Contains(log, "level=WARN") || !strings.Contains(log, "connections=1") {
+		t.Errorf("want a warning that 1 connection was cut; the log:\n%s", log)
+	}
+	t.Logf("exited %v after SIGTERM", took.Round(10*time.Millisecond))
 }
 
 func TestServer_headerLimits(t *testing.T) {

@@ -171,12 +171,14 @@ func testEndSession(t *testing.T, b *browsertest.Browser) {
 func testCookieFlags(t *testing.T, b *browsertest.Browser) {
 	tests := []struct {
 		name       string
-		wantSecure bool // Config.Secure, as on App Engine
+		wantSecure bool   // Config.Secure, as on App Engine
+		wantName   string // __Host- wherever the cookie is Secure
 	}{
-		{"local", false},
+		{"local", false, "session"},
 		// Chromium counts http://127.0.0.1 as a secure origin, so it keeps a
-		// Secure cookie there as it would over App Engine's HTTPS.
-		{"appEngine", true},
+		// Secure cookie there, __Host- prefix and all, as it would over App
+		// Engine's HTTPS.
+		{"appEngine", true, "__Host-session"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,9 +192,13 @@ func testCookieFlags(t *testing.T, b *browsertest.Browser) {
 				t.Fatalf("got %d cookies, want 1", len(cookies))
 			}
 			c := cookies[0]
-			if c.Name != cookieName || !c.HTTPOnly || c.SameSite != network.CookieSameSiteLax || c.Path != "/" || c.Secure != tt.wantSecure {
-				t.Errorf("got cookie %s HttpOnly=%v SameSite=%s Path=%s Secure=%v, want session HttpOnly=true SameSite=Lax Path=/ Secure=%v",
-					c.Name, c.HTTPOnly, c.SameSite, c.Path, c.Secure, tt.wantSecure)
+			if c.Name != tt.wantName || !c.HTTPOnly || c.SameSite != network.CookieSameSiteLax || c.Path != "/" || c.Secure != tt.wantSecure {
+				t.Errorf("got cookie %s HttpOnly=%v SameSite=%s Path=%s Secure=%v, want %s HttpOnly=true SameSite=Lax Path=/ Secure=%v",
+					c.Name, c.HTTPOnly, c.SameSite, c.Path, c.Secure, tt.wantName, tt.wantSecure)
+			}
+			// A host-only cookie: Chromium shows no leading dot.
+			if strings.HasPrefix(c.Domain, ".") {
+				t.Errorf("got cookie Domain %q, want a host-only cookie", c.Domain)
 			}
 			// A date, not a duration: an hour's slack is far more than
 			// the test takes.
@@ -204,21 +210,21 @@ func testCookieFlags(t *testing.T, b *browsertest.Browser) {
 			if len(c.Value) >= 200 {
 				t.Errorf("got a %d-byte cookie value, want under 200", len(c.Value))
 			}
-			if id := signedPayload(t, c.Value); len(id) != 32 {
+			if id := signedPayload(t, c.Name, c.Value); len(id) != 32 {
 				t.Errorf("the cookie carries %d bytes, want only a 32-byte session id", len(id))
 			}
 		})
 	}
 }
 
-// signedPayload verifies a session cookie signed with testKey and returns
-// what it carries.
-func signedPayload(tb testing.TB, value string) []byte {
+// signedPayload verifies a session cookie signed with testKey for the
+// cookie name, which the signature covers, and returns what it carries.
+func signedPayload(tb testing.TB, name, value string) []byte {
 	tb.Helper()
 	codec := securecookie.New(testKey, nil)
 	codec.SetSerializer(securecookie.NopEncoder{})
 	var raw []byte
-	if err := codec.Decode(cookieName, value, &raw); err != nil {
+	if err := codec.Decode(name, value, &raw); err != nil {
 		tb.Fatalf("the cookie does not verify with the test key: %v", err)
 	}
 	return raw

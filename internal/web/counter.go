@@ -34,7 +34,7 @@ func (s *Server) handleCounter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderPage(w, r, http.StatusOK, "counter", counterPage{
-		pageData: pageData{Nav: "counter", Panel: newPanel(r, sess)},
+		pageData: pageData{Nav: "counter", Panel: s.newPanel(r, sess)},
 		Count:    countOf(sess),
 	})
 }

@@ -42,7 +42,7 @@ func (a *app) storedValues(t *testing.T, v *visitor) map[any]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := st.New(v.request(t), cookieName)
+	sess, err := st.New(v.request(t), a.srv.cookieName())
 	if err != nil || sess.IsNew {
 		t.Fatalf("got a new session (%v), want v's stored one", err)
 	}
@@ -57,7 +57,7 @@ func (a *app) storeValues(t *testing.T, v *visitor, fn func(values map[any]any))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = st.Update(v.request(t), httptest.NewRecorder(), cookieName, func(sess *sessions.Session) error {
+	_, err = st.Update(v.request(t), httptest.NewRecorder(), a.srv.cookieName(), func(sess *sessions.Session) error {
 		fn(sess.Values)
 		return nil
 	})

@@ -85,7 +85,7 @@ func (s *Server) handleGame(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, gameView(g))
 		return
 	}
-	s.renderPage(w, r, http.StatusOK, "mastermind", newBoard(r, sess, g))
+	s.renderPage(w, r, http.StatusOK, "mastermind", s.newBoard(r, sess, g))
 }
 
 // handleGuess plays one guess. The guess is checked before the session is
@@ -151,7 +151,7 @@ func (s *Server) handleHint(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, hintView{Guess: guess.String(), Remaining: remaining})
 		return
 	}
-	b := newBoard(r, sess, g)
+	b := s.newBoard(r, sess, g)
 	b.Hint = &hintView{Guess: guess.String(), Remaining: remaining}
 	b.Guess = guess.String()
 	s.renderPage(w, r, http.StatusOK, "mastermind", b)
@@ -173,7 +173,7 @@ func (s *Server) failOnBoard(w http.ResponseWriter, r *http.Request, err error, 
 		return
 	}
 	g, _ := gameOf(sess) // a visitor without a game sees an empty board
-	b := newBoard(r, sess, g)
+	b := s.newBoard(r, sess, g)
 	b.Message = msg
 	if code == http.StatusBadRequest {
 		b.Guess = clip(typed)

@@ -68,9 +68,9 @@ type boardRow struct {
 	Keys  []string // "black", "white" or "none", blacks first
 }
 
-func newBoard(r *http.Request, sess *sessions.Session, g mastermind.Game) *boardPage {
+func (s *Server) newBoard(r *http.Request, sess *sessions.Session, g mastermind.Game) *boardPage {
 	b := &boardPage{
-		pageData:  pageData{Nav: "mastermind", Panel: newPanel(r, sess)},
+		pageData:  pageData{Nav: "mastermind", Panel: s.newPanel(r, sess)},
 		Status:    string(g.Status()),
 		TurnsLeft: g.TurnsLeft(),
 	}

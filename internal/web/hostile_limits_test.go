@@ -10,6 +10,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -96,10 +97,7 @@ func TestHostile_oversizedBodyIsRefusedUnread(t *testing.T) {
 	const size, pause = 10 << 20, 1 << 20
 	a := newApp(t)
 	p := newPlayer(t, a, 2)
-	var cookie string
-	for _, c := range p.cookies() {
-		cookie = c.Name + "=" + c.Value
-	}
+	cookie := p.cookieHeader()
 	for _, chunked := range []bool{false, true} {
 		for _, r := range postRoutes {
 			name := map[bool]string{false: "Content-Length 10 MiB", true: "chunked"}[chunked]
@@ -136,5 +134,98 @@ func TestHostile_chunkedFormUnderTheLimitWorks(t *testing.T) {
 	decode(t, resp, http.StatusOK, &g)
 	if len(g.Turns) != 1 || g.Turns[0].Guess != "3456" {
 		t.Errorf("got turns %+v, want the one guess 3456", g.Turns)
+	}
+}
+
+// cookieHeader is the Cookie header v's requests carry, for requests
+// written by hand.
+func (v *visitor) cookieHeader() string {
+	var h []string
+	for _, c := range v.cookies() {
+		h = append(h, c.Name+"="+c.Value)
+	}
+	return strings.Join(h, "; ")
+}
+
+// startPost sends the head of a POST to path over a raw connection and the
+// first part of its body: with Content-Length declared, or chunked with
+// part as the first chunk. The rest is the caller's to send, or not.
+func startPost(t *testing.T, base, path, cookie, part string, declared int, chunked bool) net.Conn {
+	t.Helper()
+	u, _ := url.Parse(base)
+	c, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	var req strings.Builder
+	fmt.Fprintf(&req, "POST %s HTTP/1.1\r\nHost: %s\r\nAccept: application/json\r\n", path, u.Host)
+	req.WriteString("Content-Type: application/x-www-form-urlencoded\r\n")
+	if cookie != "" {
+		fmt.Fprintf(&req, "Cookie: %s\r\n", cookie)
+	}
+	switch {
+	case chunked && part == "":
+		// No chunk at all: a chunk of length 0 would end the body.
+		req.WriteString("Transfer-Encoding: chunked\r\n\r\n")
+	case chunked:
+		fmt.Fprintf(&req, "Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", len(part), part)
+	default:
+		fmt.Fprintf(&req, "Content-Length: %d\r\n\r\n%s", declared, part)
+	}
+	if _, err := io.WriteString(c, req.String()); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestHostile_abandonedBodyChangesNothing(t *testing.T) {
+	a := newApp(t)
+	p := newPlayer(t, a, 2)
+	cookie := p.cookieHeader()
+	// Every state-changing route, its body cut short after the form: a
+	// Content-Length 50 bytes longer, or a first chunk and no last one.
+	var conns []net.Conn
+	for _, chunked := range []bool{false, true} {
+		for _, r := range postRoutes {
+			form := r.form.Encode()
+			conns = append(conns, startPost(t, a.URL, r.path, cookie, form, len(form)+50, chunked))
+		}
+	}
+	// Half a second is ample for a handler that ran on the headers alone to
+	// change the state; its answer would wait all the same, since Go's
+	// server reads what is left of a body before it writes the answer.
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		wg.Go(func() {
+			c.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+			if resp, err := http.ReadResponse(bufio.NewReader(c), nil); err == nil {
+				t.Errorf("request %d: got %d before its body had arrived, want no answer", i, resp.StatusCode)
+			}
+			c.Close() // the client gives up
+		})
+	}
+	wg.Wait()
+	checkUnchanged(t, p)
+}
+
+func TestHostile_slowBodyIsWaitedFor(t *testing.T) {
+	a := newApp(t)
+	p := newPlayer(t, a, 1)
+	cookie := p.cookieHeader()
+	const form = "a=1&b=2"
+	c := startPost(t, a.URL, "/counter", cookie, form[:3], len(form), false)
+	time.Sleep(200 * time.Millisecond)
+	if _, err := io.WriteString(c, form[3:]); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"count":2`) {
+		t.Errorf("got %d %s, want 200 and count 2", resp.StatusCode, body)
 	}
 }

@@ -101,6 +101,7 @@ func TestHostile_sameOriginPostWorks(t *testing.T) {
 // hostileCookies are Cookie headers no browser of this site sends.
 func hostileCookies(t *testing.T) []struct{ name, header string } {
 	t.Helper()
+	cookieName := localCookieName // newApp serves plain HTTP
 	key := testKey
 	signed := func(key []byte, name string, id []byte) string {
 		sc := securecookie.New(key, nil)

@@ -44,6 +44,19 @@ func loggedServer(t *testing.T, onAppEngine bool) (http.Handler, *syncBuffer) {
 	return newTestServer(t, testConfig(t), client, logger).Handler(), &buf
 }
 
+// loggedApp is startApp with the server's log, as on App Engine, in the
+// returned buffer.
+func loggedApp(t *testing.T, cfg Config) (*app, *syncBuffer) {
+	t.Helper()
+	client, calls := dstest.First(t).Client(t)
+	var buf syncBuffer
+	logger := cloudlog.New(&buf, true, "my-project", slog.LevelDebug)
+	srv := newTestServer(t, cfg, client, logger)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &app{Server: ts, calls: calls, client: client, srv: srv}, &buf
+}
+
 // serve sends a request, traced as App Engine traces it, to h.
 func serve(h http.Handler, method, path string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, path, nil)
@@ -104,12 +117,12 @@ func TestLog_unavailableDatastoreLogsWarningWithError(t *testing.T) {
 	key := testKey
 	sc := securecookie.New(key, nil)
 	sc.SetSerializer(securecookie.NopEncoder{})
-	cookie, err := sc.Encode(cookieName, make([]byte, 32))
+	cookie, err := sc.Encode(localCookieName, make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := httptest.NewRequest("GET", "/counter", nil)
-	r.Header.Set("Cookie", cookieName+"="+cookie)
+	r.Header.Set("Cookie", localCookieName+"="+cookie)
 	r.Header.Set("Accept", "application/json")
 	r.Header.Set("X-Cloud-Trace-Context", traceHeader)
 	// Datastore refuses: the request ends at its deadline; a short one

@@ -44,7 +44,7 @@ const idShown = 6
 
 // newPanel describes sess for the visitor. The Mastermind secret is shown
 // only once its game is over: the panel must not be a way to cheat.
-func newPanel(r *http.Request, sess *sessions.Session) *sessionPanel {
+func (s *Server) newPanel(r *http.Request, sess *sessions.Session) *sessionPanel {
 	p := &sessionPanel{}
 	if sess == nil {
 		return p

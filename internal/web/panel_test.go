@@ -22,11 +22,11 @@ func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
 	after := time.Now()
 	page := text(t, v.do("GET", "/counter", nil, false))
 	c := v.cookies()[0]
-	id := hex.EncodeToString(signedPayload(t, c.Value))
+	id := hex.EncodeToString(signedPayload(t, c.Name, c.Value))
 	for _, want := range []string{
 		"What is in my session",
 		"<code>count</code></td><td><code>2</code>",
-		fmt.Sprintf("The cookie <code>%s</code>, %d bytes: a signed", cookieName, len(c.Value)),
+		fmt.Sprintf("The cookie <code>%s</code>, %d bytes: a signed", c.Name, len(c.Value)),
 		"<dd><code>" + id[:6] + "</code>… (32 bytes)</dd>",
 		"<dd>HMAC-SHA256, 32 bytes</dd>",
 		"End my session",
@@ -53,14 +53,14 @@ func TestPanel_noPageShowsTheCookie(t *testing.T) {
 	resp := v.do("POST", "/counter", url.Values{}, true)
 	var value string
 	for _, c := range resp.Cookies() {
-		if c.Name == cookieName {
+		if c.Name == a.srv.cookieName() {
 			value = c.Value
 		}
 	}
 	if value == "" {
 		t.Fatal("the first click set no session cookie")
 	}
-	id := hex.EncodeToString(signedPayload(t, value))
+	id := hex.EncodeToString(signedPayload(t, a.srv.cookieName(), value))
 	v.guess("1122")
 	secrets := []string{value, strings.TrimRight(value, "="), id}
 
@@ -87,7 +87,7 @@ func TestPanel_invalidCookieIsNotEchoed(t *testing.T) {
 	a := newApp(t)
 	other := securecookie.New([]byte("another key, 32 bytes long......"), nil)
 	other.SetSerializer(securecookie.NopEncoder{})
-	otherValue, err := other.Encode(cookieName, []byte(strings.Repeat("k", 32)))
+	otherValue, err := other.Encode(localCookieName, []byte(strings.Repeat("k", 32)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,11 +100,11 @@ func TestPanel_invalidCookieIsNotEchoed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := newVisitor(t, a).sendWith("GET", "/counter", nil, false,
-				http.Header{"Cookie": {cookieName + "=" + tt.value}})
+				http.Header{"Cookie": {localCookieName + "=" + tt.value}})
 			if got.err != nil || got.status != http.StatusOK {
 				t.Fatalf("got status %d, error %v; want 200", got.status, got.err)
 			}
-			want := fmt.Sprintf("<code>%s</code>: not a valid session cookie (%d bytes)", cookieName, len(tt.value))
+			want := fmt.Sprintf("<code>%s</code>: not a valid session cookie (%d bytes)", localCookieName, len(tt.value))
 			if !strings.Contains(got.body, want) {
 				t.Errorf("the panel lacks %q", want)
 			}

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -26,8 +27,13 @@ import (
 )
 
 const (
-	// cookieName names the one session cookie every visitor gets.
-	cookieName = "session"
+	// localCookieName names the session cookie over plain HTTP (make run).
+	localCookieName = "session"
+	// hostCookieName names it where the cookie is Secure (App Engine). A
+	// browser keeps a __Host- cookie only if it is Secure, has Path=/ and
+	// no Domain, and was set over HTTPS: only this very host can set it, so
+	// a sibling subdomain cannot plant a session cookie of its own here.
+	hostCookieName = "__Host-session"
 	// requestTimeout bounds each request's Datastore work, so a slow or
 	// absent Datastore is a 503 well within the contract's 10 seconds.
 	requestTimeout = 8 * time.Second
@@ -56,8 +62,13 @@ type Config struct {
 	SessionKeys [][]byte
 	// MaxAge is the session lifetime in seconds, enforced on the server.
 	MaxAge int
-	// Secure marks the cookie Secure (HTTPS only), as on App Engine.
+	// Secure marks the cookie Secure (HTTPS only) and sends
+	// Strict-Transport-Security with every answer, as on App Engine.
 	Secure bool
+	// CookieName names the session cookie. Empty: "__Host-session" when
+	// Secure, "session" otherwise. A "__Host-" name without Secure is
+	// refused, since browsers would drop every such cookie.
+	CookieName string
 	// Namespace is the Datastore namespace of sessions and keys; tests set
 	// it so that they share nothing.
 	Namespace string
@@ -83,8 +94,12 @@ type Server struct {
 
 // New returns a Server whose pages, static files and lesson come from
 // assets: templates/*.html, static/ and docs/lesson.md, as the repository
-// lays them out (main embeds them). An error means assets are not those.
+// lays them out (main embeds them). An error means assets are not those,
+// or cfg names a __Host- cookie without Secure.
 func New(cfg Config, client *datastore.Client, logger *slog.Logger, assets fs.FS) (*Server, error) {
+	if err := cfg.decideCookieName(); err != nil {
+		return nil, err
+	}
 	pages, err := parsePages(assets)
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
@@ -107,6 +122,24 @@ func New(cfg Config, client *datastore.Client, logger *slog.Logger, assets fs.FS
 		building: make(chan struct{}, 1),
 	}, nil
 }
+
+// decideCookieName is the one place the cookie's name is decided: from
+// Secure, unless the configuration names it.
+func (c *Config) decideCookieName() error {
+	switch {
+	case c.CookieName == "" && c.Secure:
+		c.CookieName = hostCookieName
+	case c.CookieName == "":
+		c.CookieName = localCookieName
+	case strings.HasPrefix(c.CookieName, "__Host-") && !c.Secure:
+		return fmt.Errorf("web: cookie name %q needs Secure: browsers keep a __Host- cookie only over HTTPS", c.CookieName)
+	}
+	return nil
+}
+
+// cookieName returns the name of the session cookie; every reader of the
+// cookie asks here.
+func (s *Server) cookieName() string { return s.cfg.CookieName }
 
 // store returns the session store, building it on first use. Callers wait
 // at most until ctx ends.
@@ -150,7 +183,7 @@ func (s *Server) session(r *http.Request) (*sessions.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.Get(r, cookieName)
+	return st.Get(r, s.cookieName())
 }
 
 // update changes the visitor's session atomically (see Store.Update).
@@ -159,7 +192,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, fn func(*session
 	if err != nil {
 		return nil, err
 	}
-	return st.Update(r, w, cookieName, fn)
+	return st.Update(r, w, s.cookieName(), fn)
 }
 
 // keep renews a session that was only read, which costs nothing until its

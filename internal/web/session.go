@@ -43,11 +43,13 @@ func (s *Server) handleCleanup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n, err := st.DeleteExpired(r.Context(), cleanupLimit)
-	s.log.InfoContext(r.Context(), "deleted expired sessions", "deleted", n)
 	if err != nil {
+		// What was deleted stays deleted; the next run does the rest.
+		s.log.ErrorContext(r.Context(), "cleanup of expired sessions failed", "deleted", n, "error", err)
 		s.fail(w, r, err)
 		return
 	}
+	s.log.InfoContext(r.Context(), "deleted expired sessions", "deleted", n)
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, map[string]int{"deleted": n})
 		return

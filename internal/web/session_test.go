@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -23,7 +25,7 @@ func TestEndSession_deletesAndClearsCookie(t *testing.T) {
 	}
 	cleared := false
 	for _, c := range resp.Cookies() {
-		cleared = cleared || (c.Name == cookieName && c.MaxAge < 0)
+		cleared = cleared || (c.Name == a.srv.cookieName() && c.MaxAge < 0)
 	}
 	if !cleared {
 		t.Errorf("got Set-Cookie %q, want the session cookie cleared", resp.Header.Values("Set-Cookie"))
@@ -73,7 +75,7 @@ func TestCleanup_refusesRequestsNotFromCron(t *testing.T) {
 func TestCleanup_deletesExpiredSessions(t *testing.T) {
 	short := testConfig(t)
 	short.MaxAge = 1
-	a := startApp(t, short)
+	a, log := loggedApp(t, short)
 	const visitors = 3
 	for range visitors {
 		newVisitor(t, a).click()
@@ -98,6 +100,36 @@ func TestCleanup_deletesExpiredSessions(t *testing.T) {
 	}
 	if n := live.count(); n != 1 {
 		t.Errorf("live session: got count %d, want 1", n)
+	}
+	line := findLine(t, jsonLines(t, log.String()), "deleted expired sessions")
+	if line["severity"] != "INFO" || line["deleted"] != float64(visitors) {
+		t.Errorf("got log line %v, want severity INFO and deleted %d", line, visitors)
+	}
+}
+
+func TestCleanup_failureIsLoggedAsErrorWithCountSoFar(t *testing.T) {
+	h, log := loggedServer(t, true) // its Datastore refuses every connection
+	r := httptest.NewRequest("GET", "/tasks/cleanup-sessions", nil)
+	r.Header.Set("X-Appengine-Cron", "true")
+	r.Header.Set("Accept", "application/json")
+	// The cleanup's own deadline is minutes; a short one keeps the test
+	// quick.
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r.WithContext(ctx))
+	if w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("got status %d, want 503; body %s", w.Code, w.Body)
+	}
+	lines := jsonLines(t, log.String())
+	line := findLine(t, lines, "cleanup of expired sessions failed")
+	if line["severity"] != "ERROR" || line["deleted"] != float64(0) || line["error"] == nil {
+		t.Errorf("got log line %v, want severity ERROR, deleted 0 and the error", line)
+	}
+	for _, l := range lines {
+		if l["message"] == "deleted expired sessions" {
+			t.Errorf("got %v, want no line that reports success", l)
+		}
 	}
 }
 

@@ -23,7 +23,7 @@ func (s *Server) handleStateless(w http.ResponseWriter, r *http.Request) {
 	}
 	s.keep(w, r, sess)
 	s.renderPage(w, r, http.StatusOK, "stateless", statelessPage{
-		pageData:     pageData{Nav: "stateless", Panel: newPanel(r, sess)},
+		pageData:     pageData{Nav: "stateless", Panel: s.newPanel(r, sess)},
 		SessionCount: countOf(sess),
 	})
 }
@@ -42,7 +42,7 @@ func (s *Server) handleStatelessClick(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderPage(w, r, http.StatusOK, "stateless", statelessPage{
-		pageData:     pageData{Nav: "stateless", Panel: newPanel(r, sess)},
+		pageData:     pageData{Nav: "stateless", Panel: s.newPanel(r, sess)},
 		RequestCount: requestCount,
 		SessionCount: countOf(sess),
 		Clicked:      true,
