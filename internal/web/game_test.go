@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gae-lessons/sessions-go/mastermind"
 )
@@ -138,6 +139,41 @@ func TestGame_invalidGuessShowsMessageOnBoard(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
+}
+
+// A guess that is not UTF-8 is refused like any other malformed guess, and
+// its bytes are not put back raw into the page.
+func TestGame_invalidUTF8GuessIsRefusedAndNotEchoedRaw(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.guess("1122")
+	for _, bad := range []string{"\xff", "12\xfe\xff", "\xc3", "1\xed\xa0\x80"} {
+		for _, asJSON := range []bool{false, true} {
+			what := fmt.Sprintf("guess %q%s", bad, format(asJSON))
+			resp := v.do("POST", "/mastermind/guess", url.Values{"guess": {bad}}, asJSON)
+			body := text(t, resp)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "is not a valid code") {
+				t.Errorf("%s: got %d %.200s, want 400 with the guess message", what, resp.StatusCode, body)
+			}
+			if i := invalidUTF8At(body); i >= 0 {
+				t.Errorf("%s: the answer is not valid UTF-8 at %q", what, body[max(0, i-40):i+1])
+			}
+		}
+	}
+	if got := len(v.game().Turns); got != 1 {
+		t.Errorf("got %d turns, want 1: the refused guesses changed the game", got)
+	}
+}
+
+// invalidUTF8At returns the offset of the first byte of s that is not
+// UTF-8, or -1.
+func invalidUTF8At(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") {
+			return i
+		}
+	}
+	return -1
 }
 
 func TestGame_guessFromBrowserRedirects(t *testing.T) {
