@@ -33,15 +33,18 @@ type Code [Pegs]uint8
 // pasted megabyte does not end up in a page or a log line.
 const maxQuoted = 20
 
-// codeError reports a malformed code in words a player can act on. It keeps
-// only a short prefix of the input.
-type codeError struct {
+// CodeError reports a malformed code in words a player can act on. Every
+// error about a malformed code is one, and wraps [ErrInvalidCode]. It keeps
+// only a short prefix of the input, and quotes it with Go's escapes, so
+// that its message is valid UTF-8 and shows no control characters whatever
+// was typed.
+type CodeError struct {
 	input     string
 	truncated bool
 }
 
-func newCodeError(input string) *codeError {
-	e := &codeError{input: input}
+func newCodeError(input string) *CodeError {
+	e := &CodeError{input: input}
 	n := 0
 	for i := range input { // by rune, so the cut never splits a character
 		if n == maxQuoted {
@@ -53,9 +56,14 @@ func newCodeError(input string) *codeError {
 	return e
 }
 
-func (e *codeError) Error() string {
+// Error is the package prefix and then [CodeError.Message].
+func (e *CodeError) Error() string { return "mastermind: " + e.Message() }
+
+// Message is the error as a player reads it, without the package prefix:
+// the input, quoted, and what a code is. It holds nothing but the input
+// and the rule, so that a web page may show it as it is.
+func (e *CodeError) Message() string {
 	var b strings.Builder
-	b.WriteString("mastermind: ")
 	b.WriteString(strconv.Quote(e.input))
 	if e.truncated {
 		b.WriteString("...")
@@ -64,11 +72,12 @@ func (e *codeError) Error() string {
 	return b.String()
 }
 
-func (e *codeError) Unwrap() error { return ErrInvalidCode }
+// Unwrap makes every CodeError match [ErrInvalidCode] with errors.Is.
+func (e *CodeError) Unwrap() error { return ErrInvalidCode }
 
 // ParseCode reads a code written as exactly 4 digits from 1 to 6, such as
 // "1122". Anything else, including white space around or between the
-// digits, signs and non-ASCII digits, gives an error wrapping
+// digits, signs and non-ASCII digits, gives a [*CodeError], which wraps
 // [ErrInvalidCode].
 func ParseCode(s string) (Code, error) {
 	t := s

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gae-lessons/sessions-go/mastermind"
 )
@@ -98,6 +99,24 @@ func TestParseCode_ErrorTruncatesLongInput(t *testing.T) {
 	want := `mastermind: "` + strings.Repeat("é", 20) + `"... is not a valid code: use exactly 4 digits, each from 1 to 6 (for example 1122)`
 	if got != want {
 		t.Errorf("ParseCode(long input) error = %q, want %q", got, want)
+	}
+}
+
+// The message a player sees is valid UTF-8 and shows control characters
+// escaped, whatever bytes were typed.
+func TestCodeError_MessageIsEscapedText(t *testing.T) {
+	_, err := mastermind.ParseCode("\xff1\x002")
+	var ce *mastermind.CodeError
+	if !errors.As(err, &ce) {
+		t.Fatalf("ParseCode error = %v, want a *CodeError", err)
+	}
+	got := ce.Message()
+	want := `"\xff1\x002" is not a valid code: use exactly 4 digits, each from 1 to 6 (for example 1122)`
+	if got != want {
+		t.Errorf("Message() = %q, want %q", got, want)
+	}
+	if !utf8.ValidString(got) {
+		t.Errorf("Message() = %q, not valid UTF-8", got)
 	}
 }
 

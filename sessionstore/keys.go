@@ -18,14 +18,23 @@ type storedKeys struct {
 }
 
 // LoadOrCreateKeys returns the signing keys kept in Datastore under key,
-// creating one random key first if there is none. Creation runs in a
-// transaction, so instances that start together all end up with the same
-// keys. It suits apps that have no secret configuration: the keys never
-// leave Datastore. The result is in NewStore's keyPairs form (each key
-// followed by a nil encryption key).
+// creating one random key first if there is none. Keys that exist cost one
+// lookup and no write, so an app may load them on a request that must not
+// write. Creation runs in a transaction, so instances that start together
+// all end up with the same keys. It suits apps that have no secret
+// configuration: the keys never leave Datastore. The result is in
+// NewStore's keyPairs form (each key followed by a nil encryption key).
 func LoadOrCreateKeys(ctx context.Context, client *datastore.Client, key *datastore.Key) ([][]byte, error) {
 	var got storedKeys
-	_, err := client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
+	// A transaction commits even when it only reads: look first.
+	err := client.Get(ctx, key, &got)
+	if err == nil && len(got.Keys) > 0 {
+		return keyPairs(got.Keys), nil
+	}
+	if err != nil && !errors.Is(err, datastore.ErrNoSuchEntity) {
+		return nil, fmt.Errorf("sessionstore: load signing keys: %w: %w", ErrUnavailable, err)
+	}
+	_, err = client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
 		err := tx.Get(key, &got)
 		if err == nil && len(got.Keys) > 0 {
 			return nil
@@ -44,9 +53,14 @@ func LoadOrCreateKeys(ctx context.Context, client *datastore.Client, key *datast
 	if err != nil {
 		return nil, fmt.Errorf("sessionstore: load or create signing keys: %w: %w", ErrUnavailable, err)
 	}
-	pairs := make([][]byte, 0, 2*len(got.Keys))
-	for _, k := range got.Keys {
+	return keyPairs(got.Keys), nil
+}
+
+// keyPairs gives each signing key a nil encryption key.
+func keyPairs(keys [][]byte) [][]byte {
+	pairs := make([][]byte, 0, 2*len(keys))
+	for _, k := range keys {
 		pairs = append(pairs, k, nil)
 	}
-	return pairs, nil
+	return pairs
 }

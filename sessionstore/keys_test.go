@@ -2,6 +2,7 @@ package sessionstore_test
 
 import (
 	"bytes"
+	"maps"
 	"sync"
 	"testing"
 
@@ -34,6 +35,31 @@ func TestLoadOrCreateKeys_instancesStartingTogetherAgree(t *testing.T) {
 			if !bytes.Equal(got[i][0], got[0][0]) {
 				t.Errorf("instance %d got a different key from instance 0", i)
 			}
+		}
+	})
+}
+
+// Keys that exist are read without a transaction, which would commit: an
+// app may load them on a request that must write nothing.
+func TestLoadOrCreateKeys_existingKeysCostOneLookup(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		key := datastore.NameKey("SessionKeys", "default", nil)
+		key.Namespace = dstest.Namespace(t)
+		client, calls := e.Client(t)
+		created, err := sessionstore.LoadOrCreateKeys(t.Context(), client, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls.Reset()
+		got, err := sessionstore.LoadOrCreateKeys(t.Context(), client, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || !bytes.Equal(got[0], created[0]) || got[1] != nil {
+			t.Errorf("got %d parts, want the created key pair again", len(got))
+		}
+		if got, want := calls.Calls(), map[string]int{"Lookup": 1}; !maps.Equal(got, want) {
+			t.Errorf("got calls %v, want %v", got, want)
 		}
 	})
 }

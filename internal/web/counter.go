@@ -28,7 +28,6 @@ func (s *Server) handleCounter(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.keep(w, r, sess)
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, map[string]int{"count": countOf(sess)})
 		return

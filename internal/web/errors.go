@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gae-lessons/sessions-go/mastermind"
 	"github.com/gae-lessons/sessions-go/sessionstore"
@@ -30,19 +29,18 @@ var (
 
 // status maps an error to the HTTP status and the message the visitor sees.
 // This is the one place that decides: handlers only pass errors on.
+//
+// The message is one of the sentences here, or comes from a type written
+// for visitors (clientError, mastermind.CodeError); never from any other
+// error's text, which may hold Go, gRPC or package detail and goes to the
+// log only (fail). Datastore failures come first, so that a request wrong
+// in two ways at once (a refused guess whose board could not be read) is
+// answered as what a retry can fix.
 func status(err error) (int, string) {
 	var ce *clientError
+	var codeErr *mastermind.CodeError
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &ce):
-		return ce.status, ce.msg
-	case errors.As(err, &tooBig):
-		return errTooLarge.status, errTooLarge.msg
-	case errors.Is(err, mastermind.ErrInvalidCode):
-		// The game's message names the input and the rule.
-		return http.StatusBadRequest, strings.TrimPrefix(err.Error(), "mastermind: ")
-	case errors.Is(err, mastermind.ErrGameOver):
-		return errGameOver.status, errGameOver.msg
 	case errors.Is(err, sessionstore.ErrNewerFormat):
 		// Two versions of the app share the sessions (a rollout or a
 		// rollback); a retry may reach the newer one.
@@ -50,6 +48,15 @@ func status(err error) (int, string) {
 	case errors.Is(err, sessionstore.ErrUnavailable), errors.Is(err, sessionstore.ErrLoadFailed),
 		errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "Session storage is not answering right now. Try again in a few seconds; if you had just made a change, reload the page to see whether it was kept."
+	case errors.As(err, &ce):
+		return ce.status, ce.msg
+	case errors.As(err, &tooBig):
+		return errTooLarge.status, errTooLarge.msg
+	case errors.As(err, &codeErr):
+		// The game's message names the input, escaped, and the rule.
+		return http.StatusBadRequest, codeErr.Message()
+	case errors.Is(err, mastermind.ErrGameOver):
+		return errGameOver.status, errGameOver.msg
 	default:
 		return http.StatusInternalServerError, "Something went wrong on our side; please try again."
 	}

@@ -2,9 +2,11 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,17 +54,32 @@ func newPlayer(t *testing.T, a *app, clicks int) *player {
 	return p
 }
 
-// outageRequests are the requests that need Datastore. During an outage
-// each is sent once as HTML and once as JSON.
+// outageRequests are a request of every route, and the statuses each may
+// answer during an outage: 503, but for the pages that need no Datastore
+// and for a malformed guess, which needs none to be refused. During an
+// outage each is sent once as HTML and once as JSON.
 var outageRequests = []struct {
 	method, path string
 	form         url.Values
+	header       http.Header
+	want         []int
 }{
-	{"GET", "/counter", nil},
-	{"POST", "/counter", url.Values{}},
-	{"GET", "/mastermind", nil},
-	{"POST", "/mastermind/guess", url.Values{"guess": {"3456"}}},
-	{"POST", "/session/end", url.Values{}},
+	{"GET", "/", nil, nil, []int{http.StatusOK}},
+	{"GET", "/lesson", nil, nil, []int{http.StatusOK}},
+	{"GET", "/static/style.css", nil, nil, []int{http.StatusOK}},
+	{"GET", "/stateless", nil, nil, []int{http.StatusServiceUnavailable}},
+	{"POST", "/stateless", url.Values{}, nil, []int{http.StatusServiceUnavailable}},
+	{"GET", "/counter", nil, nil, []int{http.StatusServiceUnavailable}},
+	{"POST", "/counter", url.Values{}, nil, []int{http.StatusServiceUnavailable}},
+	{"GET", "/mastermind", nil, nil, []int{http.StatusServiceUnavailable}},
+	{"GET", "/mastermind/hint", nil, nil, []int{http.StatusServiceUnavailable}},
+	{"POST", "/mastermind/guess", url.Values{"guess": {"3456"}}, nil, []int{http.StatusServiceUnavailable}},
+	{"POST", "/mastermind/guess", url.Values{"guess": {"12a4"}}, nil, []int{http.StatusBadRequest, http.StatusServiceUnavailable}},
+	{"POST", "/mastermind/guess", url.Values{"guess": {"\xff12\x00"}}, nil, []int{http.StatusBadRequest, http.StatusServiceUnavailable}},
+	{"POST", "/mastermind/new", url.Values{}, nil, []int{http.StatusServiceUnavailable}},
+	{"POST", "/session/end", url.Values{}, nil, []int{http.StatusServiceUnavailable}},
+	{"GET", "/tasks/cleanup-sessions", nil, http.Header{"X-Appengine-Cron": {"true"}}, []int{http.StatusServiceUnavailable}},
+	{"GET", "/_ah/warmup", nil, nil, []int{http.StatusServiceUnavailable}},
 }
 
 func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
@@ -78,25 +95,32 @@ func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
 				method string
 				path   string
 				form   url.Values
+				header http.Header
+				want   []int
 				asJSON bool
 				answer answer
 			}
 			var all []*sent
 			for _, r := range outageRequests {
 				for _, asJSON := range []bool{false, true} {
-					all = append(all, &sent{p: newPlayer(t, a, 1+len(all)%3), method: r.method, path: r.path, form: r.form, asJSON: asJSON})
+					all = append(all, &sent{p: newPlayer(t, a, 1+len(all)%3), method: r.method, path: r.path,
+						form: r.form, header: r.header, want: r.want, asJSON: asJSON})
 				}
 			}
 
 			proxy.Set(mode)
 			var wg sync.WaitGroup
 			for _, s := range all {
-				wg.Go(func() { s.answer = s.p.send(s.method, s.path, s.form, s.asJSON) })
+				wg.Go(func() { s.answer = s.p.sendWith(s.method, s.path, s.form, s.asJSON, s.header) })
 			}
 			wg.Wait()
 			var slowest time.Duration
 			for _, s := range all {
-				checkUnavailable(t, s.method+" "+s.path+format(s.asJSON), s.answer, s.asJSON)
+				what := s.method + " " + s.path + format(s.asJSON)
+				if s.form.Has("guess") {
+					what += fmt.Sprintf(" guess=%q", s.form.Get("guess"))
+				}
+				checkOutageAnswer(t, what, s.answer, s.asJSON, s.want)
 				slowest = max(slowest, s.answer.took)
 			}
 			t.Logf("%s: slowest 503 took %v", mode, slowest.Round(time.Millisecond))
@@ -127,6 +151,25 @@ func format(asJSON bool) string {
 		return " (JSON)"
 	}
 	return " (HTML)"
+}
+
+// checkOutageAnswer checks an answer given during an outage: one of the
+// statuses wanted; a 503 as the contract has it, a 400 with the guess
+// message; and, unless it is a page, none of the text of the error behind
+// it.
+func checkOutageAnswer(t *testing.T, what string, got answer, asJSON bool, want []int) {
+	t.Helper()
+	switch {
+	case got.err != nil || !slices.Contains(want, got.status):
+		t.Errorf("%s: got %d (%v), want one of %v; body %.300s", what, got.status, got.err, want, got.body)
+	case got.status == http.StatusServiceUnavailable:
+		checkUnavailable(t, what, got, asJSON)
+	case got.status == http.StatusBadRequest && !strings.Contains(got.body, "is not a valid code"):
+		t.Errorf("%s: got 400 %.300s, want the guess message", what, got.body)
+	}
+	if got.status != http.StatusOK {
+		checkNoInternalText(t, what, got.body)
+	}
 }
 
 // checkUnavailable checks an answer is the contract's 503: Retry-After, in

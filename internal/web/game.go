@@ -47,36 +47,24 @@ func newGame(sess *sessions.Session) error {
 	return nil
 }
 
-// ensureGame starts a game unless the session has one (another tab may have
-// started it since the page was read).
-func ensureGame(sess *sessions.Session) error {
-	if _, ok := gameOf(sess); ok {
-		return nil
-	}
-	return newGame(sess)
-}
-
-// currentGame returns the visitor's game, starting one for a visitor who
-// has none. A returning player costs one Datastore lookup and no write.
-func (s *Server) currentGame(w http.ResponseWriter, r *http.Request) (*sessions.Session, mastermind.Game, error) {
+// currentGame returns the visitor's game, read only: a visitor who has
+// none, or whose session holds what no game could have stored, gets the
+// zero Game, an empty board ready for a guess (playing, no turns, no
+// secret). A GET never writes, so it never starts a game; the first guess
+// or New game does. A returning player costs one Datastore lookup, a new
+// visitor none.
+func (s *Server) currentGame(r *http.Request) (*sessions.Session, mastermind.Game, error) {
 	sess, err := s.session(r)
 	if err != nil {
 		return nil, mastermind.Game{}, err
 	}
-	if g, ok := gameOf(sess); ok {
-		s.keep(w, r, sess)
-		return sess, g, nil
-	}
-	if sess, err = s.update(w, r, ensureGame); err != nil {
-		return nil, mastermind.Game{}, err
-	}
-	g, _ := gameOf(sess)
+	g, _ := gameOf(sess) // no game is the zero Game
 	return sess, g, nil
 }
 
 // handleGame shows the visitor's game.
 func (s *Server) handleGame(w http.ResponseWriter, r *http.Request) {
-	sess, g, err := s.currentGame(w, r)
+	sess, g, err := s.currentGame(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -106,6 +94,7 @@ func (s *Server) handleGuess(w http.ResponseWriter, r *http.Request) {
 	_, err = s.update(w, r, func(sess *sessions.Session) error {
 		var ok bool
 		if g, ok = gameOf(sess); !ok {
+			// The first guess starts the game: the secret is drawn now.
 			var err error
 			if g, err = mastermind.NewGame(); err != nil {
 				return err
@@ -135,9 +124,10 @@ func (s *Server) handleNewGame(w http.ResponseWriter, r *http.Request) {
 	done(w, r, "/mastermind", gameView(g))
 }
 
-// handleHint gives Knuth's next guess for the current game.
+// handleHint gives Knuth's next guess for the current game; before the
+// first guess, Knuth's first move (1122 of 1296), with no game needed.
 func (s *Server) handleHint(w http.ResponseWriter, r *http.Request) {
-	sess, g, err := s.currentGame(w, r)
+	sess, g, err := s.currentGame(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -167,12 +157,11 @@ func (s *Server) failOnBoard(w http.ResponseWriter, r *http.Request, err error, 
 		return
 	}
 	// Read only: a refused guess must not start a game either.
-	sess, lerr := s.session(r)
+	sess, g, lerr := s.currentGame(r)
 	if lerr != nil {
 		s.fail(w, r, errors.Join(err, lerr))
 		return
 	}
-	g, _ := gameOf(sess) // a visitor without a game sees an empty board
 	b := s.newBoard(r, sess, g)
 	b.Message = msg
 	if code == http.StatusBadRequest {

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gae-lessons/sessions-go/mastermind"
 )
@@ -47,7 +49,9 @@ func (v *visitor) playToWin() gameJSON {
 	return gameJSON{}
 }
 
-func TestGame_newVisitorGetsNewGameWithoutSecret(t *testing.T) {
+// Before the first guess there is no game to store: a new visitor sees an
+// empty board, and nothing is written.
+func TestGame_newVisitorSeesEmptyBoardAndWritesNothing(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
 	resp := v.do("GET", "/mastermind", nil, true)
@@ -59,8 +63,8 @@ func TestGame_newVisitorGetsNewGameWithoutSecret(t *testing.T) {
 	if got := strings.TrimSpace(body); got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	if got, want := a.calls.Calls(), map[string]int{"Commit": 1}; !reflect.DeepEqual(got, want) {
-		t.Errorf("got calls %v, want %v", got, want)
+	if c := resp.Header.Values("Set-Cookie"); len(c) != 0 || a.calls.Total() != 0 {
+		t.Errorf("got Set-Cookie %q and calls %v, want neither", c, a.calls.Calls())
 	}
 }
 
@@ -78,17 +82,27 @@ func TestGame_returningPlayerReadCostsOneLookup(t *testing.T) {
 	}
 }
 
-func TestGame_guessIsScoredAndWritesOnce(t *testing.T) {
+// The first guess starts the game: the secret is drawn and stored, the
+// guess is scored against it, and that is the one write.
+func TestGame_firstGuessStartsTheGameAndWritesOnce(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
 	v.game()
+	v.hint()
 	a.calls.Reset()
 	g := v.guess("1234")
-	if len(g.Turns) != 1 || g.Turns[0].Guess != "1234" || g.Turns[0].Black+g.Turns[0].White > 4 {
-		t.Errorf("got turns %+v, want one scored turn for 1234", g.Turns)
-	}
 	if got := a.calls.Calls(); got["Commit"] != 1 || a.calls.Total() > 3 {
 		t.Errorf("got calls %v, want 1 Commit and at most 3 calls", got)
+	}
+	if len(g.Turns) != 1 || g.Turns[0].Guess != "1234" {
+		t.Fatalf("got game %+v, want one turn, 1234", g)
+	}
+	secret, err := mastermind.ParseCode(fmt.Sprint(a.storedValues(t, v)["secret"]))
+	if err != nil {
+		t.Fatalf("stored secret: %v", err)
+	}
+	if f := mastermind.Score(secret, mastermind.Code{1, 2, 3, 4}); f.Black != g.Turns[0].Black || f.White != g.Turns[0].White {
+		t.Errorf("got %d black, %d white; the stored secret scores %+v", g.Turns[0].Black, g.Turns[0].White, f)
 	}
 }
 
@@ -127,6 +141,41 @@ func TestGame_invalidGuessShowsMessageOnBoard(t *testing.T) {
 	}
 }
 
+// A guess that is not UTF-8 is refused like any other malformed guess, and
+// its bytes are not put back raw into the page.
+func TestGame_invalidUTF8GuessIsRefusedAndNotEchoedRaw(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.guess("1122")
+	for _, bad := range []string{"\xff", "12\xfe\xff", "\xc3", "1\xed\xa0\x80"} {
+		for _, asJSON := range []bool{false, true} {
+			what := fmt.Sprintf("guess %q%s", bad, format(asJSON))
+			resp := v.do("POST", "/mastermind/guess", url.Values{"guess": {bad}}, asJSON)
+			body := text(t, resp)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "is not a valid code") {
+				t.Errorf("%s: got %d %.200s, want 400 with the guess message", what, resp.StatusCode, body)
+			}
+			if i := invalidUTF8At(body); i >= 0 {
+				t.Errorf("%s: the answer is not valid UTF-8 at %q", what, body[max(0, i-40):i+1])
+			}
+		}
+	}
+	if got := len(v.game().Turns); got != 1 {
+		t.Errorf("got %d turns, want 1: the refused guesses changed the game", got)
+	}
+}
+
+// invalidUTF8At returns the offset of the first byte of s that is not
+// UTF-8, or -1.
+func invalidUTF8At(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") {
+			return i
+		}
+	}
+	return -1
+}
+
 func TestGame_guessFromBrowserRedirects(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
@@ -136,11 +185,16 @@ func TestGame_guessFromBrowserRedirects(t *testing.T) {
 	}
 }
 
+// The first hint is Knuth's first move, which needs no game: a new visitor
+// gets it without a Datastore call.
 func TestGame_firstHint(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
 	if got, want := v.hint(), (hintView{Guess: "1122", Remaining: 1296}); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if n := a.calls.Total(); n != 0 {
+		t.Errorf("got %d Datastore calls (%v), want 0", n, a.calls.Calls())
 	}
 }
 
@@ -234,7 +288,7 @@ func TestGame_concurrentGuessesLoseNoTurnAndPlayNoEleventh(t *testing.T) {
 	const guesses = 14
 	a := newApp(t)
 	v := newVisitor(t, a)
-	v.game()
+	v.click() // one session, in which the first of the burst starts the game
 	var mu sync.Mutex
 	statuses := map[int]int{}
 	var wg sync.WaitGroup

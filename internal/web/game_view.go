@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gorilla/sessions"
@@ -102,8 +103,10 @@ func (s *Server) newBoard(r *http.Request, sess *sessions.Session, g mastermind.
 	return b
 }
 
-// clip keeps a typed guess short enough to show back to the player.
+// clip makes a typed guess fit to show back to the player: valid UTF-8
+// (a run of invalid bytes becomes one U+FFFD), and short.
 func clip(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if utf8.RuneCountInString(s) <= 8 {
 		return s
 	}

@@ -177,7 +177,10 @@ func (s *Server) store(ctx context.Context) (*sessionstore.Store, error) {
 	return st, nil
 }
 
-// session returns the visitor's session for reading.
+// session returns the visitor's session for reading. Reading saves
+// nothing, not even to push the expiry back (Store.Renew): a GET or HEAD
+// never writes (docs/http.md), so a session's expiry moves only when a
+// POST writes it.
 func (s *Server) session(r *http.Request) (*sessions.Session, error) {
 	st, err := s.store(r.Context())
 	if err != nil {
@@ -193,17 +196,4 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, fn func(*session
 		return nil, err
 	}
 	return st.Update(r, w, s.cookieName(), fn)
-}
-
-// keep renews a session that was only read, which costs nothing until its
-// expiry is due for renewal. A failed renewal does not fail the page that
-// was read: it is logged, and the next visit renews.
-func (s *Server) keep(w http.ResponseWriter, r *http.Request, sess *sessions.Session) {
-	st, err := s.store(r.Context())
-	if err == nil {
-		err = st.Renew(r, w, sess)
-	}
-	if err != nil {
-		s.log.WarnContext(r.Context(), "session renewal failed", "error", err)
-	}
 }

@@ -21,7 +21,6 @@ func (s *Server) handleStateless(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.keep(w, r, sess)
 	s.renderPage(w, r, http.StatusOK, "stateless", statelessPage{
 		pageData:     pageData{Nav: "stateless", Panel: s.newPanel(r, sess)},
 		SessionCount: countOf(sess),

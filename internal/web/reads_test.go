@@ -1,0 +1,93 @@
+package web
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// getRoutes are the paths of every GET route; each answers HEAD too. The
+// cleanup task is here without the cron header, which App Engine strips
+// from visitors' requests: with it, the task is the contract's one GET
+// that writes.
+var getRoutes = []string{
+	"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint",
+	"/tasks/cleanup-sessions", "/_ah/warmup", "/static/style.css",
+}
+
+// sessionGetRoutes are the GET routes that read the visitor's session.
+var sessionGetRoutes = []string{"/stateless", "/counter", "/mastermind", "/mastermind/hint"}
+
+// checkReadsWriteNothing sends GET and HEAD of each path, as HTML and as
+// JSON, for v, and checks that none commits to Datastore or sets a cookie.
+func checkReadsWriteNothing(t *testing.T, a *app, v *visitor, paths []string) {
+	t.Helper()
+	for _, path := range paths {
+		for _, method := range []string{"GET", "HEAD"} {
+			for _, asJSON := range []bool{false, true} {
+				what := method + " " + path + format(asJSON)
+				a.calls.Reset()
+				got := v.send(method, path, nil, asJSON)
+				if got.err != nil || got.status >= 500 {
+					t.Errorf("%s: got %d (%v), want an answer; body %.200s", what, got.status, got.err, got.body)
+					continue
+				}
+				if c := got.header.Values("Set-Cookie"); len(c) != 0 {
+					t.Errorf("%s: got Set-Cookie %q, want none", what, c)
+				}
+				if calls := a.calls.Calls(); calls["Commit"] != 0 || calls["BeginTransaction"] != 0 {
+					t.Errorf("%s: got Datastore calls %v, want no commit or transaction", what, calls)
+				}
+			}
+		}
+	}
+}
+
+// A first visit to any page writes nothing and sets no cookie.
+func TestRead_newVisitorWritesNothing(t *testing.T) {
+	a := newApp(t)
+	checkReadsWriteNothing(t, a, newVisitor(t, a), getRoutes)
+}
+
+// A returning visitor's reads write nothing either, not even to push the
+// session's expiry back when that is due: a GET makes no Datastore commit.
+// The visitor who only clicked views the game before playing, and one who
+// plays views the game in progress.
+func TestRead_returningVisitorWritesNothingEvenWhenRenewalIsDue(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.MaxAge = 10 // renewal is due after a tenth of it: 1 s
+	a := startApp(t, cfg)
+	clicker, player := newVisitor(t, a), newVisitor(t, a)
+	clicker.click()
+	player.guess("1122")
+	time.Sleep(1200 * time.Millisecond)
+
+	checkReadsWriteNothing(t, a, clicker, sessionGetRoutes)
+	checkReadsWriteNothing(t, a, player, sessionGetRoutes)
+
+	if g := clicker.game(); len(g.Turns) != 0 || g.Status != "playing" || g.Secret != "" {
+		t.Errorf("clicker: got game %+v, want an empty board", g)
+	}
+	if got, want := clicker.hint(), (hintView{Guess: "1122", Remaining: 1296}); got != want {
+		t.Errorf("clicker: got hint %+v, want %+v", got, want)
+	}
+	if _, ok := a.storedValues(t, clicker)[keySecret]; ok {
+		t.Error("clicker: viewing the game stored a secret")
+	}
+	// A POST writes, and so renews.
+	resp := clicker.do("POST", "/counter", nil, true)
+	if c := resp.Header.Values("Set-Cookie"); resp.StatusCode != http.StatusOK || len(c) != 1 {
+		t.Errorf("click: got %d with Set-Cookie %q, want 200 with the renewed cookie", resp.StatusCode, c)
+	}
+}
+
+// Without SESSION_KEYS, an instance loads the keys another created on its
+// first request, and that costs no commit either.
+func TestRead_newInstanceLoadsGeneratedKeysWithoutWriting(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.SessionKeys = nil
+	first := startApp(t, cfg)
+	newVisitor(t, first).click() // creates the keys
+	b := startApp(t, cfg)
+	checkReadsWriteNothing(t, b, newVisitor(t, b), getRoutes)
+}
