@@ -424,13 +424,14 @@ func (e *Emulator) ClientOptions(extra ...option.ClientOption) []option.ClientOp
 	}, extra...)
 }
 
-// Client returns a Datastore client on the emulator whose RPCs are counted by
-// the returned Counter. The client is closed when the test ends.
-func (e *Emulator) Client(tb testing.TB) (*datastore.Client, *Counter) {
+// Client returns a Datastore client on the emulator, with the options extra
+// (an application's own, say), whose RPCs are counted by the returned
+// Counter. The client is closed when the test ends.
+func (e *Emulator) Client(tb testing.TB, extra ...option.ClientOption) (*datastore.Client, *Counter) {
 	tb.Helper()
 	c := &Counter{}
-	client, err := datastore.NewClient(context.Background(), e.Project,
-		e.ClientOptions(option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(c.intercept)))...)
+	opts := append([]option.ClientOption{option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(c.intercept))}, extra...)
+	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(opts...)...)
 	if err != nil {
 		tb.Fatalf("datastore client for %s emulator: %v", e.Mode, err)
 	}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,6 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"cloud.google.com/go/datastore"
+	"google.golang.org/grpc/codes"
+	grpcstatus "google.golang.org/grpc/status"
+
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/internal/faultproxy"
 )
@@ -19,6 +25,29 @@ import (
 // contractBound is the contract's bound on an answer when Datastore is
 // unreachable or too slow.
 const contractBound = 10 * time.Second
+
+// recoveryBound bounds the time from Datastore's return to the first
+// request served. The goal is 3 s, and it took 1.3 s at most
+// (docs/benchmarks.md); the bound leaves room for a busy machine, and
+// still fails gRPC's default reconnect back-off, which took 9.5–13.6 s
+// after a 30-s outage.
+const recoveryBound = 5 * time.Second
+
+// outage is how long the outage of
+// TestFault_datastoreOutageIs503ThenVisitorsResume lasts, since gRPC's
+// reconnect back-off grows with it: 30 s, the length docs/benchmarks.md
+// reports, or 3 s under -short.
+var outage = flag.Duration("fault.outage", 0, "how long the outage test's outage lasts (default 30s, 3s under -short)")
+
+func outageLength() time.Duration {
+	switch {
+	case *outage > 0:
+		return *outage
+	case testing.Short():
+		return 3 * time.Second
+	}
+	return 30 * time.Second
+}
 
 // appViaProxy starts an instance, with fixed keys in a fresh
 // namespace, whose Datastore client reaches the emulator through a fault
@@ -28,7 +57,7 @@ func appViaProxy(t *testing.T) (*app, *faultproxy.Proxy) {
 	e := dstest.First(t)
 	p := faultproxy.Start(t, e.Host)
 	via := &dstest.Emulator{Mode: e.Mode, Host: p.Addr(), Project: e.Project}
-	client, calls := via.Client(t)
+	client, calls := via.Client(t, DatastoreOptions...)
 	return serveApp(t, testConfig(t), client, calls), p
 }
 
@@ -108,7 +137,9 @@ func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
 				}
 			}
 
+			length := outageLength()
 			proxy.Set(mode)
+			began := time.Now()
 			var wg sync.WaitGroup
 			for _, s := range all {
 				wg.Go(func() { s.answer = s.p.sendWith(s.method, s.path, s.form, s.asJSON, s.header) })
@@ -125,8 +156,11 @@ func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
 			}
 			t.Logf("%s: slowest 503 took %v", mode, slowest.Round(time.Millisecond))
 
+			time.Sleep(length - time.Since(began))
 			proxy.Set(faultproxy.Pass)
-			waitRecovered(t, all[0].p)
+			length = time.Since(began)
+			t.Logf("%s: first session read %v after an outage of %v ended", mode,
+				waitRecovered(t, all[0].p).Round(time.Millisecond), length.Round(time.Millisecond))
 
 			for _, s := range all {
 				p := s.p
@@ -144,6 +178,39 @@ func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
 			}
 		})
 	}
+}
+
+// refusedRequests is how many requests the refused-Datastore test times.
+const refusedRequests = 9
+
+// TestFault_refusedDatastoreIs503AtOnce shows that a refused connection is
+// not waited on: the app's Datastore calls fail as Unavailable rather than
+// at their deadline. It logs how long the 503s took (docs/benchmarks.md
+// has the figures) and checks only the contract's bound, as this machine is
+// shared.
+func TestFault_refusedDatastoreIs503AtOnce(t *testing.T) {
+	t.Parallel()
+	a, proxy := appViaProxy(t)
+	p := newPlayer(t, a, 1)
+	proxy.Set(faultproxy.Refuse)
+
+	ctx, cancel := context.WithTimeout(context.Background(), StoreCallTimeout)
+	defer cancel()
+	err := a.client.Get(ctx, datastore.NameKey("Probe", "refused", nil), &struct{}{})
+	if got := grpcstatus.Code(err); got != codes.Unavailable {
+		t.Errorf("a Datastore call while Datastore refuses: got %v (%v), want Unavailable at once, not the deadline", got, err)
+	}
+
+	took := make([]time.Duration, 0, refusedRequests)
+	for i := range refusedRequests {
+		r := outageRequests[i%2] // GET and POST /counter: a read, a transaction
+		got := p.send(r.method, r.path, r.form, true)
+		checkUnavailable(t, r.method+" "+r.path, got, true)
+		took = append(took, got.took)
+	}
+	slices.Sort(took)
+	t.Logf("Datastore refusing: median 503 after %v over %d requests (%v to %v)", took[len(took)/2].Round(time.Millisecond),
+		len(took), took[0].Round(time.Millisecond), took[len(took)-1].Round(time.Millisecond))
 }
 
 func format(asJSON bool) string {
@@ -201,19 +268,24 @@ func checkUnavailable(t *testing.T, what string, got answer, asJSON bool) {
 	}
 }
 
-// waitRecovered waits until the instance reads sessions again. gRPC
-// reconnects with a backoff after refused connections, so the first
-// requests after the outage may still be 503.
-func waitRecovered(t *testing.T, p *player) {
+// waitRecovered waits until the instance reads sessions again, and returns
+// how long that took. gRPC reconnects with a back-off after refused
+// connections, so the first requests after the outage may still be 503.
+func waitRecovered(t *testing.T, p *player) time.Duration {
 	t.Helper()
 	start := time.Now()
-	for range 120 {
+	for {
 		got := p.send("GET", "/counter", nil, true)
+		took := time.Since(start)
 		if got.err == nil && got.status == http.StatusOK {
-			t.Logf("Datastore answering again %v after the outage ended", time.Since(start).Round(time.Millisecond))
-			return
+			if took > recoveryBound {
+				t.Errorf("first session read %v after the outage ended, want within %v", took, recoveryBound)
+			}
+			return took
 		}
-		time.Sleep(250 * time.Millisecond)
+		if took > 3*recoveryBound {
+			t.Fatalf("still no session read %v after the outage ended: status %d, %v", took, got.status, got.err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("still no session read %v after the outage ended", time.Since(start))
 }

@@ -68,10 +68,11 @@ func serveApp(t *testing.T, cfg Config, client *datastore.Client, calls *dstest.
 	return &app{Server: ts, calls: calls, client: client, srv: srv}
 }
 
-// startApp starts an instance with cfg on the emulator.
+// startApp starts an instance with cfg on the emulator, whose client has
+// the server's options.
 func startApp(t *testing.T, cfg Config) *app {
 	t.Helper()
-	client, calls := dstest.First(t).Client(t)
+	client, calls := dstest.First(t).Client(t, DatastoreOptions...)
 	return serveApp(t, cfg, client, calls)
 }
 
