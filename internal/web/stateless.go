@@ -4,9 +4,13 @@ import (
 	"net/http"
 )
 
-// statelessPage is the data of the stateless template: the lesson's point
-// that a server variable is re-initialized on every request, beside the
-// session counter that remembers.
+// statelessPage is the data of the stateless template: a variable made
+// anew on every request, beside the session counter that remembers. The
+// original lesson says a server's "data members" are re-initialized on each
+// request, as they were in Python's webapp, which built a new handler
+// object per request. In Go only a handler's local variables are: the
+// fields of Server live as long as the process, like package variables,
+// which is why no visitor's data is kept in them.
 type statelessPage struct {
 	pageData
 	RequestCount int // a variable of this request only
@@ -32,7 +36,7 @@ func (s *Server) handleStateless(w http.ResponseWriter, r *http.Request) {
 // POST itself (no redirect), since a redirect would start yet another
 // request and make the point for us before the visitor sees it.
 func (s *Server) handleStatelessClick(w http.ResponseWriter, r *http.Request) {
-	requestCount := 0 // re-initialized on every request, as the lesson says
+	requestCount := 0 // a local variable: made anew on every request
 	requestCount++
 
 	sess, err := s.update(w, r, click)
