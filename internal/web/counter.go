@@ -49,8 +49,9 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 	done(w, r, "/counter", map[string]int{"count": countOf(sess)})
 }
 
-// click is the whole of the demo's server logic: the lesson's
-// sess['count'] = sess['count'] + 1.
+// click is the whole of the demo's server logic. The original lesson sets
+// the demo without code for it; this is the count read dictionary-style,
+// plus one.
 func click(sess *sessions.Session) error {
 	sess.Values[keyCount] = countOf(sess) + 1
 	return nil
