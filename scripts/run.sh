@@ -19,10 +19,37 @@ stop_emulator() {
 }
 trap stop_emulator EXIT
 
+# install_hint says how to install the Datastore emulator (and the Firestore
+# one, which make test needs) for the way the Cloud CLI was installed: the
+# Debian and Ubuntu packages, under /usr/lib/google-cloud-sdk, disable the
+# component manager. It runs gcloud, so only when something has failed.
+install_hint() {
+  local emulators="google-cloud-cli-datastore-emulator google-cloud-cli-firestore-emulator"
+  local components="cloud-datastore-emulator cloud-firestore-emulator beta"
+  local root=""
+  if command -v gcloud >/dev/null 2>&1; then
+    root="$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || true)"
+  fi
+  case "$root" in
+    "")
+      echo "run: install the Google Cloud CLI with its emulators and Java 17 or newer:" >&2
+      echo "run:   from Debian or Ubuntu packages: apt-get install google-cloud-cli $emulators" >&2
+      echo "run:   otherwise: gcloud components install $components" >&2 ;;
+    /usr/lib/google-cloud-sdk | /usr/lib/google-cloud-sdk/*)
+      echo "run: this Cloud CLI comes from Debian packages (its component manager is disabled):" >&2
+      echo "run:   apt-get install $emulators   (and Java 17 or newer)" >&2 ;;
+    *)
+      echo "run: install the emulators: gcloud components install $components   (and Java 17 or newer)" >&2 ;;
+  esac
+  if ! command -v java >/dev/null 2>&1; then
+    echo "run: java is not on PATH; the emulators need Java 17 or newer." >&2
+  fi
+}
+
 if [ -z "${DATASTORE_EMULATOR_HOST:-}" ]; then
   if ! command -v gcloud >/dev/null 2>&1; then
     echo "run: the Google Cloud CLI (gcloud) is not installed, and DATASTORE_EMULATOR_HOST is not set." >&2
-    echo "run: install the CLI, then: gcloud components install cloud-datastore-emulator beta" >&2
+    install_hint
     exit 1
   fi
   emulator_port="${DATASTORE_EMULATOR_PORT:-8081}"
@@ -43,6 +70,10 @@ if [ -z "${DATASTORE_EMULATOR_HOST:-}" ]; then
     if [ "$(curl -s "http://$DATASTORE_EMULATOR_HOST/" 2>/dev/null)" = "Ok" ]; then break; fi
     if ! kill -0 "$emulator_pid" 2>/dev/null; then
       echo "run: the emulator exited; its log is .datastore/emulator.log" >&2
+      if [ ! -d "$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null)/platform/cloud-datastore-emulator" ] ||
+        ! command -v java >/dev/null 2>&1; then
+        install_hint
+      fi
       exit 1
     fi
     sleep 0.1

@@ -90,7 +90,7 @@ func (s *Store) Inspect(name, value string) (info CookieInfo, ok bool) {
 	return info, true
 }
 
-// maxCookieLength is well above a real cookie (about 140 bytes) and below
+// maxCookieLength is well above a real cookie's value (120 bytes) and below
 // what a browser keeps, so an oversized value is rejected before any work.
 const maxCookieLength = 1024
 

@@ -6,9 +6,10 @@
 // consistent, on a free loopback port — and stops its process group when the
 // tests end (or when the test binary dies, through a small watchdog).
 //
-// Without the Google Cloud CLI, tests that need an emulator skip with a
-// message naming what to install; under CI=true they fail instead, so a CI run
-// never passes by skipping.
+// Without the Google Cloud CLI or an emulator, tests that need one skip with
+// a message naming what to install, for the way the CLI was installed
+// (Debian packages or the component manager); under CI=true they fail
+// instead, so a CI run never passes by skipping.
 //
 // Tests never share data: each gets a namespace of its own (Namespace), and a
 // client whose Datastore RPCs are counted (Emulator.Client).
@@ -92,9 +93,7 @@ func Main(m *testing.M, modes ...Mode) int {
 		return m.Run()
 	}
 	if _, err := exec.LookPath("gcloud"); err != nil {
-		unavailable = "the Google Cloud CLI (gcloud) is not on PATH: install it with its " +
-			"cloud-datastore-emulator and cloud-firestore-emulator components and Java 17, " +
-			"or set DATASTORE_EMULATOR_HOST to a running emulator"
+		unavailable = installHint()
 		if InCI() {
 			fmt.Fprintln(os.Stderr, "dstest: CI=true, and", unavailable)
 			return 1
@@ -109,6 +108,9 @@ func Main(m *testing.M, modes ...Mode) int {
 		}
 	}()
 	if err != nil {
+		if h := installHint(); h != "" {
+			err = fmt.Errorf("%w; %s", err, h)
+		}
 		unavailable = err.Error()
 		fmt.Fprintln(os.Stderr, "dstest:", err)
 		if InCI() {

@@ -13,8 +13,7 @@ import (
 func Start(tb testing.TB, mode Mode) *Emulator {
 	tb.Helper()
 	if _, err := exec.LookPath("gcloud"); err != nil {
-		msg := "the Google Cloud CLI (gcloud) is not on PATH: install it with its " +
-			"cloud-datastore-emulator and cloud-firestore-emulator components and Java 17"
+		msg := installHint()
 		if InCI() {
 			tb.Fatal(msg)
 		}
@@ -22,6 +21,9 @@ func Start(tb testing.TB, mode Mode) *Emulator {
 	}
 	e, err := start(mode)
 	if err != nil {
+		if h := installHint(); h != "" {
+			tb.Fatalf("%v; %s", err, h)
+		}
 		tb.Fatal(err)
 	}
 	tb.Cleanup(e.stop)
