@@ -316,7 +316,7 @@ func TestGcloudignore_uploadsWhatTheBuildNeeds(t *testing.T) {
 	}
 
 	needed := buildFiles(t)
-	forbidden := []string{".git/", ".datastore/", "docs/", "artifacts/", "internal/dstest/", "testdata/"}
+	forbidden := []string{".git/", ".datastore/", "docs/", "artifacts/", "internal/dstest/", "testdata/", "node_modules/"}
 	for f := range uploaded {
 		if slices.Contains(needed, f) {
 			continue // embedded by the build, wherever it lives (docs/lesson.md)

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -210,4 +211,24 @@ func (p *Tab) Screenshot(sel string) []byte {
 		p.t.Fatalf("screenshot: %v", err)
 	}
 	return png
+}
+
+// Press presses keys (from chromedp/kb for keys such as kb.Tab) in the
+// page, wherever its focus is, as a person at the keyboard would.
+func (p *Tab) Press(keys string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.Ctx, chromedp.KeyEvent(keys)); err != nil {
+		p.t.Fatalf("press %q: %v", keys, err)
+	}
+}
+
+// Focused reports whether the element that has the focus matches sel.
+func (p *Tab) Focused(sel string) bool {
+	p.t.Helper()
+	ok, err := chromedp.Run(p.Ctx, chromedp.Evaluate[bool](
+		fmt.Sprintf(`document.activeElement !== null && document.activeElement.matches(%q)`, sel)))
+	if err != nil {
+		p.t.Fatalf("focus on %s: %v", sel, err)
+	}
+	return ok
 }

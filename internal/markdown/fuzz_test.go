@@ -30,7 +30,7 @@ func FuzzRender(f *testing.F) {
 	}
 	tags := []string{"h1", "h2", "h3", "h4", "h5", "h6", "p", "pre", "code", "ul", "ol", "li", "blockquote", "hr", "br",
 		"table", "thead", "tbody", "tr", "th", "td", "strong", "em", "del", "a", "img", "span"}
-	attrs := []string{"id", "class", "href", "title", "start", "src", "alt"}
+	attrs := []string{"id", "class", "href", "title", "start", "src", "alt", "tabindex"}
 	f.Fuzz(func(t *testing.T, src string) {
 		doc, err := markdown.Render([]byte(src))
 		if err != nil {
@@ -47,6 +47,9 @@ func FuzzRender(f *testing.F) {
 			for _, a := range attrRE.FindAllStringSubmatch(m[3], -1) {
 				if !slices.Contains(attrs, a[1]) {
 					t.Fatalf("output has attribute %s", a[0])
+				}
+				if a[1] == "tabindex" && (a[2] != "0" || m[2] != "pre" && m[2] != "table") {
+					t.Fatalf("output has %s on <%s>; want tabindex only as 0 on pre and table", a[0], m[2])
 				}
 				if (a[1] == "href" || a[1] == "src") && !servableRE.MatchString(a[2]) {
 					t.Fatalf("output links to %q, which the app cannot serve", a[2])

@@ -49,6 +49,7 @@ var converter = goldmark.New(
 		// Below html's 1000, so these win over goldmark's own renderers.
 		util.Prioritized(rawHTMLText{}, 100),
 		util.Prioritized(sourceNoteHTML{}, 100),
+		util.Prioritized(focusableCode{}, 100),
 	)),
 )
 

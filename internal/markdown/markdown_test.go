@@ -68,16 +68,19 @@ func TestRender(t *testing.T) {
 			`<p><img src="/static/logo.png" alt="logo"> far <span class="source" title="docs/pic.png in the source">here (<code>docs/pic.png</code> in the source)</span></p>` + "\n"},
 		{"code fence keeps < and tabs, escaped",
 			"```go\nif a < b && c {\n\treturn \"x\"\n}\n```",
-			"<pre><code class=\"language-go\">if a &lt; b &amp;&amp; c {\n\treturn &quot;x&quot;\n}\n</code></pre>\n"},
+			"<pre tabindex=\"0\"><code class=\"language-go\">if a &lt; b &amp;&amp; c {\n\treturn &quot;x&quot;\n}\n</code></pre>\n"},
+		{"an indented code block, and a fence without a language",
+			"    a <b>\n\n```\n&amp; c\n```",
+			"<pre tabindex=\"0\"><code>a &lt;b&gt;\n</code></pre>\n<pre tabindex=\"0\"><code>&amp;amp; c\n</code></pre>\n"},
 		{"code fence language is escaped",
 			"```a\"b\nx\n```",
-			"<pre><code class=\"language-a&quot;b\">x\n</code></pre>\n"},
+			"<pre tabindex=\"0\"><code class=\"language-a&quot;b\">x\n</code></pre>\n"},
 		{"tight bullet list with a continuation line",
 			"- one\n  more\n- two",
 			"<ul>\n<li>one\nmore</li>\n<li>two</li>\n</ul>\n"},
 		{"loose list item with a code block inside",
 			"- say:\n\n  ```sh\n  make run\n  ```\n\n  done\n- next",
-			"<ul>\n<li>\n<p>say:</p>\n<pre><code class=\"language-sh\">make run\n</code></pre>\n<p>done</p>\n</li>\n<li>\n<p>next</p>\n</li>\n</ul>\n"},
+			"<ul>\n<li>\n<p>say:</p>\n<pre tabindex=\"0\"><code class=\"language-sh\">make run\n</code></pre>\n<p>done</p>\n</li>\n<li>\n<p>next</p>\n</li>\n</ul>\n"},
 		{"numbered list with a lazy line, a start and a wider marker",
 			"9. nine\nlazy\n10. ten\n    more",
 			"<ol start=\"9\">\n<li>nine\nlazy</li>\n<li>ten\nmore</li>\n</ol>\n"},
@@ -86,7 +89,7 @@ func TestRender(t *testing.T) {
 			"<p>text</p>\n<ul>\n<li>item</li>\n</ul>\n<p>year\n2026. was</p>\n"},
 		{"pipe table, escaped cells, rows cut or padded to the header, no alignment",
 			"| a | `b` |\n|:--|--:|\n| <x> | **y** | extra |\n| only |",
-			"<table>\n<thead>\n<tr>\n<th>a</th>\n<th><code>b</code></th>\n</tr>\n</thead>\n<tbody>\n" +
+			"<table tabindex=\"0\">\n<thead>\n<tr>\n<th>a</th>\n<th><code>b</code></th>\n</tr>\n</thead>\n<tbody>\n" +
 				"<tr>\n<td>&lt;x&gt;</td>\n<td><strong>y</strong></td>\n</tr>\n<tr>\n<td>only</td>\n<td></td>\n</tr>\n</tbody>\n</table>\n"},
 	}
 	for _, tt := range tests {

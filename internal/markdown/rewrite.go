@@ -1,7 +1,7 @@
 package markdown
 
-// The tree goldmark parsed, made into the page: GitHub's heading ids, and
-// links only to what the app serves.
+// The tree goldmark parsed, made into the page: GitHub's heading ids,
+// links only to what the app serves, and tables reachable with the keyboard.
 
 import (
 	"bufio"
@@ -13,12 +13,14 @@ import (
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
 )
 
-// rewrite gives the headings of doc their ids and rewrites its links, and
-// returns the title: the text of the first level-1 heading.
+// rewrite gives the headings of doc their ids, rewrites its links and puts
+// its tables in the tab order, and returns the title: the text of the
+// first level-1 heading.
 func rewrite(doc ast.Node, src []byte) (title string) {
 	// Collected first and changed after, because ast.Walk cannot go on
 	// past a node that has been replaced.
@@ -31,6 +33,12 @@ func rewrite(doc ast.Node, src []byte) (title string) {
 				headings = append(headings, n)
 			case *ast.Link, *ast.Image, *ast.AutoLink:
 				links = append(links, n)
+			case *extast.Table:
+				// The stylesheet lets a wide table scroll sideways, as a
+				// code block does (see focusableCode), so it too must be
+				// reachable with the keyboard. goldmark's table renderer
+				// writes the attribute.
+				n.SetAttributeString("tabindex", []byte("0"))
 			}
 		}
 		return ast.WalkContinue, nil

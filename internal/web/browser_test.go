@@ -33,6 +33,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("csp/pagesLoadCleanAndStyled", func(t *testing.T) { testPagesLoadClean(t, b) })
 	t.Run("csp/violationsAreSeen", func(t *testing.T) { testViolationsAreSeen(t, b) })
 	t.Run("layout/screenshots", func(t *testing.T) { testScreenshots(t, b) })
+	t.Run("a11y/noWCAGViolations", func(t *testing.T) { testNoWCAGViolations(t, b) })
+	t.Run("a11y/lessonCodeReachableByTab", func(t *testing.T) { testLessonCodeReachableByTab(t, b) })
 }
 
 func testCounterClicks(t *testing.T, b *browsertest.Browser) {
