@@ -87,32 +87,29 @@ func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// Each click is a copy of the visitor's request with the session
+	// cookie, on the incoming context (ctx).
 	cookie := sessionCookie(w, r, s.cookieName())
-	click := func(h http.HandlerFunc) {
+	visitor := func() *http.Request {
 		c := r.Clone(ctx)
 		c.Body = http.NoBody
 		c.Header.Del("Cookie")
 		if cookie != nil {
 			c.AddCookie(cookie)
 		}
-		h(discard{}, c)
+		return c
 	}
 	// One burst after the other: a naive Save writes the whole session as
 	// it read it, so during the atomic burst it would undo atomic clicks.
-	for _, h := range []http.HandlerFunc{s.raceNaiveClick, s.raceAtomicClick} {
+	for _, clickHandler := range []http.HandlerFunc{s.raceNaiveClick, s.raceAtomicClick} {
 		var wg sync.WaitGroup
 		for range raceClicks {
-			wg.Go(func() { click(h) })
+			wg.Go(func() { clickHandler(discard{}, visitor()) })
 		}
 		wg.Wait()
 	}
 
-	c := r.Clone(ctx)
-	c.Header.Del("Cookie")
-	if cookie != nil {
-		c.AddCookie(cookie)
-	}
-	sess, err := s.session(c)
+	sess, err := s.session(visitor())
 	if err != nil {
 		s.fail(w, r, err)
 		return
