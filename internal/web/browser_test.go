@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 	"github.com/gorilla/securecookie"
 
 	"github.com/gae-lessons/sessions-go/internal/browsertest"
@@ -28,6 +30,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("counter/clicksCountAndSurviveReload", func(t *testing.T) { testCounterClicks(t, b) })
 	t.Run("mastermind/hintsWinWithinFive", func(t *testing.T) { testMastermindWin(t, b) })
 	t.Run("mastermind/tenWrongGuessesLose", func(t *testing.T) { testMastermindLose(t, b) })
+	t.Run("race/worksWithoutJavaScript", func(t *testing.T) { testRaceWithoutJavaScript(t, b) })
 	t.Run("session/endResetsCounterAndGame", func(t *testing.T) { testEndSession(t, b) })
 	t.Run("session/cookieFlags", func(t *testing.T) { testCookieFlags(t, b) })
 	t.Run("csp/pagesLoadCleanAndStyled", func(t *testing.T) { testPagesLoadClean(t, b) })
@@ -235,7 +238,7 @@ func signedPayload(tb testing.TB, name, value string) []byte {
 func testPagesLoadClean(t *testing.T, b *browsertest.Browser) {
 	p := b.NewTab(t, newApp(t).URL)
 	console := browsertest.Watch(t, p.Ctx)
-	for _, path := range []string{"/", "/stateless", "/counter", "/mastermind", "/mastermind/hint"} {
+	for _, path := range []string{"/", "/stateless", "/counter", "/mastermind", "/mastermind/hint", "/race"} {
 		if status := p.Open(path); status != http.StatusOK {
 			t.Errorf("%s: got status %d, want 200", path, status)
 		}
@@ -271,6 +274,33 @@ func testViolationsAreSeen(t *testing.T, b *browsertest.Browser) {
 	}
 	if len(got) < 2 {
 		t.Errorf("got CSP reports %q, want the inline style and script reported", got)
+	}
+}
+
+// testRaceWithoutJavaScript runs the race from its form with scripts
+// off, as a browser without JavaScript would, and reads both counts.
+func testRaceWithoutJavaScript(t *testing.T, b *browsertest.Browser) {
+	p := b.NewTab(t, newApp(t).URL)
+	if _, err := chromedp.Call(p.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	p.Open("/race")
+	if got := p.Count("#naive, #atomic"); got != 0 {
+		t.Fatalf("before the first race: the page shows %d counts, want none", got)
+	}
+	if status, path := p.Click("#race"); status != http.StatusOK || path != "/race" {
+		t.Fatalf("race: landed on %s with status %d, want /race with 200", path, status)
+	}
+	if got := p.Text("#atomic .num"); got != strconv.Itoa(raceClicks) {
+		t.Errorf("atomic: got %s counted, want %d", got, raceClicks)
+	}
+	naive, err := strconv.Atoi(p.Text("#naive .num"))
+	if err != nil || naive < 1 || naive > raceClicks {
+		t.Errorf("naive: got %q counted, want a number from 1 to %d", p.Text("#naive .num"), raceClicks)
+	}
+	t.Logf("naive kept %d of %d", naive, raceClicks)
+	if got := p.Count(`a[href="/lesson#7-two-clicks-at-once-the-lost-update"]`); got != 1 {
+		t.Errorf("the page has %d links to the lesson's section 7, want 1", got)
 	}
 }
 
@@ -311,6 +341,10 @@ func testScreenshots(t *testing.T, b *browsertest.Browser) {
 				}
 			}
 			shoot("mastermind-" + sc.name + ".png")
+
+			p.Open("/race")
+			p.Click("#race")
+			shoot("race-" + sc.name + ".png")
 		})
 	}
 }

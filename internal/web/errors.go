@@ -25,6 +25,8 @@ var (
 	errBadForm     = &clientError{http.StatusBadRequest, "The form could not be read: send it as application/x-www-form-urlencoded."}
 	errNotCron     = &clientError{http.StatusForbidden, "This task runs only from App Engine cron."}
 	errGameOver    = &clientError{http.StatusConflict, "This game is over. Start a new game to play again."}
+	errRaceRunning = &clientError{http.StatusTooManyRequests, "Your race is still running. Wait for its result, then send another."}
+	errRacesBusy   = &clientError{http.StatusTooManyRequests, "Other races are running on this server right now. Try again in a few seconds."}
 )
 
 // status maps an error to the HTTP status and the message the visitor sees.
@@ -73,6 +75,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case code == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", retryAfter)
 		s.log.WarnContext(r.Context(), "datastore unavailable", "path", r.URL.Path, "error", err)
+	case code == http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", raceRetryAfter)
 	case code >= 500:
 		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "error", err)
 	}

@@ -24,6 +24,7 @@ var postRoutes = []struct {
 	{"/mastermind/guess", url.Values{"guess": {"3456"}}, http.StatusSeeOther},
 	{"/mastermind/new", url.Values{}, http.StatusSeeOther},
 	{"/session/end", url.Values{}, http.StatusSeeOther},
+	{"/race", url.Values{}, http.StatusSeeOther},
 }
 
 // checkUnchanged checks the player's clicks and game are as it last saw

@@ -13,10 +13,11 @@ import (
 var getRoutes = []string{
 	"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint",
 	"/tasks/cleanup-sessions", "/_ah/warmup", "/static/style.css",
+	"/race",
 }
 
 // sessionGetRoutes are the GET routes that read the visitor's session.
-var sessionGetRoutes = []string{"/stateless", "/counter", "/mastermind", "/mastermind/hint"}
+var sessionGetRoutes = []string{"/stateless", "/counter", "/mastermind", "/mastermind/hint", "/race"}
 
 // checkReadsWriteNothing sends GET and HEAD of each path, as HTML and as
 // JSON, for v, and checks that none commits to Datastore or sets a cookie.

@@ -48,6 +48,9 @@ const (
 	maxBody = 64 << 10
 	// retryAfter is the Retry-After of a 503, in seconds.
 	retryAfter = "5"
+	// raceRetryAfter is the Retry-After of a 429 from POST /race, in
+	// seconds: a race takes about one on the emulator.
+	raceRetryAfter = "2"
 )
 
 // DatastoreOptions are the options of the server's Datastore client, which
@@ -121,6 +124,8 @@ type Server struct {
 	// give up on when its context ends.
 	built    atomic.Pointer[sessionstore.Store]
 	building chan struct{}
+
+	races raceBound // POST /race's bound (race.go)
 }
 
 // New returns a Server whose pages, static files and lesson come from
