@@ -41,7 +41,7 @@ func testNoWCAGViolations(t *testing.T, b *browsertest.Browser) {
 					}
 				}
 			}
-			for _, path := range []string{"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint"} {
+			for _, path := range []string{"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint", "/class?refresh=off"} {
 				p.Open(path)
 				check(path)
 			}
@@ -51,6 +51,8 @@ func testNoWCAGViolations(t *testing.T, b *browsertest.Browser) {
 			p.Open("/mastermind")
 			p.TypeAndEnter("#guess", "1122")
 			check("/mastermind with a guess")
+			p.Open("/class?refresh=off") // a reload during the check would end it
+			check("/class with clicks")
 		})
 	}
 }

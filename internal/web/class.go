@@ -195,6 +195,7 @@ const (
 	chartTop       = 30  // room for the visitors above a bar
 	chartBottom    = 30  // room for the count under a bar
 	chartLeftRight = 10
+	chartMinBars   = 10 // a chart of one bar is as wide as one of ten
 )
 
 func newBarChart(hist []classBucket) barChart {
@@ -214,7 +215,7 @@ func newBarChart(hist []classBucket) barChart {
 		most = max(most, b.Visitors)
 	}
 	c := barChart{
-		Width:  2*chartLeftRight + chartBarStep*max(len(buckets), 1),
+		Width:  2*chartLeftRight + chartBarStep*max(len(buckets), chartMinBars),
 		Height: chartTop + chartPlot + chartBottom,
 	}
 	var parts []string
