@@ -4,9 +4,11 @@ import (
 	"image"
 	"image/color"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -131,5 +133,61 @@ func TestClass_reloadsUnlessStopped(t *testing.T) {
 	}
 	if got := v.do("GET", "/class?refresh=off", nil, false).Header.Values("Refresh"); len(got) != 0 {
 		t.Errorf("?refresh=off: got Refresh %q, want none", got)
+	}
+}
+
+func TestCountClicks_skipsVisitorsWithoutAClick(t *testing.T) {
+	got := countClicks([]map[any]any{
+		{"count": 2}, {"count": 2}, {"count": 7}, {}, {"secret": "3632"}, {"count": "x"},
+	})
+	want := classStats{Sessions: 6, Clickers: 3, Clicks: 11, Histogram: []classBucket{{2, 2}, {7, 1}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+func TestNewBarChart(t *testing.T) {
+	tests := []struct {
+		name       string
+		hist       []classBucket
+		wantCounts []int
+		wantTitle  string
+	}{
+		{"empty", nil, nil, "nobody has clicked yet"},
+		{"a gap shows", []classBucket{{1, 2}, {3, 1}}, []int{1, 2, 3}, "2 at 1 click, 1 at 3 clicks."},
+		{"past the gapless range, counts some visitor has", []classBucket{{1, 1}, {100, 1}}, []int{1, 100}, "1 at 100 clicks."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newBarChart(tt.hist)
+			var counts []int
+			for _, b := range c.Bars {
+				counts = append(counts, b.Count)
+			}
+			if !reflect.DeepEqual(counts, tt.wantCounts) {
+				t.Errorf("got bars at counts %v, want %v", counts, tt.wantCounts)
+			}
+			if !strings.Contains(c.Summary, tt.wantTitle) {
+				t.Errorf("got summary %q, want it to contain %q", c.Summary, tt.wantTitle)
+			}
+		})
+	}
+}
+
+func TestClassPage_saysAtLeastBeyondTheLimit(t *testing.T) {
+	a := offlineApp(t)
+	qr, err := newQRSVG("http://example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	a.srv.renderPage(w, httptest.NewRequest("GET", "/class", nil), http.StatusOK, "class", classPage{
+		pageData:   pageData{Nav: "class"},
+		classStats: classStats{Sessions: 1000, Clickers: 900, Clicks: 2000, AtLeast: true},
+		QR:         qr,
+		Chart:      newBarChart(nil),
+	})
+	if body := w.Body.String(); !strings.Contains(body, "at least 1000") || !strings.Contains(body, "Only the 1,000 sessions") {
+		t.Errorf("the page does not say \"at least\":\n%s", body)
 	}
 }
