@@ -61,6 +61,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", v)
 		}
 	}
+	switch v := getenv("CLASS_VIEW"); v {
+	case "", "on":
+	case "off":
+		c.web.NoClassView = true
+	default:
+		return c, fmt.Errorf("CLASS_VIEW=%q: want on (the default: /class shows the class's clicks) or off (no /class)", v)
+	}
 	keys, err := parseSessionKeys(getenv("SESSION_KEYS"))
 	if err != nil {
 		return c, err

@@ -55,6 +55,22 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "bad log level", env: map[string]string{"LOG_LEVEL": "loud"}, wantErr: "LOG_LEVEL"},
+		{name: "class view on by default", env: map[string]string{}, check: func(t *testing.T, c config) {
+			if c.web.NoClassView {
+				t.Error("got the class view off, want it on")
+			}
+		}},
+		{name: "class view on", env: map[string]string{"CLASS_VIEW": "on"}, check: func(t *testing.T, c config) {
+			if c.web.NoClassView {
+				t.Error("got the class view off, want it on")
+			}
+		}},
+		{name: "class view off", env: map[string]string{"CLASS_VIEW": "off"}, check: func(t *testing.T, c config) {
+			if !c.web.NoClassView {
+				t.Error("got the class view on, want it off")
+			}
+		}},
+		{name: "bad class view", env: map[string]string{"CLASS_VIEW": "no"}, wantErr: `CLASS_VIEW="no": want on`},
 		{name: "blank keys", env: map[string]string{"SESSION_KEYS": " "}, wantErr: "set but blank"},
 	}
 	for _, tt := range tests {

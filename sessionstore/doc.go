@@ -22,6 +22,8 @@
 //     last-writer-wins semantics);
 //   - rotates session ids (RotateID) against session fixation;
 //   - deletes expired sessions in batches (DeleteExpired), for a cron job;
+//   - lists the values of the live sessions that expire last, in one query
+//     (Sessions), for an overview such as a count;
 //   - rejects a session too large for a Datastore entity before writing.
 //
 // A cookie that fails verification is a fresh session, found without any

@@ -41,7 +41,7 @@ func testNoWCAGViolations(t *testing.T, b *browsertest.Browser) {
 					}
 				}
 			}
-			for _, path := range []string{"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint", "/race"} {
+			for _, path := range []string{"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint", "/race", "/class?refresh=off"} {
 				p.Open(path)
 				check(path)
 			}
@@ -54,6 +54,8 @@ func testNoWCAGViolations(t *testing.T, b *browsertest.Browser) {
 			p.Open("/race")
 			p.Click("#race")
 			check("/race with a result")
+			p.Open("/class?refresh=off") // a reload during the check would end it
+			check("/class with clicks")
 		})
 	}
 }

@@ -31,6 +31,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("mastermind/hintsWinWithinFive", func(t *testing.T) { testMastermindWin(t, b) })
 	t.Run("mastermind/tenWrongGuessesLose", func(t *testing.T) { testMastermindLose(t, b) })
 	t.Run("race/worksWithoutJavaScript", func(t *testing.T) { testRaceWithoutJavaScript(t, b) })
+	t.Run("class/worksWithoutJavaScript", func(t *testing.T) { testClassWithoutJavaScript(t, b) })
 	t.Run("session/endResetsCounterAndGame", func(t *testing.T) { testEndSession(t, b) })
 	t.Run("session/cookieFlags", func(t *testing.T) { testCookieFlags(t, b) })
 	t.Run("csp/pagesLoadCleanAndStyled", func(t *testing.T) { testPagesLoadClean(t, b) })
@@ -58,6 +59,34 @@ func testCounterClicks(t *testing.T, b *browsertest.Browser) {
 	if got := clicks(t, p); got != 3 {
 		t.Errorf("after reload: got count %d, want 3", got)
 	}
+}
+
+// testClassWithoutJavaScript clicks, then reads the class view with
+// JavaScript off, as the page is meant to work: counts, chart and QR code
+// are in the HTML as served.
+func testClassWithoutJavaScript(t *testing.T, b *browsertest.Browser) {
+	p := b.NewTab(t, newApp(t).URL)
+	p.Open("/counter")
+	p.Click("#click")
+	p.Click("#click")
+	if _, err := chromedp.Call(p.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if status := p.Open("/class?refresh=off"); status != http.StatusOK {
+		t.Fatalf("got status %d, want 200", status)
+	}
+	for sel, want := range map[string]string{"#sessions": "1", "#clickers": "1", "#clicks": "2"} {
+		if got := p.Text(sel); got != want {
+			t.Errorf("%s: got %q, want %q", sel, got, want)
+		}
+	}
+	if got := p.Count("#chart .bar"); got != 2 {
+		t.Errorf("the chart has %d bars, want 2 (counts 1 and 2)", got)
+	}
+	if got := p.Count(".qr svg path"); got != 1 {
+		t.Errorf("the page has %d QR codes, want 1", got)
+	}
+	browsertest.SaveArtifact(t, "class-no-javascript.png", p.Screenshot(""))
 }
 
 // clicks returns the click count the counter page shows.
@@ -238,7 +267,7 @@ func signedPayload(tb testing.TB, name, value string) []byte {
 func testPagesLoadClean(t *testing.T, b *browsertest.Browser) {
 	p := b.NewTab(t, newApp(t).URL)
 	console := browsertest.Watch(t, p.Ctx)
-	for _, path := range []string{"/", "/stateless", "/counter", "/mastermind", "/mastermind/hint", "/race"} {
+	for _, path := range []string{"/", "/stateless", "/counter", "/mastermind", "/mastermind/hint", "/race", "/class?refresh=off"} {
 		if status := p.Open(path); status != http.StatusOK {
 			t.Errorf("%s: got status %d, want 200", path, status)
 		}
@@ -345,6 +374,8 @@ func testScreenshots(t *testing.T, b *browsertest.Browser) {
 			p.Open("/race")
 			p.Click("#race")
 			shoot("race-" + sc.name + ".png")
+			p.Open("/class?refresh=off") // a reload would not wait for the shot
+			shoot("class-" + sc.name + ".png")
 		})
 	}
 }

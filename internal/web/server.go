@@ -106,6 +106,9 @@ type Config struct {
 	// Namespace is the Datastore namespace of sessions and keys; tests set
 	// it so that they share nothing.
 	Namespace string
+	// NoClassView removes the instructor's screen, /class (CLASS_VIEW=off):
+	// it shows counts over every visitor, which a deployment may not want.
+	NoClassView bool
 }
 
 // Server holds what the handlers share: settings, the Datastore client,
