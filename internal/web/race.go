@@ -28,7 +28,8 @@ type racePage struct {
 	NaiveLost, AtomicLost int
 }
 
-// raceResult is POST /race's answer in JSON.
+// raceResult is the race's result in JSON, as POST /race answers and
+// GET /race reads it (0 and 0 before the first race).
 type raceResult struct {
 	Sent   int `json:"sent"`
 	Naive  int `json:"naive"`
@@ -43,7 +44,8 @@ func raceOf(sess *sessions.Session) (res raceResult, ran bool) {
 	return raceResult{Sent: raceClicks, Naive: naive, Atomic: atomic}, okN && okA
 }
 
-// handleRacePage shows the race's button and the last result, if any.
+// handleRacePage shows the race's button and the last result, if any; in
+// JSON, the result alone.
 func (s *Server) handleRacePage(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.session(r)
 	if err != nil {
@@ -51,6 +53,10 @@ func (s *Server) handleRacePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, ran := raceOf(sess)
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, res)
+		return
+	}
 	s.renderPage(w, r, http.StatusOK, "race", racePage{
 		pageData:   pageData{Nav: "race", Panel: s.newPanel(r, sess)},
 		Ran:        ran,
@@ -101,10 +107,15 @@ func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
 	}
 	// One burst after the other: a naive Save writes the whole session as
 	// it read it, so during the atomic burst it would undo atomic clicks.
-	for _, clickHandler := range []http.HandlerFunc{s.raceNaiveClick, s.raceAtomicClick} {
+	for _, click := range []raceClick{s.raceNaiveClick, s.raceAtomicClick} {
 		var wg sync.WaitGroup
 		for range raceClicks {
-			wg.Go(func() { clickHandler(discard{}, visitor()) })
+			wg.Go(func() {
+				c := visitor()
+				if _, err := click(discard{}, c); err != nil {
+					s.fail(discard{}, c, err)
+				}
+			})
 		}
 		wg.Wait()
 	}
@@ -125,31 +136,64 @@ func resetRace(sess *sessions.Session) error {
 	return nil
 }
 
+// raceClick is one click of the race, the naive way or the atomic way: it
+// returns the count its key holds after it.
+type raceClick func(w http.ResponseWriter, r *http.Request) (int, error)
+
 // raceNaiveClick is one click the naive way, as exercise 9 breaks the
 // counter: Get the session, add one, Save it — two Datastore calls with
 // nothing between them to stop another click reading the same count.
-func (s *Server) raceNaiveClick(w http.ResponseWriter, r *http.Request) {
+func (s *Server) raceNaiveClick(w http.ResponseWriter, r *http.Request) (int, error) {
 	sess, err := s.session(r)
-	if err == nil {
-		n, _ := sess.Values[keyRaceNaive].(int)
-		sess.Values[keyRaceNaive] = n + 1
-		err = sess.Save(r, w)
-	}
 	if err != nil {
-		s.fail(w, r, err)
+		return 0, err
 	}
+	n, _ := sess.Values[keyRaceNaive].(int)
+	sess.Values[keyRaceNaive] = n + 1
+	return n + 1, sess.Save(r, w)
 }
 
 // raceAtomicClick is one click through Update, as handleClick counts.
-func (s *Server) raceAtomicClick(w http.ResponseWriter, r *http.Request) {
+func (s *Server) raceAtomicClick(w http.ResponseWriter, r *http.Request) (int, error) {
+	n := 0
 	_, err := s.update(w, r, func(sess *sessions.Session) error {
-		n, _ := sess.Values[keyRaceAtomic].(int)
-		sess.Values[keyRaceAtomic] = n + 1
+		n, _ = sess.Values[keyRaceAtomic].(int)
+		n++
+		sess.Values[keyRaceAtomic] = n
 		return nil
 	})
+	return n, err
+}
+
+// handleRaceReset sets both counts to 0, in one write: the start of a race
+// the browser runs itself (static/race.js), one request per click.
+func (s *Server) handleRaceReset(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.update(w, r, resetRace); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/race", raceResult{Sent: raceClicks})
+}
+
+// handleRaceNaive is one naive click from the browser: one write, like
+// POST /counter, so it needs no race bound.
+func (s *Server) handleRaceNaive(w http.ResponseWriter, r *http.Request) {
+	n, err := s.raceNaiveClick(w, r)
 	if err != nil {
 		s.fail(w, r, err)
+		return
 	}
+	done(w, r, "/race", map[string]int{"naive": n})
+}
+
+// handleRaceAtomic is one atomic click from the browser.
+func (s *Server) handleRaceAtomic(w http.ResponseWriter, r *http.Request) {
+	n, err := s.raceAtomicClick(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/race", map[string]int{"atomic": n})
 }
 
 // sessionID returns the id of the session r's cookie names, or "" when it

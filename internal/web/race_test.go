@@ -128,3 +128,69 @@ func TestRace_oneAtATimePerSession(t *testing.T) {
 		t.Errorf("after the first race ended: got %v, want none", err)
 	}
 }
+
+// The endpoints static/race.js runs a race through, one click a request.
+func TestRace_endpointsCountOneClickEach(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	if got := v.click(); got != 1 {
+		t.Fatalf("first click: got count %d, want 1", got)
+	}
+	var reset raceResult
+	v.postJSON("/race/reset", nil, http.StatusOK, &reset)
+	if reset != (raceResult{Sent: raceClicks}) {
+		t.Errorf("POST /race/reset: got %+v, want sent %d and both 0", reset, raceClicks)
+	}
+	var naive struct{ Naive int }
+	v.postJSON("/race/naive", nil, http.StatusOK, &naive)
+	var atomic struct{ Atomic int }
+	v.postJSON("/race/atomic", nil, http.StatusOK, &atomic)
+	if naive.Naive != 1 || atomic.Atomic != 1 {
+		t.Errorf("one click each: got naive %d, atomic %d; want 1 and 1", naive.Naive, atomic.Atomic)
+	}
+	var got raceResult
+	v.getJSON("/race", http.StatusOK, &got)
+	if got != (raceResult{Sent: raceClicks, Naive: 1, Atomic: 1}) {
+		t.Errorf("GET /race: got %+v, want naive 1 and atomic 1 of %d", got, raceClicks)
+	}
+	if got := v.count(); got != 1 {
+		t.Errorf("after the clicks: got count %d, want 1 (untouched)", got)
+	}
+}
+
+func TestRace_endpointsRedirectAForm(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	for _, path := range []string{"/race/reset", "/race/naive", "/race/atomic"} {
+		resp := v.do("POST", path, map[string][]string{}, false)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/race" {
+			t.Errorf("POST %s: got %d to %q, want 303 to /race", path, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	body := text(t, v.do("GET", "/race", nil, false))
+	if !strings.Contains(body, `id="atomic"><span class="num">1</span> of 20`) {
+		t.Errorf("GET /race after one click of each: the page does not show atomic 1 of 20")
+	}
+}
+
+func TestRace_concurrentAtomicPostsAllCounted(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.postJSON("/race/reset", nil, http.StatusOK, nil) // the session exists before the burst
+	answers := make([]answer, raceClicks)
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Go(func() { answers[i] = v.send("POST", "/race/atomic", map[string][]string{}, true) })
+	}
+	wg.Wait()
+	for i, ans := range answers {
+		if ans.err != nil || ans.status != http.StatusOK {
+			t.Errorf("click %d: got status %d, error %v", i, ans.status, ans.err)
+		}
+	}
+	var got raceResult
+	v.getJSON("/race", http.StatusOK, &got)
+	if got.Atomic != raceClicks {
+		t.Errorf("after %d concurrent atomic clicks: got %d counted", raceClicks, got.Atomic)
+	}
+}

@@ -20,6 +20,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /mastermind/hint", s.handleHint)           // game.go
 	mux.HandleFunc("GET /race", s.handleRacePage)                  // race.go
 	mux.HandleFunc("POST /race", s.handleRace)                     // race.go
+	mux.HandleFunc("POST /race/reset", s.handleRaceReset)          // race.go
+	mux.HandleFunc("POST /race/naive", s.handleRaceNaive)          // race.go
+	mux.HandleFunc("POST /race/atomic", s.handleRaceAtomic)        // race.go
 	mux.HandleFunc("GET /class", s.handleClass)                    // class.go
 	mux.HandleFunc("POST /session/end", s.handleEndSession)        // session.go
 	mux.HandleFunc("GET /tasks/cleanup-sessions", s.handleCleanup) // session.go
