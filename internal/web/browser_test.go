@@ -31,6 +31,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("mastermind/hintsWinWithinFive", func(t *testing.T) { testMastermindWin(t, b) })
 	t.Run("mastermind/tenWrongGuessesLose", func(t *testing.T) { testMastermindLose(t, b) })
 	t.Run("race/worksWithoutJavaScript", func(t *testing.T) { testRaceWithoutJavaScript(t, b) })
+	t.Run("race/javaScriptSendsRealRequests", func(t *testing.T) { testRaceWithJavaScript(t, b) })
 	t.Run("class/worksWithoutJavaScript", func(t *testing.T) { testClassWithoutJavaScript(t, b) })
 	t.Run("session/endResetsCounterAndGame", func(t *testing.T) { testEndSession(t, b) })
 	t.Run("session/cookieFlags", func(t *testing.T) { testCookieFlags(t, b) })
@@ -333,6 +334,61 @@ func testRaceWithoutJavaScript(t *testing.T, b *browsertest.Browser) {
 	}
 }
 
+// testRaceWithJavaScript runs the race from the browser: static/race.js
+// turns the button into 40 fetches, and the page shows the result without
+// loading another (a mark set on the window survives), under the CSP.
+func testRaceWithJavaScript(t *testing.T, b *browsertest.Browser) {
+	a := newApp(t)
+	p := b.NewTab(t, a.URL)
+	console := browsertest.Watch(t, p.Ctx)
+	p.Open("/race")
+	a.calls.Reset()
+	if _, err := chromedp.Run(p.Ctx, chromedp.Evaluate[chromedp.Void](`window.stillThisPage = true`)); err != nil {
+		t.Fatal(err)
+	}
+	raceByScript(t, p)
+	marked, err := chromedp.Run(p.Ctx, chromedp.Evaluate[bool](`window.stillThisPage === true`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !marked {
+		t.Errorf("the race loaded another page: the script did not run it")
+	}
+	if got := p.Text("#atomic"); got != fmt.Sprintf("%d of %d counted", raceClicks, raceClicks) {
+		t.Errorf("atomic: got %q, want %d of %d counted", got, raceClicks, raceClicks)
+	}
+	naive, err := strconv.Atoi(p.Text("#naive .num"))
+	if err != nil || naive < 1 || naive > raceClicks {
+		t.Errorf("naive: got %q counted, want a number from 1 to %d", p.Text("#naive .num"), raceClicks)
+	}
+	t.Logf("naive kept %d of %d, %d commits", naive, raceClicks, a.calls.Calls()["Commit"])
+	if got := a.calls.Calls()["Commit"]; got != raceCommits {
+		t.Errorf("got %d commits, want %d: the reset and one per click", got, raceCommits)
+	}
+	for _, e := range console.Entries() {
+		if e.CSP {
+			t.Errorf("Content-Security-Policy violation: %s", e)
+		}
+	}
+	p.Reload()
+	if got := p.Text("#atomic .num"); got != strconv.Itoa(raceClicks) {
+		t.Errorf("after a reload: atomic %s counted, want %d", got, raceClicks)
+	}
+}
+
+// raceByScript presses the race's button on the open /race, with
+// JavaScript on, and waits for static/race.js to show the result.
+func raceByScript(tb testing.TB, p *browsertest.Tab) {
+	tb.Helper()
+	err := chromedp.Do(p.Ctx,
+		chromedp.Click(chromedp.CSS("#race")),
+		chromedp.WaitVisible(chromedp.CSS("#atomic")),
+	)
+	if err != nil {
+		tb.Fatalf("race by script: %v", err)
+	}
+}
+
 // testScreenshots saves the counter and a game in progress, on a phone's
 // screen and a desktop's, for a person to look at; it checks what a
 // program can: nothing is wider than the screen.
@@ -372,7 +428,7 @@ func testScreenshots(t *testing.T, b *browsertest.Browser) {
 			shoot("mastermind-" + sc.name + ".png")
 
 			p.Open("/race")
-			p.Click("#race")
+			raceByScript(t, p)
 			shoot("race-" + sc.name + ".png")
 			p.Open("/class?refresh=off") // a reload would not wait for the shot
 			shoot("class-" + sc.name + ".png")

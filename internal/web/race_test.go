@@ -194,3 +194,22 @@ func TestRace_concurrentAtomicPostsAllCounted(t *testing.T) {
 		t.Errorf("after %d concurrent atomic clicks: got %d counted", raceClicks, got.Atomic)
 	}
 }
+
+func TestRace_scriptIsServedAndOnlyOnTheRacePage(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	resp := v.do("GET", "/static/race.js", nil, false)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/javascript; charset=utf-8" {
+		t.Errorf("GET /static/race.js: got %d, Content-Type %q; want 200, text/javascript; charset=utf-8",
+			resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self';") {
+		t.Errorf("got Content-Security-Policy %q, want script-src 'self'", csp)
+	}
+	const tag = `<script src="/static/race.js" defer></script>`
+	for path, want := range map[string]bool{"/race": true, "/counter": false, "/": false} {
+		if got := strings.Contains(text(t, v.do("GET", path, nil, false)), tag); got != want {
+			t.Errorf("GET %s: has the script: %v, want %v", path, got, want)
+		}
+	}
+}

@@ -136,6 +136,8 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	switch path.Ext(r.PathValue("file")) {
 	case ".css":
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	case ".js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	case ".svg":
 		w.Header().Set("Content-Type", "image/svg+xml")
 	}
