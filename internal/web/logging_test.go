@@ -125,15 +125,7 @@ func TestLog_unavailableDatastoreLogsWarningWithError(t *testing.T) {
 	r.Header.Set("Cookie", localCookieName+"="+cookie)
 	r.Header.Set("Accept", "application/json")
 	r.Header.Set("X-Cloud-Trace-Context", traceHeader)
-	// Datastore refuses: the request ends at its deadline; a short one
-	// keeps the test quick.
-	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
-	defer cancel()
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r.WithContext(ctx))
-	if w.Code != http.StatusServiceUnavailable {
-		t.Fatalf("got status %d, want 503; body %s", w.Code, w.Body)
-	}
+	serveUnavailable(t, h, r)
 
 	lines := jsonLines(t, buf.String())
 	warn := findLine(t, lines, "datastore unavailable")
@@ -183,4 +175,18 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// serveUnavailable serves r on h, whose Datastore refuses, with a deadline
+// of a second (the request's own is seconds, the cleanup's minutes: a short
+// one keeps the test quick), and wants the 503 that ends it.
+func serveUnavailable(t *testing.T, h http.Handler, r *http.Request) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r.WithContext(ctx))
+	if w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("got status %d, want 503; body %s", w.Code, w.Body)
+	}
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -112,15 +111,7 @@ func TestCleanup_failureIsLoggedAsErrorWithCountSoFar(t *testing.T) {
 	r := httptest.NewRequest("GET", "/tasks/cleanup-sessions", nil)
 	r.Header.Set("X-Appengine-Cron", "true")
 	r.Header.Set("Accept", "application/json")
-	// The cleanup's own deadline is minutes; a short one keeps the test
-	// quick.
-	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
-	defer cancel()
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r.WithContext(ctx))
-	if w.Code != http.StatusServiceUnavailable {
-		t.Fatalf("got status %d, want 503; body %s", w.Code, w.Body)
-	}
+	serveUnavailable(t, h, r)
 	lines := jsonLines(t, log.String())
 	line := findLine(t, lines, "cleanup of expired sessions failed")
 	if line["severity"] != "ERROR" || line["deleted"] != float64(0) || line["error"] == nil {
