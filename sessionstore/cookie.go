@@ -27,17 +27,41 @@ func newID() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// idFromCookie returns the session id the request's cookie carries, if a
-// cookie of that name is present and its signature and timestamp verify.
-// When the browser sends several (set for different paths or domains), the
-// first that verifies counts.
-func (s *Store) idFromCookie(r *http.Request, name string) (string, bool) {
-	for _, c := range r.CookiesNamed(name) {
-		if raw, ok := s.verify(name, c.Value); ok {
-			return hex.EncodeToString(raw), true
+// maxCookies is how many cookies of the session's name the store reads at
+// most. A browser sends one, or a few set for other paths or parent
+// domains; beyond that a client is sending junk, each piece of which would
+// cost a signature check and a line on the session panel.
+const maxCookies = 8
+
+// Cookies returns the cookies of the given name that the store reads for
+// r, in the order they were sent: up to and including the first whose
+// signature and timestamp verify, and at most 8. The session is the one
+// the last of them names, if it verifies (CookieID); a page that shows the
+// visitor their cookie shows these, and only these.
+func (s *Store) Cookies(r *http.Request, name string) []*http.Cookie {
+	all := r.CookiesNamed(name)
+	for i, c := range all[:min(len(all), maxCookies)] {
+		if _, ok := s.verify(name, c.Value); ok {
+			return all[:i+1]
 		}
 	}
-	return "", false
+	return all[:min(len(all), maxCookies)]
+}
+
+// CookieID returns the id of the session that r's cookie names, as New and
+// Update resolve it: the first of Cookies that verifies. It makes no
+// Datastore call, so the session may have ended or expired since the
+// cookie was signed; ok is false when no cookie verifies.
+func (s *Store) CookieID(r *http.Request, name string) (id string, ok bool) {
+	cs := s.Cookies(r, name)
+	if len(cs) == 0 {
+		return "", false
+	}
+	raw, ok := s.verify(name, cs[len(cs)-1].Value)
+	if !ok {
+		return "", false
+	}
+	return hex.EncodeToString(raw), true
 }
 
 // verify returns the id that a cookie value carries, if its signature and

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"cloud.google.com/go/datastore"
+
+	"github.com/gae-lessons/sessions-go/internal/dsexpire"
 )
 
 // SetClock replaces the store's clock, so tests can move time forward.
@@ -13,7 +15,7 @@ func SetClock(s *Store, now func() time.Time) { s.now = now }
 func EntityKey(s *Store, id string) *datastore.Key { return s.key(id) }
 
 // CleanupBatch is DeleteExpired's batch size.
-const CleanupBatch = cleanupBatch
+const CleanupBatch = dsexpire.Batch
 
 // EncodeValues and DecodeValues are the session encoding Save and New use,
 // exposed so that its cost can be benchmarked apart from Datastore.

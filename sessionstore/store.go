@@ -11,6 +11,8 @@ import (
 	"cloud.google.com/go/datastore"
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
+
+	"github.com/gae-lessons/sessions-go/internal/keylock"
 )
 
 // Defaults of a new Store.
@@ -58,7 +60,7 @@ type Store struct {
 	Logger *slog.Logger
 
 	client *datastore.Client
-	locks  keyedMutex
+	locks  keylock.Map
 	now    func() time.Time
 }
 
@@ -127,7 +129,7 @@ func (s *Store) Get(r *http.Request, name string) (*sessions.Session, error) {
 // fresh session and a warning in the log.
 func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	sess := s.fresh(name)
-	id, ok := s.idFromCookie(r, name)
+	id, ok := s.CookieID(r, name)
 	if !ok {
 		return sess, nil
 	}

@@ -25,7 +25,7 @@ import (
 // gorilla's registry: use the returned session for the rest of the request.
 func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn func(*sessions.Session) error) (*sessions.Session, error) {
 	ctx := r.Context()
-	id, ok := s.idFromCookie(r, name)
+	id, ok := s.CookieID(r, name)
 	if !ok {
 		sess := s.fresh(name)
 		if err := fn(sess); err != nil {
@@ -34,9 +34,9 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 		return sess, s.Save(r, w, sess)
 	}
 
-	unlock, err := s.locks.lock(ctx, id)
+	unlock, err := s.locks.Lock(ctx, id)
 	if err != nil {
-		return s.failed(r, name), err
+		return s.failed(r, name), fmt.Errorf("sessionstore: wait for concurrent update: %w: %w", ErrUnavailable, err)
 	}
 	defer unlock()
 
