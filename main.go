@@ -48,6 +48,10 @@ const (
 	shutdownMargin = 500 * time.Millisecond
 )
 
+// errShuttingDown ends the contexts of requests still in flight when the
+// shutdown grace runs out.
+var errShuttingDown = errors.New("server shutting down")
+
 func main() {
 	started := time.Now()
 	tuneGC(os.Getenv)
@@ -84,9 +88,10 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 	}
 	// Handlers' contexts end a little before the shutdown grace does, so a
 	// request still waiting on Datastore then answers 503 instead of having
-	// its connection cut.
-	base, cancelBase := context.WithCancel(context.Background())
-	defer cancelBase()
+	// its connection cut. The cause tells that apart from a client that
+	// hung up, which is no failure at all.
+	base, cancelBase := context.WithCancelCause(context.Background())
+	defer cancelBase(errShuttingDown)
 	l, err := net.Listen("tcp", ":"+cfg.port)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -125,7 +130,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, started time.Time
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down: finishing requests in flight")
-	time.AfterFunc(shutdownGrace-shutdownMargin, cancelBase)
+	time.AfterFunc(shutdownGrace-shutdownMargin, func() { cancelBase(errShuttingDown) })
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {

@@ -68,9 +68,9 @@
     const atomicLost = res.sent - res.atomic;
     outcome.replaceChildren(
       el("div", { class: "compare", id: "result" },
-        box("Naive: Get, +1, Save", "naive", res.naive, res.sent,
+        box("Naive: read, +1, write", "naive", res.naive, res.sent,
           naiveLost ? naiveLost + " lost: clicks that read the same count each saved the same number." : "None lost this time: run it again."),
-        box("Atomic: Update", "atomic", res.atomic, res.sent,
+        box("Atomic: a transaction", "atomic", res.atomic, res.sent,
           atomicLost ? atomicLost + " lost." : "None lost.")),
       el("p", {}, "Each naive click read the count, then saved what it read plus one: clicks that read before another " +
         "had saved wrote the same number, so only one of them counted. An update in one transaction reads " +

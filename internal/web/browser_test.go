@@ -363,7 +363,7 @@ func testRaceWithJavaScript(t *testing.T, b *browsertest.Browser) {
 	}
 	t.Logf("naive kept %d of %d, %d commits", naive, raceClicks, a.calls.Calls()["Commit"])
 	if got := a.calls.Calls()["Commit"]; got != raceCommits {
-		t.Errorf("got %d commits, want %d: the reset and one per click", got, raceCommits)
+		t.Errorf("got %d commits, want %d: the session, the race's start and one per click", got, raceCommits)
 	}
 	for _, e := range console.Entries() {
 		if e.CSP {

@@ -1,10 +1,15 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/skip2/go-qrcode"
 )
@@ -15,8 +20,9 @@ const (
 	// entities keeps the page cheap on a big public deployment; with more,
 	// the page says "at least".
 	classLimit = 1000
-	// classRefresh is how often, in seconds, the class view reloads itself.
-	classRefresh = "5"
+	// classRefresh is how often the class view reloads itself, and how long
+	// an instance shares one reading of the figures among its viewers.
+	classRefresh = 5 * time.Second
 	// chartGapless is the highest count whose chart shows every count from
 	// 1 up, so that a gap is seen; above it, only counts some visitor has.
 	chartGapless = 40
@@ -45,41 +51,40 @@ type classPage struct {
 	pageData
 	classStats
 	Address string
-	QR      qrSVG
-	Chart   barChart
-	Refresh bool
+	// Loopback: the page was opened at a loopback address, which phones
+	// cannot reach; Address is then this machine's LAN address, or the
+	// loopback one when LAN is false (it has none).
+	Loopback, LAN bool
+	QR            qrSVG
+	Chart         barChart
+	Refresh       bool
+	RefreshEvery  int // seconds
 }
 
 // handleClass shows the instructor's screen: a QR code of the app's
 // address for the students' phones, and the class's clicks. It reads no
-// visitor's session and writes nothing.
+// visitor's session and writes nothing; its figures are shared by every
+// viewer of the instance for classRefresh (classFigures).
 func (s *Server) handleClass(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.NoClassView {
 		s.fail(w, r, errNotFound)
 		return
 	}
-	addr, err := siteAddress(r)
+	site, err := s.siteAddress(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	st, err := s.store(r.Context())
+	stats, err := s.class.get(r.Context(), s.readClass)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	values, more, err := st.Sessions(r.Context(), classLimit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	stats := countClicks(values)
-	stats.AtLeast = more
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, stats)
 		return
 	}
-	qr, err := newQRSVG(addr)
+	qr, err := newQRSVG(site.url)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -89,16 +94,94 @@ func (s *Server) handleClass(w http.ResponseWriter, r *http.Request) {
 	// ?refresh=off stops it (WCAG 2.2.1: a time limit the user can turn off).
 	refresh := r.URL.Query().Get("refresh") != "off"
 	if refresh {
-		w.Header().Set("Refresh", classRefresh)
+		w.Header().Set("Refresh", strconv.Itoa(int(classRefresh/time.Second)))
 	}
 	s.renderPage(w, r, http.StatusOK, "class", classPage{
-		pageData:   pageData{Nav: "class"},
-		classStats: stats,
-		Address:    addr,
-		QR:         qr,
-		Chart:      newBarChart(stats.Histogram),
-		Refresh:    refresh,
+		pageData:     pageData{Nav: "class"},
+		classStats:   stats,
+		Address:      site.url,
+		Loopback:     site.loopback,
+		LAN:          site.lan,
+		QR:           qr,
+		Chart:        newBarChart(stats.Histogram),
+		Refresh:      refresh,
+		RefreshEvery: int(classRefresh / time.Second),
 	})
+}
+
+// readClass reads the class's figures: one query of at most classLimit+1
+// sessions.
+func (s *Server) readClass(ctx context.Context) (classStats, error) {
+	st, err := s.store(ctx)
+	if err != nil {
+		return classStats{}, err
+	}
+	values, more, err := st.Sessions(ctx, classLimit)
+	if err != nil {
+		return classStats{}, err
+	}
+	stats := countClicks(values)
+	stats.AtLeast = more
+	return stats, nil
+}
+
+// classFigures shares /class's figures among every viewer of an instance:
+// a reading (or its failure) serves every request for maxAge, and while
+// one is under way, the viewers that come meanwhile wait for it instead of
+// making their own. So /class costs at most one query per maxAge per
+// instance, for one viewer or a thousand, GET, HEAD or JSON alike. The
+// figures are counts over every visitor, nobody's own.
+type classFigures struct {
+	maxAge time.Duration
+	now    func() time.Time // nil: time.Now
+
+	mu      sync.Mutex
+	stats   classStats
+	err     error
+	at      time.Time     // when stats or err were read; zero: never
+	reading chan struct{} // closed when the reading under way ends; nil: none
+}
+
+// get returns the figures, reading them with read when the last reading is
+// older than maxAge. The reading runs apart from the request, on its
+// context's values without its cancellation, so a viewer who leaves does
+// not fail it for the others; a viewer gives up waiting when ctx ends.
+func (f *classFigures) get(ctx context.Context, read func(context.Context) (classStats, error)) (classStats, error) {
+	f.mu.Lock()
+	if !f.at.IsZero() && f.clock().Sub(f.at) < f.maxAge {
+		defer f.mu.Unlock()
+		return f.stats, f.err
+	}
+	if f.reading == nil {
+		reading := make(chan struct{})
+		f.reading = reading
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
+		go func() {
+			defer cancel()
+			stats, err := read(rctx)
+			f.mu.Lock()
+			f.stats, f.err, f.at, f.reading = stats, err, f.clock(), nil
+			f.mu.Unlock()
+			close(reading)
+		}()
+	}
+	reading := f.reading
+	f.mu.Unlock()
+	select {
+	case <-reading:
+	case <-ctx.Done():
+		return classStats{}, fmt.Errorf("web: wait for the class's figures: %w", ctx.Err())
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.stats, f.err
+}
+
+func (f *classFigures) clock() time.Time {
+	if f.now != nil {
+		return f.now()
+	}
+	return time.Now()
 }
 
 // countClicks counts sessions, visitors who clicked and their clicks, and
@@ -122,10 +205,20 @@ func countClicks(values []map[any]any) classStats {
 	return st
 }
 
+// site is the address students open, as /class shows it.
+type site struct {
+	url string
+	// loopback: the request came to a loopback address; lan: url is then
+	// this machine's LAN address instead.
+	loopback, lan bool
+}
+
 // siteAddress is the address students open: the request's scheme and host.
 // Behind App Engine's front end the request is plain HTTP, and
-// X-Forwarded-Proto says what the browser used.
-func siteAddress(r *http.Request) (string, error) {
+// X-Forwarded-Proto says what the browser used. A loopback host (an
+// instructor running make run on a laptop) is one no phone can reach:
+// then it is this machine's LAN address on the same port, if it has one.
+func (s *Server) siteAddress(r *http.Request) (site, error) {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -137,9 +230,72 @@ func siteAddress(r *http.Request) (string, error) {
 	// Go's server has already refused a Host with characters a host cannot
 	// have; a very long one would not fit a readable QR code.
 	if r.Host == "" || len(r.Host) > 255 {
-		return "", errBadHost
+		return site{}, errBadHost
 	}
-	return scheme + "://" + r.Host + "/", nil
+	host, port := r.Host, ""
+	if h, p, err := net.SplitHostPort(r.Host); err == nil {
+		host, port = h, p
+	}
+	if !isLoopback(host) {
+		return site{url: scheme + "://" + r.Host + "/"}, nil
+	}
+	ip := s.lanIP()
+	if ip == nil {
+		return site{url: scheme + "://" + r.Host + "/", loopback: true}, nil
+	}
+	hostport := ip.String()
+	if port != "" {
+		hostport = net.JoinHostPort(hostport, port)
+	}
+	return site{url: scheme + "://" + hostport + "/", loopback: true, lan: true}, nil
+}
+
+// isLoopback reports whether host names this machine only: localhost, a
+// name under .localhost, or a loopback IP.
+func isLoopback(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// lanIPv4 returns an IPv4 address of this machine that other machines on
+// its network can reach: of an interface that is up and not loopback, not
+// link-local, a private one (a home or school Wi-Fi) first. Nil if none.
+func lanIPv4() net.IP {
+	ifaces, err := net.Interfaces()
+	if err != nil {
+		return nil
+	}
+	var found net.IP
+	for _, iface := range ifaces {
+		if iface.Flags&net.FlagUp == 0 || iface.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, err := iface.Addrs()
+		if err != nil {
+			continue
+		}
+		for _, a := range addrs {
+			n, ok := a.(*net.IPNet)
+			if !ok {
+				continue
+			}
+			ip := n.IP.To4()
+			if ip == nil || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() {
+				continue
+			}
+			if ip.IsPrivate() {
+				return ip
+			}
+			if found == nil {
+				found = ip
+			}
+		}
+	}
+	return found
 }
 
 var errBadHost = &clientError{http.StatusBadRequest, "The request's Host header does not name this site: send the address you opened."}

@@ -3,13 +3,17 @@ package web
 import (
 	"image"
 	"image/color"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
@@ -64,25 +68,54 @@ func TestClass_offIsNotFound(t *testing.T) {
 	}
 }
 
+// The QR code and the link give the address students open: the one the
+// page was opened at, or, at a loopback one (make run on a laptop), this
+// machine's address on its network, which phones on the same Wi-Fi reach.
 func TestClass_qrCodeIsTheAppsAddress(t *testing.T) {
 	a := newApp(t)
-	v := newVisitor(t, a)
+	h := a.srv.Handler()
+	lan := net.IPv4(192, 0, 2, 10) // a documentation address: nothing is sent to it
 	tests := []struct {
-		name   string
-		header http.Header
-		want   string
+		name     string
+		host     string
+		header   http.Header
+		lan      net.IP
+		want     string
+		wantNote string
 	}{
-		{"plain HTTP", nil, a.URL + "/"},
-		{"behind App Engine's HTTPS front end", http.Header{"X-Forwarded-Proto": {"https"}}, "https://" + a.Listener.Addr().String() + "/"},
+		{"a public host", "class.example.com", nil, lan, "http://class.example.com/", ""},
+		{"behind App Engine's HTTPS front end", "class.example.com", http.Header{"X-Forwarded-Proto": {"https"}}, lan, "https://class.example.com/", ""},
+		{"127.0.0.1 gives the LAN address", "127.0.0.1:8080", nil, lan, "http://192.0.2.10:8080/", "address on the local network"},
+		{"localhost gives the LAN address", "localhost:8080", nil, lan, "http://192.0.2.10:8080/", "address on the local network"},
+		{"[::1] gives the LAN address", "[::1]:8080", nil, lan, "http://192.0.2.10:8080/", "address on the local network"},
+		{"loopback without a LAN address says so", "localhost:8080", nil, nil, "http://localhost:8080/", "phones cannot reach"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ans := v.sendWith("GET", "/class", nil, false, tt.header)
-			if ans.err != nil || ans.status != http.StatusOK {
-				t.Fatalf("got status %d, error %v; want 200", ans.status, ans.err)
+			a.srv.lanIP = func() net.IP { return tt.lan }
+			r := httptest.NewRequest("GET", "/class", nil)
+			r.Host = tt.host
+			for k, v := range tt.header {
+				r.Header[k] = v
 			}
-			if got := decodeQR(t, ans.body); got != tt.want {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			page := w.Body.String()
+			if w.Code != http.StatusOK {
+				t.Fatalf("got status %d, want 200; body %.300s", w.Code, page)
+			}
+			if got := decodeQR(t, page); got != tt.want {
 				t.Errorf("the QR code reads %q, want %q", got, tt.want)
+			}
+			if link := `<a href="` + tt.want + `"><code>` + tt.want + `</code></a>`; !strings.Contains(page, link) {
+				t.Errorf("the page has no link %s", link)
+			}
+			note := regexp.MustCompile(`(?s)<p class="small" id="address-note">(.*?)</p>`).FindStringSubmatch(page)
+			switch {
+			case tt.wantNote == "" && note != nil:
+				t.Errorf("got a note on the address, want none: %q", note[1])
+			case tt.wantNote != "" && (note == nil || !strings.Contains(note[1], tt.wantNote)):
+				t.Errorf("got note %q, want one that says %q", note, tt.wantNote)
 			}
 		})
 	}
@@ -189,5 +222,49 @@ func TestClassPage_saysAtLeastBeyondTheLimit(t *testing.T) {
 	})
 	if body := w.Body.String(); !strings.Contains(body, "at least 1000") || !strings.Contains(body, "Only the 1,000 sessions") {
 		t.Errorf("the page does not say \"at least\":\n%s", body)
+	}
+}
+
+// However many watch, an instance reads the class's figures once per
+// refresh: 8 viewers, by GET, HEAD and JSON, share one query until the
+// figures are classRefresh old.
+func TestClass_oneQueryPerRefreshHoweverManyWatch(t *testing.T) {
+	a := newApp(t)
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	a.srv.class.now = func() time.Time { return time.Unix(0, now.Load()) }
+	views := func() {
+		var wg sync.WaitGroup
+		for range 8 {
+			v := newVisitor(t, a)
+			wg.Go(func() {
+				for _, view := range []struct {
+					method string
+					asJSON bool
+				}{{"GET", false}, {"HEAD", false}, {"GET", true}} {
+					if ans := v.send(view.method, "/class", nil, view.asJSON); ans.err != nil || ans.status != http.StatusOK {
+						t.Errorf("%s /class: got %d (%v)", view.method, ans.status, ans.err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	a.calls.Reset()
+	views()
+	views()
+	if n := a.calls.Calls()["RunQuery"]; n != 1 {
+		t.Errorf("48 views within the refresh: got %d queries, want 1", n)
+	}
+	newVisitor(t, a).click()
+	now.Add(int64(classRefresh))
+	views()
+	if n := a.calls.Calls()["RunQuery"]; n != 2 {
+		t.Errorf("after the refresh: got %d queries in all, want 2", n)
+	}
+	var got classStats
+	newVisitor(t, a).getJSON("/class", http.StatusOK, &got)
+	if got.Clicks != 1 {
+		t.Errorf("after the refresh: got %d clicks, want the new one", got.Clicks)
 	}
 }

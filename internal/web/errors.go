@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/gae-lessons/sessions-go/internal/race"
 	"github.com/gae-lessons/sessions-go/mastermind"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
@@ -48,7 +49,7 @@ func status(err error) (int, string) {
 		// rollback); a retry may reach the newer one.
 		return http.StatusServiceUnavailable, "Your session was saved by a newer version of this site, which this server cannot read. Try again in a few seconds."
 	case errors.Is(err, sessionstore.ErrUnavailable), errors.Is(err, sessionstore.ErrLoadFailed),
-		errors.Is(err, context.DeadlineExceeded):
+		errors.Is(err, race.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "Session storage is not answering right now. Try again in a few seconds; if you had just made a change, reload the page to see whether it was kept."
 	case errors.As(err, &ce):
 		return ce.status, ce.msg
@@ -59,6 +60,8 @@ func status(err error) (int, string) {
 		return http.StatusBadRequest, codeErr.Message()
 	case errors.Is(err, mastermind.ErrGameOver):
 		return errGameOver.status, errGameOver.msg
+	case errors.Is(err, race.ErrNoRace):
+		return errNoRace.status, errNoRace.msg
 	default:
 		return http.StatusInternalServerError, "Something went wrong on our side; please try again."
 	}
@@ -66,9 +69,15 @@ func status(err error) (int, string) {
 
 // fail answers a request with the error's status and message, as HTML or
 // JSON, and logs what the visitor does not see.
+//
+// A client that hung up is not a failure of Datastore, though every call
+// it left half-done fails: that is logged at debug level only, and nobody
+// reads the answer.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := status(err)
 	switch {
+	case clientGone(r):
+		s.log.DebugContext(r.Context(), "client went away", "path", r.URL.Path, "error", err)
 	case code == http.StatusServiceUnavailable && errors.Is(err, sessionstore.ErrNewerFormat):
 		w.Header().Set("Retry-After", retryAfter)
 		s.log.WarnContext(r.Context(), "session stored by a newer version of the app", "path", r.URL.Path, "error", err)
@@ -93,4 +102,11 @@ type errorPage struct {
 	Status  int
 	Title   string
 	Message string
+}
+
+// clientGone reports whether r's context ended because the client closed
+// the connection. net/http cancels it then with no other cause; a deadline
+// (withDeadline) and the server's shutdown (main) give causes of their own.
+func clientGone(r *http.Request) bool {
+	return context.Cause(r.Context()) == context.Canceled
 }

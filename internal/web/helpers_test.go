@@ -118,6 +118,17 @@ func (v *visitor) at(b *app) *visitor {
 	return w
 }
 
+// clone returns another client of v's app with v's cookies as they are
+// now: the same visitor in another tab, or an old cookie kept.
+func (v *visitor) clone() *visitor {
+	u, _ := url.Parse(v.base)
+	jar, _ := cookiejar.New(nil)
+	jar.SetCookies(u, v.http.Jar.Cookies(u))
+	c := *v.http
+	c.Jar = jar
+	return &visitor{t: v.t, base: v.base, http: &c}
+}
+
 // cookies returns the cookies v holds.
 func (v *visitor) cookies() []*http.Cookie {
 	u, _ := url.Parse(v.base)

@@ -190,3 +190,69 @@ func serveUnavailable(t *testing.T, h http.Handler, r *http.Request) {
 		t.Fatalf("got status %d, want 503; body %s", w.Code, w.Body)
 	}
 }
+
+// A client that hangs up is no outage: the Datastore calls it leaves
+// half-done fail, and that is logged at debug level only. Requests whose
+// context is already cancelled, as net/http cancels it when the client
+// closes the connection, go through the whole handler.
+func TestLog_clientThatHangsUpIsNoOutage(t *testing.T) {
+	for _, tt := range []struct{ method, path string }{
+		{"POST", "/race"}, {"POST", "/race/naive"}, {"POST", "/counter"},
+		{"GET", "/class"}, {"GET", "/counter"}, {"GET", "/race"},
+	} {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			a, buf := loggedApp(t, testConfig(t))
+			v := newVisitor(t, a)
+			v.postJSON("/race/reset", nil, http.StatusOK, nil) // a session and a race
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			r := httptest.NewRequestWithContext(ctx, tt.method, tt.path, nil)
+			for _, c := range v.cookies() {
+				r.AddCookie(c)
+			}
+			a.srv.Handler().ServeHTTP(httptest.NewRecorder(), r)
+			checkNoWarnings(t, buf.String())
+			if !strings.Contains(buf.String(), "client went away") {
+				t.Errorf("the log has no debug line for the client that went away:\n%s", buf)
+			}
+		})
+	}
+}
+
+// The same over a real connection: clients that give up on races and class
+// views while they run leave no warning once the server has finished.
+func TestLog_clientsThatHangUpOnARaceLeaveNoWarning(t *testing.T) {
+	a, buf := loggedApp(t, testConfig(t))
+	var wg sync.WaitGroup
+	for _, path := range []string{"/race", "/race", "/class", "/class"} {
+		v := newVisitor(t, a)
+		wg.Go(func() {
+			method := "GET"
+			if path == "/race" {
+				method = "POST"
+			}
+			req, _ := v.newRequest(method, path, nil, true)
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			if resp, err := v.http.Do(req.WithContext(ctx)); err == nil {
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	a.Close() // waits for the handlers
+	checkNoWarnings(t, buf.String())
+}
+
+// checkNoWarnings fails if the JSON log has a line above info level.
+func checkNoWarnings(t *testing.T, log string) {
+	t.Helper()
+	if strings.TrimSpace(log) == "" {
+		return
+	}
+	for _, line := range jsonLines(t, log) {
+		if sev := line["severity"]; sev == "WARNING" || sev == "ERROR" {
+			t.Errorf("got a %s line, want none above info: %v", sev, line)
+		}
+	}
+}

@@ -65,21 +65,23 @@ func (s *Server) newPanel(r *http.Request, sess *sessions.Session) *sessionPanel
 	return p
 }
 
-// panelCookies decodes the cookies named as sess is, with the store that
-// made sess, which alone has the keys to verify them.
+// panelCookies decodes the session cookies the store read for this request
+// (Store.Cookies: at most a few, however many were sent), with the store
+// that made sess, which alone has the keys to verify them.
 func panelCookies(r *http.Request, sess *sessions.Session) []panelCookie {
-	st, _ := sess.Store().(*sessionstore.Store) // always, in this app
+	st, ok := sess.Store().(*sessionstore.Store) // always, in this app
+	if !ok {
+		return nil
+	}
 	var cookies []panelCookie
-	for _, c := range r.CookiesNamed(sess.Name()) {
+	for _, c := range st.Cookies(r, sess.Name()) {
 		pc := panelCookie{Name: c.Name, Size: len(c.Value)}
-		if st != nil {
-			if info, ok := st.Inspect(c.Name, c.Value); ok {
-				pc.Valid = true
-				pc.SignedAt = info.SignedAt.UTC()
-				pc.IDStart = info.ID[:min(idShown, len(info.ID))]
-				pc.IDBytes = len(info.ID) / 2
-				pc.MACBytes = info.MACLength
-			}
+		if info, ok := st.Inspect(c.Name, c.Value); ok {
+			pc.Valid = true
+			pc.SignedAt = info.SignedAt.UTC()
+			pc.IDStart = info.ID[:min(idShown, len(info.ID))]
+			pc.IDBytes = len(info.ID) / 2
+			pc.MACBytes = info.MACLength
 		}
 		cookies = append(cookies, pc)
 	}

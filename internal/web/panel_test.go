@@ -118,6 +118,43 @@ func TestPanel_invalidCookieIsNotEchoed(t *testing.T) {
 	}
 }
 
+// A request's size bounds its page: the panel shows the session cookies
+// the store read (Store.Cookies), not every one sent. 2,000 cookies, the
+// valid one among them, give a page at most twice the usual size.
+func TestPanel_thousandsOfCookiesDoNotGrowThePage(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.click()
+	usual := v.send("GET", "/counter", nil, false)
+	valid := v.cookies()[0]
+	for _, tt := range []struct {
+		name  string
+		valid int // where the valid cookie is among the 2,000
+	}{{"the valid one first", 0}, {"the valid one third", 2}, {"the valid one last", 1999}} {
+		t.Run(tt.name, func(t *testing.T) {
+			cookies := make([]string, 2000)
+			for i := range cookies {
+				switch {
+				case i == tt.valid:
+					cookies[i] = localCookieName + "=" + valid.Value
+				case i%2 == 0:
+					cookies[i] = fmt.Sprintf("%s=junk%d", localCookieName, i)
+				default:
+					cookies[i] = fmt.Sprintf("other%d=x", i)
+				}
+			}
+			got := newVisitor(t, a).sendWith("GET", "/counter", nil, false,
+				http.Header{"Cookie": {strings.Join(cookies, "; ")}})
+			if got.err != nil || got.status != http.StatusOK {
+				t.Fatalf("got status %d, error %v; want 200", got.status, got.err)
+			}
+			if len(got.body) > 2*len(usual.body) {
+				t.Errorf("got a %d-byte page, want at most twice the usual %d", len(got.body), len(usual.body))
+			}
+		})
+	}
+}
+
 func TestPanel_newVisitorHasNothing(t *testing.T) {
 	a := newApp(t)
 	page := text(t, newVisitor(t, a).do("GET", "/counter", nil, false))

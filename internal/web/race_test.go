@@ -2,39 +2,31 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 )
 
-// raceRuns is how many races the lost update gets to show in: on the
-// emulator each race measured kept only a few naive clicks of 20.
-const raceRuns = 3
-
-func TestRace_atomicKeepsAllNaiveLosesSome(t *testing.T) {
+// One race: the atomic way keeps every click; the naive way keeps from 1 to
+// all of them, which is chance, so its figure is logged, not asserted
+// (docs/benchmarks.md has the figures over many runs). The visitor's own
+// count is untouched.
+func TestRace_atomicKeepsEveryClickAndTheCountIsUntouched(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
 	if got := v.click(); got != 1 {
 		t.Fatalf("first click: got count %d, want 1", got)
 	}
-	lostSome := false
-	for run := 1; run <= raceRuns; run++ {
-		var got raceResult
-		v.postJSON("/race", nil, http.StatusOK, &got)
-		t.Logf("run %d: naive kept %d of %d, atomic %d", run, got.Naive, got.Sent, got.Atomic)
-		if got.Sent != raceClicks || got.Atomic != got.Sent {
-			t.Errorf("run %d: got sent %d, atomic %d; want %d and %d", run, got.Sent, got.Atomic, raceClicks, raceClicks)
-		}
-		if got.Naive < 1 || got.Naive > got.Sent {
-			t.Errorf("run %d: got naive %d, want 1 to %d", run, got.Naive, got.Sent)
-		}
-		lostSome = lostSome || got.Naive < got.Sent
-	}
-	if !lostSome {
-		t.Errorf("the naive way kept every click in %d races, want some lost in at least one", raceRuns)
+	var got raceResult
+	v.postJSON("/race", nil, http.StatusOK, &got)
+	t.Logf("naive kept %d of %d, atomic %d", got.Naive, got.Sent, got.Atomic)
+	if got.Sent != raceClicks || got.Atomic != got.Sent || got.Naive < 1 || got.Naive > got.Sent {
+		t.Errorf("got %+v, want sent %d, atomic %d, naive 1 to %d", got, raceClicks, raceClicks, raceClicks)
 	}
 	if got := v.count(); got != 1 {
-		t.Errorf("after the races: got count %d, want 1 (untouched)", got)
+		t.Errorf("after the race: got count %d, want 1 (untouched)", got)
 	}
 }
 
@@ -67,8 +59,9 @@ func TestRace_formRedirectsToTheResult(t *testing.T) {
 	}
 }
 
-// A race is raceCommits commits: the reset, then one per click of each way.
-const raceCommits = 1 + 2*raceClicks
+// A new visitor's race is raceCommits commits: the session it is filed
+// under, the race's start, then one per click of each way.
+const raceCommits = 2 + 2*raceClicks
 
 func TestRace_boundedPerInstance(t *testing.T) {
 	a := newApp(t)
@@ -211,5 +204,161 @@ func TestRace_scriptIsServedAndOnlyOnTheRacePage(t *testing.T) {
 		if got := strings.Contains(text(t, v.do("GET", path, nil, false)), tag); got != want {
 			t.Errorf("GET %s: has the script: %v, want %v", path, got, want)
 		}
+	}
+}
+
+// A click with no race started answers 409, writes nothing and sets no
+// cookie: for a visitor without a session, and for one with a session but
+// no race.
+func TestRace_clickWithoutARaceIs409AndWritesNothing(t *testing.T) {
+	a := newApp(t)
+	withSession := newVisitor(t, a)
+	withSession.click()
+	for _, tt := range []struct {
+		name string
+		v    *visitor
+	}{{"no session", newVisitor(t, a)}, {"a session, no race", withSession}} {
+		for _, path := range []string{"/race/naive", "/race/atomic"} {
+			for _, asJSON := range []bool{false, true} {
+				a.calls.Reset()
+				ans := tt.v.send("POST", path, url.Values{}, asJSON)
+				what := tt.name + ": POST " + path + format(asJSON)
+				if ans.err != nil || ans.status != http.StatusConflict || !strings.Contains(ans.body, "start one") {
+					t.Errorf("%s: got %d (%v), body %.200q; want 409 saying to start a race", what, ans.status, ans.err, ans.body)
+				}
+				if n := a.calls.Calls()["Commit"]; n != 0 {
+					t.Errorf("%s: got %d commits, want none", what, n)
+				}
+				if c := ans.header.Values("Set-Cookie"); len(c) != 0 {
+					t.Errorf("%s: got Set-Cookie %q, want none", what, c)
+				}
+			}
+		}
+	}
+}
+
+// naiveClicker sends naive race clicks on v's session from 8 clients until
+// stop is closed, and returns a function that waits for them.
+func naiveClicker(t *testing.T, v *visitor, stop chan struct{}) (wait func()) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for range 8 {
+		c := v.clone()
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if ans := c.send("POST", "/race/naive", url.Values{}, true); ans.err != nil || ans.status >= 500 {
+					t.Errorf("naive click: got %d (%v), body %.200q", ans.status, ans.err, ans.body)
+					return
+				}
+			}
+		})
+	}
+	return wg.Wait
+}
+
+// While 8 clients send naive race clicks on a visitor's cookie, every click
+// and guess the visitor makes is kept: the race writes its own record,
+// never the session.
+func TestRace_naiveClicksKeepTheVisitorsClicksAndGuesses(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.postJSON("/race/reset", nil, http.StatusOK, nil)
+	stop := make(chan struct{})
+	wait := naiveClicker(t, v, stop)
+	for range 6 {
+		v.click()
+	}
+	v.guess("1122")
+	v.guess("3456")
+	close(stop)
+	wait()
+	if got := v.count(); got != 6 {
+		t.Errorf("got count %d, want 6", got)
+	}
+	if g := v.game(); len(g.Turns) != 2 || g.Status != "playing" {
+		t.Errorf("got %d turns, status %s; want 2, playing", len(g.Turns), g.Status)
+	}
+	var res raceResult
+	v.getJSON("/race", http.StatusOK, &res)
+	t.Logf("the naive clicks kept %d", res.Naive)
+}
+
+// A session ended while naive clicks are in flight stays ended: the old
+// cookie finds neither the session nor its race, and no click brings the
+// race back (its write is an update of a race that exists).
+func TestRace_sessionEndedDuringNaiveClicksStaysEnded(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.click()
+	v.postJSON("/race/reset", nil, http.StatusOK, nil)
+	old := v.clone() // the old cookie, kept
+	stop := make(chan struct{})
+	wait := naiveClicker(t, old, stop)
+	v.postJSON("/session/end", nil, http.StatusOK, nil)
+	close(stop)
+	wait()
+	if got := old.count(); got != 0 {
+		t.Errorf("the old cookie: got count %d, want 0", got)
+	}
+	var res raceResult
+	old.getJSON("/race", http.StatusOK, &res)
+	if res.Naive != 0 || res.Atomic != 0 {
+		t.Errorf("the old cookie: got race %+v, want none", res)
+	}
+	old.postJSON("/race/naive", nil, http.StatusConflict, nil)
+}
+
+// One race at a time per session, the session being the one the store
+// resolves: junk cookies of the same name in front of the valid one change
+// nothing.
+func TestRace_junkCookiesInFrontAreTheSameSession(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.click()
+	valid := v.cookies()[0]
+	st, err := a.srv.store(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := st.Inspect(valid.Name, valid.Value)
+	release, err := a.srv.raceBound.acquire(info.ID) // a race of this session runs
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	a.calls.Reset()
+	ans := newVisitor(t, a).sendRaw("POST", "/race", "", http.Header{
+		"Accept":       {"application/json"},
+		"Content-Type": {"application/x-www-form-urlencoded"},
+		"Cookie":       {"session=junk; session=" + valid.Value},
+	})
+	if ans.err != nil || ans.status != http.StatusTooManyRequests {
+		t.Errorf("POST /race with a junk cookie in front: got %d (%v), want 429", ans.status, ans.err)
+	}
+	if n := a.calls.Calls()["Commit"]; n != 0 {
+		t.Errorf("got %d commits, want none", n)
+	}
+}
+
+// GET /race as JSON reads the race alone: one Lookup, none without a
+// session cookie.
+func TestRace_readCostsOneLookup(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	a.calls.Reset()
+	v.getJSON("/race", http.StatusOK, nil)
+	if n := a.calls.Total(); n != 0 {
+		t.Errorf("no cookie: got Datastore calls %v, want none", a.calls.Calls())
+	}
+	v.postJSON("/race/reset", nil, http.StatusOK, nil)
+	a.calls.Reset()
+	v.getJSON("/race", http.StatusOK, nil)
+	if got, want := a.calls.Calls(), map[string]int{"Lookup": 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("with a race: got Datastore calls %v, want %v", got, want)
 	}
 }

@@ -4,7 +4,10 @@
 //
 // A Server's methods are the handlers; routes.go lists them. Nothing about a
 // visitor is kept in the Server: it all lives in the visitor's session, in
-// Datastore, through package sessionstore.
+// Datastore, through package sessionstore (and a race's counts in a record
+// beside it, through package race). The Server holds only what no visitor
+// owns: the ids of the sessions racing right now, while they race
+// (raceBound), and /class's figures for a few seconds (classFigures).
 package web
 
 import (
@@ -13,6 +16,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -25,6 +29,7 @@ import (
 	"google.golang.org/grpc/backoff"
 
 	"github.com/gae-lessons/sessions-go/internal/markdown"
+	"github.com/gae-lessons/sessions-go/internal/race"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
@@ -128,7 +133,10 @@ type Server struct {
 	built    atomic.Pointer[sessionstore.Store]
 	building chan struct{}
 
-	races raceBound // POST /race's bound (race.go)
+	races     *race.Store // the race records (race.go)
+	raceBound raceBound   // POST /race's bound (race.go)
+	class     classFigures
+	lanIP     func() net.IP // this machine's LAN address, for /class (class.go)
 }
 
 // New returns a Server whose pages, static files and lesson come from
@@ -159,6 +167,9 @@ func New(cfg Config, client *datastore.Client, logger *slog.Logger, assets fs.FS
 		static:   static,
 		lesson:   lesson,
 		building: make(chan struct{}, 1),
+		races:    &race.Store{Client: client, Namespace: cfg.Namespace, Timeout: StoreCallTimeout},
+		class:    classFigures{maxAge: classRefresh},
+		lanIP:    lanIPv4,
 	}, nil
 }
 
@@ -235,4 +246,16 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, fn func(*session
 		return nil, err
 	}
 	return st.Update(r, w, s.cookieName(), fn)
+}
+
+// cookieID returns the id of the session r's cookie names, as the store
+// resolves it (Store.CookieID), with no Datastore call once the store is
+// built; ok is false without a cookie that verifies.
+func (s *Server) cookieID(r *http.Request) (id string, ok bool, err error) {
+	st, err := s.store(r.Context())
+	if err != nil {
+		return "", false, err
+	}
+	id, ok = st.CookieID(r, s.cookieName())
+	return id, ok, nil
 }

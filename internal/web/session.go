@@ -14,8 +14,17 @@ import (
 const cleanupLimit = 100_000
 
 // handleEndSession ends the visitor's session: the entity is deleted and the
-// cookie cleared, so replaying the old cookie finds nothing.
+// cookie cleared, so replaying the old cookie finds nothing. The session's
+// race goes first: if that fails, the session is still there to retry with.
 func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
+	id, ok, err := s.cookieID(r)
+	if err == nil && ok {
+		err = s.races.Delete(r.Context(), id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	sess, err := s.session(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -29,7 +38,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
 	done(w, r, "/", map[string]bool{"ended": true})
 }
 
-// handleCleanup deletes expired sessions; App Engine cron calls it. The
+// handleCleanup deletes expired sessions and races; App Engine cron calls it. The
 // X-Appengine-Cron header proves that, since App Engine strips it from
 // requests that come from outside.
 func (s *Server) handleCleanup(w http.ResponseWriter, r *http.Request) {
@@ -43,23 +52,28 @@ func (s *Server) handleCleanup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n, err := st.DeleteExpired(r.Context(), cleanupLimit)
+	races := 0
+	if err == nil {
+		races, err = s.races.DeleteExpired(r.Context(), cleanupLimit)
+	}
 	if err != nil {
 		// What was deleted stays deleted; the next run does the rest.
-		s.log.ErrorContext(r.Context(), "cleanup of expired sessions failed", "deleted", n, "error", err)
+		s.log.ErrorContext(r.Context(), "cleanup of expired sessions failed", "deleted", n, "races", races, "error", err)
 		s.fail(w, r, err)
 		return
 	}
-	s.log.InfoContext(r.Context(), "deleted expired sessions", "deleted", n)
+	s.log.InfoContext(r.Context(), "deleted expired sessions", "deleted", n, "races", races)
 	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]int{"deleted": n})
+		writeJSON(w, http.StatusOK, map[string]int{"deleted": n, "races": races})
 		return
 	}
-	s.renderPage(w, r, http.StatusOK, "cleanup", cleanupPage{Deleted: n})
+	s.renderPage(w, r, http.StatusOK, "cleanup", cleanupPage{Deleted: n, Races: races})
 }
 
 type cleanupPage struct {
 	pageData
-	Deleted int
+	Deleted int // sessions
+	Races   int
 }
 
 // handleWarmup prepares an instance before App Engine sends it traffic: the
