@@ -32,17 +32,18 @@ install_hint() {
   fi
   case "$root" in
     "")
-      echo "run: install the Google Cloud CLI with its emulators and Java 17 or newer:" >&2
+      echo "run: install the Google Cloud CLI with its emulators and Java 21 or newer:" >&2
       echo "run:   from Debian or Ubuntu packages: apt-get install google-cloud-cli $emulators" >&2
       echo "run:   otherwise: gcloud components install $components" >&2 ;;
     /usr/lib/google-cloud-sdk | /usr/lib/google-cloud-sdk/*)
       echo "run: this Cloud CLI comes from Debian packages (its component manager is disabled):" >&2
-      echo "run:   apt-get install $emulators   (and Java 17 or newer)" >&2 ;;
+      echo "run:   apt-get install $emulators   (and Java 21 or newer)" >&2 ;;
     *)
-      echo "run: install the emulators: gcloud components install $components   (and Java 17 or newer)" >&2 ;;
+      echo "run: install the emulators: gcloud components install $components   (and Java 21 or newer)" >&2 ;;
   esac
   if ! command -v java >/dev/null 2>&1; then
-    echo "run: java is not on PATH; the emulators need Java 17 or newer." >&2
+    echo "run: java is not on PATH; the emulators need Java 21 or newer: apt-get install openjdk-21-jre-headless," >&2
+    echo "run:   or, where the release has no such package, Temurin 21 from https://adoptium.net/" >&2
   fi
 }
 
