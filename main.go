@@ -4,8 +4,8 @@
 //
 // It reads its configuration from the environment (PORT,
 // GOOGLE_CLOUD_PROJECT, DATASTORE_EMULATOR_HOST, DATASTORE_PROJECT_ID,
-// GAE_ENV, SESSION_KEYS, SESSION_MAX_AGE, LOG_LEVEL, and GOGC and
-// GOMEMLIMIT, whose defaults it sets when they are unset; see README.md),
+// GAE_ENV, SESSION_KEYS, SESSION_MAX_AGE, LOG_LEVEL, CLASS_VIEW, and GOGC
+// and GOMEMLIMIT, whose defaults it sets when they are unset; see README.md),
 // builds the Datastore client once and serves until SIGTERM, when it
 // finishes the requests in flight within 3 seconds and closes the
 // connections still busy after that.

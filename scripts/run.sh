@@ -32,19 +32,38 @@ install_hint() {
   fi
   case "$root" in
     "")
-      echo "run: install the Google Cloud CLI with its emulators and Java 17 or newer:" >&2
+      echo "run: install the Google Cloud CLI with its emulators and Java 21 or newer:" >&2
       echo "run:   from Debian or Ubuntu packages: apt-get install google-cloud-cli $emulators" >&2
       echo "run:   otherwise: gcloud components install $components" >&2 ;;
     /usr/lib/google-cloud-sdk | /usr/lib/google-cloud-sdk/*)
       echo "run: this Cloud CLI comes from Debian packages (its component manager is disabled):" >&2
-      echo "run:   apt-get install $emulators   (and Java 17 or newer)" >&2 ;;
+      echo "run:   apt-get install $emulators   (and Java 21 or newer)" >&2 ;;
     *)
-      echo "run: install the emulators: gcloud components install $components   (and Java 17 or newer)" >&2 ;;
+      echo "run: install the emulators: gcloud components install $components   (and Java 21 or newer)" >&2 ;;
   esac
   if ! command -v java >/dev/null 2>&1; then
-    echo "run: java is not on PATH; the emulators need Java 17 or newer." >&2
+    echo "run: java is not on PATH; the emulators need Java 21 or newer: apt-get install openjdk-21-jre-headless," >&2
+    echo "run:   or, where the release has no such package, Temurin 21 from https://adoptium.net/" >&2
   fi
 }
+
+# emulator_answers reports whether the emulator at DATASTORE_EMULATOR_HOST
+# (host:port) answers GET / with its "Ok". It speaks HTTP through bash's own
+# /dev/tcp, so make run needs no curl. The emulator keeps the connection open
+# after its answer, so this reads the status line, the headers and the first
+# line of the body rather than waiting for the end; HTTP/1.0, so the body is
+# not sent in chunks. A port that takes the connection but says nothing gets
+# 1 s. Run in a subshell, so that file descriptor 3 closes with it.
+emulator_answers() (
+  exec 3<>"/dev/tcp/${DATASTORE_EMULATOR_HOST%:*}/${DATASTORE_EMULATOR_HOST##*:}" || exit 1
+  printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' "$DATASTORE_EMULATOR_HOST" >&3 || exit 1
+  IFS= read -r -t 1 -u 3 status || exit 1
+  [[ "$status" == "HTTP/1."[01]" 200"* ]] || exit 1
+  while IFS= read -r -t 1 -u 3 header && [ "${header%$'\r'}" != "" ]; do :; done
+  body=""
+  IFS= read -r -t 1 -u 3 body || true # "Ok" may end the stream without a newline
+  [ "${body%$'\r'}" = "Ok" ]
+) 2>/dev/null
 
 if [ -z "${DATASTORE_EMULATOR_HOST:-}" ]; then
   if ! command -v gcloud >/dev/null 2>&1; then
@@ -66,8 +85,8 @@ if [ -z "${DATASTORE_EMULATOR_HOST:-}" ]; then
     --host-port="$DATASTORE_EMULATOR_HOST" --project="$DATASTORE_PROJECT_ID" \
     --data-dir="$PWD/.datastore" >.datastore/emulator.log 2>&1 &
   emulator_pid=$!
-  for _ in $(seq 1 600); do
-    if [ "$(curl -s "http://$DATASTORE_EMULATOR_HOST/" 2>/dev/null)" = "Ok" ]; then break; fi
+  deadline=$((SECONDS + 60))
+  until emulator_answers; do
     if ! kill -0 "$emulator_pid" 2>/dev/null; then
       echo "run: the emulator exited; its log is .datastore/emulator.log" >&2
       if [ ! -d "$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null)/platform/cloud-datastore-emulator" ] ||
@@ -76,12 +95,12 @@ if [ -z "${DATASTORE_EMULATOR_HOST:-}" ]; then
       fi
       exit 1
     fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "run: the emulator did not answer within 60 s; its log is .datastore/emulator.log" >&2
+      exit 1
+    fi
     sleep 0.1
   done
-  if [ "$(curl -s "http://$DATASTORE_EMULATOR_HOST/" 2>/dev/null)" != "Ok" ]; then
-    echo "run: the emulator did not answer within 60 s; its log is .datastore/emulator.log" >&2
-    exit 1
-  fi
 fi
 
 bin_dir="$(mktemp -d)"
