@@ -293,8 +293,9 @@ func (e *Emulator) stop() {
 }
 
 // Pids returns the process ids of the emulator's process tree: the watchdog
-// shell, gcloud's wrapper and the JVM below it. An emulator this package did
-// not start (External) has none.
+// shell first, then gcloud's wrapper and the JVM below it, for a benchmark
+// that watches or places those processes itself (internal/loadtest). An
+// emulator this package did not start (External) has none.
 func (e *Emulator) Pids() []int {
 	if e.cmd == nil || e.cmd.Process == nil {
 		return nil
