@@ -5,7 +5,7 @@
 // HTTP server in front of Datastore can cost (BenchmarkLoadFloor).
 //
 // Everything is in its tests, with what the benchmarks alone need: pinning
-// the emulator and the server to CPUs of their own (Linux). `make
-// bench-load` runs the benchmarks, and `make test` runs only the tests of
-// the visitors' client and of the pinning.
+// the emulator and the server to CPUs of their own (Linux), and reading the
+// CPU time of each. `make bench-load` runs the benchmarks, and `make test`
+// runs only the tests of the visitors' client and of the pinning.
 package loadtest
