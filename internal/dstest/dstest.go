@@ -293,8 +293,9 @@ func (e *Emulator) stop() {
 }
 
 // Pids returns the process ids of the emulator's process tree: the watchdog
-// shell, gcloud's wrapper and the JVM below it. An emulator this package did
-// not start (External) has none.
+// shell first, then gcloud's wrapper and the JVM below it, for a benchmark
+// that watches or places those processes itself (internal/loadtest). An
+// emulator this package did not start (External) has none.
 func (e *Emulator) Pids() []int {
 	if e.cmd == nil || e.cmd.Process == nil {
 		return nil
@@ -329,48 +330,6 @@ func descendants(pid int) []int {
 		tree = append(tree, children[tree[i]]...)
 	}
 	return tree
-}
-
-// ProcessCPU returns the CPU time process pid has used so far, all its
-// threads, user and system, to the kernel's tick (USER_HZ, 100 on Linux).
-func ProcessCPU(pid int) (time.Duration, error) {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, fmt.Errorf("dstest: CPU time: %w", err)
-	}
-	// The fields after the command, which is in parentheses, start with
-	// the state (field 3); utime and stime are fields 14 and 15.
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	if len(fields) < 13 {
-		return 0, fmt.Errorf("dstest: CPU time: short /proc/%d/stat: %q", pid, stat)
-	}
-	var ticks int64
-	for _, f := range fields[11:13] {
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("dstest: CPU time: /proc/%d/stat: %w", pid, err)
-		}
-		ticks += n
-	}
-	return time.Duration(ticks) * (time.Second / 100), nil
-}
-
-// CPU returns the CPU time the emulator's processes (gcloud's wrapper and
-// the JVM below it) have used so far. An emulator this package did not
-// start (External) reports an error.
-func (e *Emulator) CPU() (time.Duration, error) {
-	if e.cmd == nil || e.cmd.Process == nil {
-		return 0, fmt.Errorf("dstest: CPU time: the %s emulator was not started here", e.Mode)
-	}
-	var total time.Duration
-	for _, pid := range descendants(e.cmd.Process.Pid) {
-		d, err := ProcessCPU(pid)
-		if err != nil {
-			continue // a process that ended meanwhile
-		}
-		total += d
-	}
-	return total, nil
 }
 
 // FreePort returns a loopback TCP port that nothing listens on now.

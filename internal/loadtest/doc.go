@@ -4,6 +4,8 @@
 // beside the bare Datastore calls the same requests need, and the least any
 // HTTP server in front of Datastore can cost (BenchmarkLoadFloor).
 //
-// Everything is in its tests: `make bench-load` runs the benchmarks, and
-// `make test` runs only the tests of the visitors' client.
+// Everything is in its tests, with what the benchmarks alone need: pinning
+// the emulator and the server to CPUs of their own (Linux), and reading the
+// CPU time of each. `make bench-load` runs the benchmarks, and `make test`
+// runs only the tests of the visitors' client and of the pinning.
 package loadtest

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -104,7 +103,7 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 
 	var web, direct mixResult
 	var webCPU, directCPU cpuSplit
-	cpu0 := srv.CPUTime(b)
+	cpu0 := serverCPUTime(b, srv)
 	runDirect := func(first, n int) {
 		c := takeCPU(e)
 		direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
@@ -124,7 +123,7 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 			runDirect(first, n)
 		}
 	}
-	serverCPU := srv.CPUTime(b) - cpu0
+	serverCPU := serverCPUTime(b, srv) - cpu0
 	lost, err := lostClicks(ctx, vs)
 	if err != nil {
 		b.Errorf("checking the counts: %v", err)
@@ -327,46 +326,4 @@ func benchClient(tb testing.TB, e *dstest.Emulator) *datastore.Client {
 	}
 	tb.Cleanup(func() { client.Close() })
 	return client
-}
-
-// cpuSplit is the CPU time a phase of the load used outside the server:
-// this process (the visitors' HTTP clients, or the bare calls' Datastore
-// client), to the microsecond, and the emulator, to /proc's 10 ms tick. The
-// server's CPU time is read from /proc too, over the whole run
-// (serverproc.Process.CPUTime).
-type cpuSplit struct {
-	client, emulator cpuTotal
-	emulatorKnown    bool
-}
-
-type cpuTotal time.Duration
-
-// perOp returns the CPU time per operation, in microseconds.
-func (c cpuTotal) perOp(ops int) float64 {
-	return float64(time.Duration(c).Microseconds()) / float64(max(ops, 1))
-}
-
-// takeCPU reads the CPU time used so far by this process, user and system,
-// from getrusage (to the microsecond: /proc's 10 ms ticks are too coarse
-// for one phase of this process's share), and by emulator e, from /proc.
-func takeCPU(e *dstest.Emulator) cpuSplit {
-	var c cpuSplit
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		c.client = cpuTotal(time.Duration(ru.Utime.Nano() + ru.Stime.Nano()))
-	}
-	if d, err := e.CPU(); err == nil {
-		c.emulator, c.emulatorKnown = cpuTotal(d), true
-	}
-	return c
-}
-
-func (c cpuSplit) since(old cpuSplit) cpuSplit {
-	return cpuSplit{c.client - old.client, c.emulator - old.emulator, c.emulatorKnown && old.emulatorKnown}
-}
-
-func (c *cpuSplit) add(d cpuSplit) {
-	c.client += d.client
-	c.emulator += d.emulator
-	c.emulatorKnown = d.emulatorKnown
 }

@@ -34,7 +34,7 @@ func pinCPUs(tb testing.TB, e *dstest.Emulator) *pinned {
 	if err := unix.SchedGetaffinity(self, &p.orig); err != nil {
 		tb.Fatalf("-load.pin: this process's CPUs: %v (run with -load.pin=false to share the CPUs)", err)
 	}
-	cpus := dstest.CPUs(p.orig)
+	cpus := cpuList(p.orig)
 	if len(cpus) < 2 {
 		tb.Fatalf("-load.pin needs at least 2 CPUs, this process may run on %v only; run with -load.pin=false", cpus)
 	}
@@ -42,11 +42,11 @@ func pinCPUs(tb testing.TB, e *dstest.Emulator) *pinned {
 	p.others = p.orig
 	p.others.Clear(cpus[0])
 	var err error
-	if p.undoEmulator, err = e.Pin(p.emulator); err != nil {
+	if p.undoEmulator, err = pinEmulator(e, p.emulator); err != nil {
 		tb.Fatalf("-load.pin: %v (run with -load.pin=false to share the CPUs)", err)
 	}
-	if p.undoSelf, err = dstest.PinProcess(self, p.others); err != nil {
-		// PinProcess has given this process's threads their CPUs back.
+	if p.undoSelf, err = pinProcess(self, p.others); err != nil {
+		// pinProcess has given this process's threads their CPUs back.
 		if uerr := p.undoEmulator(); uerr != nil {
 			tb.Errorf("-load.pin: undo: %v", uerr)
 		}
@@ -86,7 +86,7 @@ func checkCPUs(tb testing.TB, what string, want unix.CPUSet, pids ...int) {
 	tb.Helper()
 	var seen []string
 	for _, pid := range pids {
-		threads, err := dstest.ThreadCPUs(pid)
+		threads, err := threadCPUs(pid)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -97,10 +97,10 @@ func checkCPUs(tb testing.TB, what string, want unix.CPUSet, pids ...int) {
 		for tid, got := range threads {
 			if got != want {
 				tb.Errorf("-load.pin: %s: thread %d of process %d may run on CPUs %v, want %v",
-					what, tid, pid, dstest.CPUs(got), dstest.CPUs(want))
+					what, tid, pid, cpuList(got), cpuList(want))
 			}
 		}
 		seen = append(seen, fmt.Sprintf("%d (%d threads)", pid, len(threads)))
 	}
-	tb.Logf("%s on CPUs %v: processes %s", what, dstest.CPUs(want), strings.Join(seen, ", "))
+	tb.Logf("%s on CPUs %v: processes %s", what, cpuList(want), strings.Join(seen, ", "))
 }

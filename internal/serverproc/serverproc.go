@@ -218,16 +218,6 @@ func (p *Process) PeakRSS(tb testing.TB) float64 {
 	return 0
 }
 
-// CPUTime returns the CPU time the server has used so far.
-func (p *Process) CPUTime(tb testing.TB) time.Duration {
-	tb.Helper()
-	d, err := dstest.ProcessCPU(p.cmd.Process.Pid)
-	if err != nil {
-		tb.Fatalf("server: %v", err)
-	}
-	return d
-}
-
 // Pid returns the server's process id.
 func (p *Process) Pid() int { return p.cmd.Process.Pid }
 

@@ -1,8 +1,9 @@
-package dstest
+package loadtest
 
-// CPU affinity, for benchmarks that keep the emulator off the cores of the
-// code they measure. Linux only: it sets each thread's mask with
-// sched_setaffinity and finds the threads in /proc/PID/task.
+// CPU affinity, for the benchmarks that keep the emulator off the cores of
+// the code they measure (pin_linux_test.go). Linux only: it sets each
+// thread's mask with sched_setaffinity and finds the threads in
+// /proc/PID/task.
 
 import (
 	"errors"
@@ -11,23 +12,27 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
 
-// Pin restricts every thread of the emulator's processes (Pids) to cpus, so
-// that a benchmark can keep the emulator off the cores of the code it
-// measures, as Datastore is in production. Threads and processes the tree
-// starts later inherit the restriction. It returns a function that gives
-// every thread back the CPUs it had (PinProcess), and a process started
-// since then, such as the watchdog's sleep, the CPUs the tree's first
-// process had; when Pin fails part-way, it gives them back itself. A
-// process that ends meanwhile is skipped.
-func (e *Emulator) Pin(cpus unix.CPUSet) (undo func() error, err error) {
-	if e.cmd == nil || e.cmd.Process == nil {
-		return nil, fmt.Errorf("dstest: pin: the %s emulator was not started here", e.Mode)
+// pinEmulator restricts every thread of emulator e's processes
+// (dstest.Emulator.Pids) to cpus, so that a benchmark can keep the emulator
+// off the cores of the code it measures, as Datastore is in production.
+// Threads and processes the tree starts later inherit the restriction. It
+// returns a function that gives every thread back the CPUs it had
+// (pinProcess), and a process started since then, such as the watchdog's
+// sleep, the CPUs the tree's first process had; when pinEmulator fails
+// part-way, it gives them back itself. A process that ends meanwhile is
+// skipped.
+func pinEmulator(e *dstest.Emulator, cpus unix.CPUSet) (undo func() error, err error) {
+	tree := e.Pids()
+	if len(tree) == 0 {
+		return nil, fmt.Errorf("loadtest: pin: the %s emulator was not started here", e.Mode)
 	}
 	var orig unix.CPUSet
-	if err := unix.SchedGetaffinity(e.cmd.Process.Pid, &orig); err != nil {
-		return nil, fmt.Errorf("dstest: pin: sched_getaffinity: %w", err)
+	if err := unix.SchedGetaffinity(tree[0], &orig); err != nil {
+		return nil, fmt.Errorf("loadtest: pin: sched_getaffinity: %w", err)
 	}
 	pids := func() ([]int, error) { return e.Pids(), nil }
 	undos := map[int]func() error{}
@@ -40,7 +45,7 @@ func (e *Emulator) Pin(cpus unix.CPUSet) (undo func() error, err error) {
 			if undos[pid] != nil {
 				return nil
 			}
-			_, err := PinProcess(pid, orig)
+			_, err := pinProcess(pid, orig)
 			if err != nil && !alive(pid) {
 				return nil
 			}
@@ -49,7 +54,7 @@ func (e *Emulator) Pin(cpus unix.CPUSet) (undo func() error, err error) {
 		return errors.Join(errs...)
 	}
 	err = untilNoneNew(pids, func(pid int) error {
-		u, err := PinProcess(pid, cpus)
+		u, err := pinProcess(pid, cpus)
 		if err != nil {
 			if !alive(pid) {
 				return nil
@@ -65,14 +70,14 @@ func (e *Emulator) Pin(cpus unix.CPUSet) (undo func() error, err error) {
 	return undo, nil
 }
 
-// PinProcess restricts every thread of process pid to cpus. Threads the
+// pinProcess restricts every thread of process pid to cpus. Threads the
 // process starts later inherit the restriction, and one started while
-// PinProcess works, by a thread it has not reached yet, is reached too
+// pinProcess works, by a thread it has not reached yet, is reached too
 // (eachThread). It returns a function that gives each thread back the CPUs
 // it had, and a thread started since then the CPUs the process's main
 // thread had; that function reports no error for a process that has ended.
-// When PinProcess fails part-way, it gives the CPUs back itself.
-func PinProcess(pid int, cpus unix.CPUSet) (undo func() error, err error) {
+// When pinProcess fails part-way, it gives the CPUs back itself.
+func pinProcess(pid int, cpus unix.CPUSet) (undo func() error, err error) {
 	orig := map[int]unix.CPUSet{}
 	err = eachThread(pid, func(tid int) error {
 		var set unix.CPUSet
@@ -111,9 +116,9 @@ func PinProcess(pid int, cpus unix.CPUSet) (undo func() error, err error) {
 	return undo, nil
 }
 
-// ThreadCPUs returns the CPUs each thread of process pid may run on, by
+// threadCPUs returns the CPUs each thread of process pid may run on, by
 // thread id.
-func ThreadCPUs(pid int) (map[int]unix.CPUSet, error) {
+func threadCPUs(pid int) (map[int]unix.CPUSet, error) {
 	threads := map[int]unix.CPUSet{}
 	err := eachThread(pid, func(tid int) error {
 		var set unix.CPUSet
@@ -126,8 +131,8 @@ func ThreadCPUs(pid int) (map[int]unix.CPUSet, error) {
 	return threads, err
 }
 
-// CPUs returns the CPUs in set, in order.
-func CPUs(set unix.CPUSet) []int {
+// cpuList returns the CPUs in set, in order.
+func cpuList(set unix.CPUSet) []int {
 	var cpus []int
 	for cpu := 0; len(cpus) < set.Count(); cpu++ {
 		if set.IsSet(cpu) {
@@ -150,7 +155,7 @@ func eachThread(pid int, f func(tid int) error) error {
 	threads := func() ([]int, error) {
 		tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
 		if err != nil {
-			return nil, fmt.Errorf("dstest: threads of process %d: %w", pid, err)
+			return nil, fmt.Errorf("loadtest: threads of process %d: %w", pid, err)
 		}
 		tids := make([]int, 0, len(tasks))
 		for _, t := range tasks {
@@ -162,7 +167,7 @@ func eachThread(pid int, f func(tid int) error) error {
 	}
 	return untilNoneNew(threads, func(tid int) error {
 		if err := f(tid); err != nil && !errors.Is(err, unix.ESRCH) {
-			return fmt.Errorf("dstest: thread %d of process %d: %w", tid, pid, err)
+			return fmt.Errorf("loadtest: thread %d of process %d: %w", tid, pid, err)
 		}
 		return nil
 	})
@@ -193,7 +198,7 @@ func untilNoneNew(list func() ([]int, error), f func(id int) error) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("dstest: new processes or threads keep starting after %d passes", maxPasses)
+	return fmt.Errorf("loadtest: new processes or threads keep starting after %d passes", maxPasses)
 }
 
 // alive reports whether process pid still exists.

@@ -1,4 +1,4 @@
-package dstest_test
+package loadtest
 
 import (
 	"os"
@@ -6,11 +6,9 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
 
-// PinProcess pins every thread of a process, a child started afterwards
+// pinProcess pins every thread of a process, a child started afterwards
 // inherits the pinning, and undo gives every thread its CPUs back. The test
 // pins its own process, which has several threads (the Go runtime's), to
 // the last CPU it may use.
@@ -20,11 +18,11 @@ func TestPinProcess(t *testing.T) {
 	if err := unix.SchedGetaffinity(self, &orig); err != nil {
 		t.Fatal(err)
 	}
-	cpus := dstest.CPUs(orig)
+	cpus := cpuList(orig)
 	var one unix.CPUSet
 	one.Set(cpus[len(cpus)-1])
 
-	undo, err := dstest.PinProcess(self, one)
+	undo, err := pinProcess(self, one)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +43,7 @@ func TestPinProcess(t *testing.T) {
 
 func wantThreadCPUs(t *testing.T, what string, pid int, want unix.CPUSet) {
 	t.Helper()
-	threads, err := dstest.ThreadCPUs(pid)
+	threads, err := threadCPUs(pid)
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
@@ -54,7 +52,7 @@ func wantThreadCPUs(t *testing.T, what string, pid int, want unix.CPUSet) {
 	}
 	for tid, got := range threads {
 		if got != want {
-			t.Errorf("%s: thread %d of process %d may run on CPUs %v, want %v", what, tid, pid, dstest.CPUs(got), dstest.CPUs(want))
+			t.Errorf("%s: thread %d of process %d may run on CPUs %v, want %v", what, tid, pid, cpuList(got), cpuList(want))
 		}
 	}
 }
