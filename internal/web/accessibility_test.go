@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/chromedp/chromedp/kb"
@@ -19,19 +20,39 @@ var a11yScreens = []struct {
 	{"phone", 390, 844, true},
 }
 
-// testNoWCAGViolations checks every page with axe-core's WCAG 2 A and AA
-// rules, new and with a session (the panel shows its values then), at each
-// width. It also checks that injecting axe broke none of the page's
-// Content-Security-Policy: the page under test is the page as served.
-func testNoWCAGViolations(t *testing.T, b *browsertest.Browser) {
+// htmlPages are the paths of every page of the table that a GET shows as
+// HTML: what the browser tests check each page for.
+func htmlPages(t *testing.T) []string {
+	var paths []string
+	for _, rt := range routesWhere(func(rt route) bool { return isGet(rt) && rt.answers != files && rt.needs != cron }) {
+		paths = append(paths, sample(t, rt).path)
+	}
+	return paths
+}
+
+// testEveryPageAtEachWidth loads every page of the table, new and with a
+// session (the panel shows its values then), at each width, and checks
+// each: 200, the stylesheet applied, no Content-Security-Policy violation
+// (injecting axe breaks none: the page under test is the page as served),
+// no WCAG 2 A or AA violation (axe-core), nothing wider than the screen.
+// It saves screenshots of the pages with a session to artifacts/.
+func testEveryPageAtEachWidth(t *testing.T, b *browsertest.Browser) {
 	browsertest.AxeScript(t) // skips, or fails under CI, before a browser tab opens
 	for _, sc := range a11yScreens {
 		t.Run(sc.name, func(t *testing.T) {
-			p := b.NewTab(t, newApp(t).URL)
+			a := newApp(t)
+			a.srv.class.maxAge = 0 // /class with clicks shows them, not the figures of its first view
+			p := b.NewTab(t, a.URL)
 			p.Viewport(sc.width, sc.height, sc.mobile)
 			console := browsertest.Watch(t, p.Ctx)
 			check := func(page string) {
 				t.Helper()
+				if bg := p.Style("header.site", "background-color"); bg == "" || bg == "rgba(0, 0, 0, 0)" {
+					t.Errorf("%s: the header's background is %q: the stylesheet did not apply", page, bg)
+				}
+				if n := p.Overflow(); n > 0 {
+					t.Errorf("%s: the page is %d px wider than the screen", page, n)
+				}
 				for _, v := range browsertest.Axe(t, p) {
 					t.Errorf("%s: %s", page, v)
 				}
@@ -41,21 +62,37 @@ func testNoWCAGViolations(t *testing.T, b *browsertest.Browser) {
 					}
 				}
 			}
-			for _, path := range []string{"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint", "/race", "/class?refresh=off"} {
-				p.Open(path)
+			shoot := func(name string) {
+				browsertest.SaveArtifact(t, name+"-"+sc.name+".png", p.Screenshot(""))
+			}
+			for _, path := range htmlPages(t) {
+				if status := p.Open(path); status != http.StatusOK {
+					t.Errorf("%s: got status %d, want 200", path, status)
+				}
 				check(path)
 			}
 			p.Open("/counter")
 			p.Click("#click")
 			check("/counter with a session")
+			shoot("counter")
+			// A few turns and the hint, unless the hints win first (about
+			// one game in twenty is won within three).
 			p.Open("/mastermind")
-			p.TypeAndEnter("#guess", "1122")
-			check("/mastermind with a guess")
+			for turn := 0; turn < 4 && p.Count("#hint-link") == 1; turn++ {
+				p.Click("#hint-link")
+				if turn < 3 {
+					p.TypeAndEnter("#guess", p.Text("#hint strong"))
+				}
+			}
+			check("/mastermind with guesses")
+			shoot("mastermind")
 			p.Open("/race")
 			raceByScript(t, p)
 			check("/race with a result")
+			shoot("race")
 			p.Open("/class?refresh=off") // a reload during the check would end it
 			check("/class with clicks")
+			shoot("class")
 		})
 	}
 }

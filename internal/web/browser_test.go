@@ -35,10 +35,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("class/worksWithoutJavaScript", func(t *testing.T) { testClassWithoutJavaScript(t, b) })
 	t.Run("session/endResetsCounterAndGame", func(t *testing.T) { testEndSession(t, b) })
 	t.Run("session/cookieFlags", func(t *testing.T) { testCookieFlags(t, b) })
-	t.Run("csp/pagesLoadCleanAndStyled", func(t *testing.T) { testPagesLoadClean(t, b) })
 	t.Run("csp/violationsAreSeen", func(t *testing.T) { testViolationsAreSeen(t, b) })
-	t.Run("layout/screenshots", func(t *testing.T) { testScreenshots(t, b) })
-	t.Run("a11y/noWCAGViolations", func(t *testing.T) { testNoWCAGViolations(t, b) })
+	t.Run("pages/everyPageAtEachWidth", func(t *testing.T) { testEveryPageAtEachWidth(t, b) })
 	t.Run("a11y/lessonCodeReachableByTab", func(t *testing.T) { testLessonCodeReachableByTab(t, b) })
 }
 
@@ -265,27 +263,7 @@ func signedPayload(tb testing.TB, name, value string) []byte {
 	return raw
 }
 
-func testPagesLoadClean(t *testing.T, b *browsertest.Browser) {
-	p := b.NewTab(t, newApp(t).URL)
-	console := browsertest.Watch(t, p.Ctx)
-	for _, path := range []string{"/", "/stateless", "/counter", "/mastermind", "/mastermind/hint", "/race", "/class?refresh=off"} {
-		if status := p.Open(path); status != http.StatusOK {
-			t.Errorf("%s: got status %d, want 200", path, status)
-		}
-		for _, e := range console.Entries() {
-			if e.CSP {
-				t.Errorf("%s: Content-Security-Policy violation: %s", path, e)
-			} else {
-				t.Logf("%s: %s", path, e)
-			}
-		}
-		if bg := p.Style("header.site", "background-color"); bg == "" || bg == "rgba(0, 0, 0, 0)" {
-			t.Errorf("%s: the header's background is %q: the stylesheet did not apply", path, bg)
-		}
-	}
-}
-
-// testViolationsAreSeen shows that testPagesLoadClean would see a
+// testViolationsAreSeen shows that testEveryPageAtEachWidth would see a
 // violation: a page under the app's policy with an inline style and script.
 func testViolationsAreSeen(t *testing.T, b *browsertest.Browser) {
 	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -386,52 +364,5 @@ func raceByScript(tb testing.TB, p *browsertest.Tab) {
 	)
 	if err != nil {
 		tb.Fatalf("race by script: %v", err)
-	}
-}
-
-// testScreenshots saves the counter and a game in progress, on a phone's
-// screen and a desktop's, for a person to look at; it checks what a
-// program can: nothing is wider than the screen.
-func testScreenshots(t *testing.T, b *browsertest.Browser) {
-	screens := []struct {
-		name          string
-		width, height int64
-		mobile        bool
-	}{
-		{"phone", 390, 844, true},
-		{"desktop", 1280, 900, false},
-	}
-	for _, sc := range screens {
-		t.Run(sc.name, func(t *testing.T) {
-			p := b.NewTab(t, newApp(t).URL)
-			p.Viewport(sc.width, sc.height, sc.mobile)
-			shoot := func(name string) {
-				if n := p.Overflow(); n > 0 {
-					t.Errorf("%s: the page is %d px wider than the screen", name, n)
-				}
-				browsertest.SaveArtifact(t, name, p.Screenshot(""))
-			}
-
-			p.Open("/counter")
-			p.Click("#click")
-			shoot("counter-" + sc.name + ".png")
-
-			// A few turns and the hint, unless the hints win first (about
-			// one game in twenty is won within three).
-			p.Open("/mastermind")
-			for turn := 0; turn < 4 && p.Count("#hint-link") == 1; turn++ {
-				p.Click("#hint-link")
-				if turn < 3 {
-					p.TypeAndEnter("#guess", p.Text("#hint strong"))
-				}
-			}
-			shoot("mastermind-" + sc.name + ".png")
-
-			p.Open("/race")
-			raceByScript(t, p)
-			shoot("race-" + sc.name + ".png")
-			p.Open("/class?refresh=off") // a reload would not wait for the shot
-			shoot("class-" + sc.name + ".png")
-		})
 	}
 }

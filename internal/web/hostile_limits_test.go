@@ -99,7 +99,7 @@ func TestHostile_oversizedBodyIsRefusedUnread(t *testing.T) {
 	p := newPlayer(t, a, 2)
 	cookie := p.cookieHeader()
 	for _, chunked := range []bool{false, true} {
-		for _, r := range postRoutes {
+		for _, r := range postRequests(t) {
 			name := map[bool]string{false: "Content-Length 10 MiB", true: "chunked"}[chunked]
 			body := newStalledBody(size, pause)
 			resp, sent := postStalled(t, a.URL, r.path, cookie, body, chunked)
@@ -187,7 +187,7 @@ func TestHostile_abandonedBodyChangesNothing(t *testing.T) {
 	// Content-Length 50 bytes longer, or a first chunk and no last one.
 	var conns []net.Conn
 	for _, chunked := range []bool{false, true} {
-		for _, r := range postRoutes {
+		for _, r := range postRequests(t) {
 			form := r.form.Encode()
 			conns = append(conns, startPost(t, a.URL, r.path, cookie, form, len(form)+50, chunked))
 		}

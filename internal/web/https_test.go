@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
 
 // secureConfig is testConfig as on App Engine (GAE_ENV=standard).
@@ -48,49 +46,6 @@ func hstsMaxAge(h http.Header) int {
 		}
 	}
 	return -1
-}
-
-func TestHTTPS_everyAnswerCarriesHSTS(t *testing.T) {
-	const year = 365 * 24 * 3600
-	tests := []struct {
-		method, path string
-		header       http.Header
-		want         int
-	}{
-		{"GET", "/", nil, http.StatusOK},
-		{"GET", "/counter", nil, http.StatusOK},
-		{"GET", "/static/style.css", nil, http.StatusOK},
-		{"GET", "/no/such/page", nil, http.StatusNotFound},
-		{"DELETE", "/counter", nil, http.StatusMethodNotAllowed},
-		{"POST", "/counter", http.Header{"Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden},
-		{"GET", "/tasks/cleanup-sessions", nil, http.StatusForbidden},
-	}
-	// No Datastore: none of these answers needs it.
-	secure := serveApp(t, secureConfig(t), nil, &dstest.Counter{})
-	local := offlineApp(t)
-	for _, tt := range tests {
-		t.Run(tt.method+tt.path, func(t *testing.T) {
-			for _, a := range []*app{secure, local} {
-				h := http.Header{"Accept": {"application/json"}}
-				for k, v := range tt.header {
-					h[k] = v
-				}
-				got := newVisitor(t, a).sendRaw(tt.method, tt.path, "", h)
-				if got.err != nil || got.status != tt.want {
-					t.Fatalf("got %d (%v), want %d", got.status, got.err, tt.want)
-				}
-				n := hstsMaxAge(got.header)
-				switch {
-				case a == secure && n < year:
-					t.Errorf("on App Engine: got Strict-Transport-Security %q, want a max-age of at least a year",
-						got.header.Get("Strict-Transport-Security"))
-				case a == local && n != -1:
-					t.Errorf("over plain HTTP: got Strict-Transport-Security %q, want none",
-						got.header.Get("Strict-Transport-Security"))
-				}
-			}
-		})
-	}
 }
 
 func TestHTTPS_cookieIsHostPrefixedWhenSecure(t *testing.T) {

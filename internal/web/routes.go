@@ -1,32 +1,91 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
-// Handler returns the server's handler: every route of the HTTP interface
-// (docs/http.md), behind the middleware every request goes through
-// (middleware.go). Each line names the route's handler and the file that
-// holds it.
+// route is one route of the HTTP interface (docs/http.md): the pattern
+// http.ServeMux takes, the method of Server that handles it, and what the
+// tests that cover every route need to know of it.
+type route struct {
+	pattern string // "METHOD /path", as http.ServeMux takes it
+	handle  func(*Server, http.ResponseWriter, *http.Request)
+	// answers is what the route answers: pages (HTML only), pages or JSON
+	// (with Accept: application/json), or files.
+	answers answers
+	needs   needs
+}
+
+// answers is what a route answers.
+type answers int
+
+const (
+	pages     answers = iota // HTML pages only: the prose, and /stateless
+	pagesJSON                // HTML pages, or JSON when asked for
+	files                    // a file or plain text, whatever Accept says
+)
+
+// needs is what a route needs besides the request.
+type needs int
+
+const (
+	// nothing: the route answers without Datastore, even during an outage.
+	nothing needs = iota
+	// store: the route reads or writes the visitor's session, their
+	// race or the class's sessions (or the session keys), so it answers
+	// 503 during an outage, to a visitor who has a session at least.
+	store
+	// cron: the route is a task only App Engine cron may call
+	// (X-Appengine-Cron: true), and it needs Datastore. It writes,
+	// although it is a GET.
+	cron
+)
+
+// method and path are the route's, from its pattern.
+func (rt route) method() string { m, _, _ := strings.Cut(rt.pattern, " "); return m }
+func (rt route) path() string   { _, p, _ := strings.Cut(rt.pattern, " "); return p }
+
+// writes reports whether the route may change state: POSTs, and the cron
+// task. A GET or HEAD of any other route never writes.
+func (rt route) writes() bool {
+	return rt.method() == http.MethodPost || rt.needs == cron
+}
+
+// routes is every route of the HTTP interface, in the order of
+// docs/http.md's table, each with the file of its handler. Handler builds
+// the mux from this table alone, and the tests that cover every route
+// (GET never writes, cross-origin POSTs refused, 503 during an outage,
+// security headers, accessibility, the docs' table) read it too.
+var routes = []route{
+	{"GET /{$}", (*Server).handleHome, pages, nothing},                        // home.go
+	{"GET /lesson", (*Server).handleLesson, pages, nothing},                   // lesson.go
+	{"GET /stateless", (*Server).handleStateless, pages, store},               // stateless.go
+	{"POST /stateless", (*Server).handleStatelessClick, pages, store},         // stateless.go
+	{"GET /counter", (*Server).handleCounter, pagesJSON, store},               // counter.go
+	{"POST /counter", (*Server).handleClick, pagesJSON, store},                // counter.go
+	{"GET /mastermind", (*Server).handleGame, pagesJSON, store},               // game.go
+	{"POST /mastermind/guess", (*Server).handleGuess, pagesJSON, store},       // game.go
+	{"POST /mastermind/new", (*Server).handleNewGame, pagesJSON, store},       // game.go
+	{"GET /mastermind/hint", (*Server).handleHint, pagesJSON, store},          // game.go
+	{"GET /race", (*Server).handleRacePage, pagesJSON, store},                 // race.go
+	{"POST /race", (*Server).handleRace, pagesJSON, store},                    // race.go
+	{"POST /race/reset", (*Server).handleRaceReset, pagesJSON, store},         // race.go
+	{"POST /race/naive", (*Server).handleRaceNaive, pagesJSON, store},         // race.go
+	{"POST /race/atomic", (*Server).handleRaceAtomic, pagesJSON, store},       // race.go
+	{"GET /class", (*Server).handleClass, pagesJSON, store},                   // class.go
+	{"POST /session/end", (*Server).handleEndSession, pagesJSON, store},       // session.go
+	{"GET /tasks/cleanup-sessions", (*Server).handleCleanup, pagesJSON, cron}, // session.go
+	{"GET /_ah/warmup", (*Server).handleWarmup, files, store},                 // session.go
+	{"GET /static/{file}", (*Server).handleStatic, files, nothing},            // render.go
+}
+
+// Handler returns the server's handler: every route of the table above,
+// behind the middleware every request goes through (middleware.go).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.handleHome)                       // home.go
-	mux.HandleFunc("GET /lesson", s.handleLesson)                  // lesson.go
-	mux.HandleFunc("GET /stateless", s.handleStateless)            // stateless.go
-	mux.HandleFunc("POST /stateless", s.handleStatelessClick)      // stateless.go
-	mux.HandleFunc("GET /counter", s.handleCounter)                // counter.go
-	mux.HandleFunc("POST /counter", s.handleClick)                 // counter.go
-	mux.HandleFunc("GET /mastermind", s.handleGame)                // game.go
-	mux.HandleFunc("POST /mastermind/guess", s.handleGuess)        // game.go
-	mux.HandleFunc("POST /mastermind/new", s.handleNewGame)        // game.go
-	mux.HandleFunc("GET /mastermind/hint", s.handleHint)           // game.go
-	mux.HandleFunc("GET /race", s.handleRacePage)                  // race.go
-	mux.HandleFunc("POST /race", s.handleRace)                     // race.go
-	mux.HandleFunc("POST /race/reset", s.handleRaceReset)          // race.go
-	mux.HandleFunc("POST /race/naive", s.handleRaceNaive)          // race.go
-	mux.HandleFunc("POST /race/atomic", s.handleRaceAtomic)        // race.go
-	mux.HandleFunc("GET /class", s.handleClass)                    // class.go
-	mux.HandleFunc("POST /session/end", s.handleEndSession)        // session.go
-	mux.HandleFunc("GET /tasks/cleanup-sessions", s.handleCleanup) // session.go
-	mux.HandleFunc("GET /_ah/warmup", s.handleWarmup)              // session.go
-	mux.HandleFunc("GET /static/{file}", s.handleStatic)           // render.go
+	for _, rt := range routes {
+		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { rt.handle(s, w, r) })
+	}
 	return s.middleware(mux)
 }

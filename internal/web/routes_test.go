@@ -1,0 +1,262 @@
+package web
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// routeRequest is a request of a route that its handler accepts, for the
+// tests that cover every route of the table (routes.go).
+type routeRequest struct {
+	path   string           // what to request: the pattern's path unless it has a wildcard
+	form   url.Values       // a POST's valid form
+	header http.Header      // headers the route needs
+	ready  func(v *visitor) // brings the visitor to the state the request needs
+	html   int              // a success's status in HTML: 303 for a POST, 200 for a GET, unless set
+}
+
+// routeSamples are what a route's request needs beyond its pattern. A
+// route added to the table that needs more (a wildcard to fill, a form
+// field, a state) fails TestRoutes_sampleRequestsSucceed until it has one.
+var routeSamples = map[string]routeRequest{
+	"GET /{$}":                    {path: "/"},
+	"POST /stateless":             {html: http.StatusOK}, // the page, not a redirect (http.md)
+	"POST /mastermind/guess":      {form: url.Values{"guess": {"3456"}}},
+	"POST /race/naive":            {ready: startRace},
+	"POST /race/atomic":           {ready: startRace},
+	"GET /class":                  {path: "/class?refresh=off"},
+	"GET /tasks/cleanup-sessions": {header: http.Header{"X-Appengine-Cron": {"true"}}},
+	"GET /static/{file}":          {path: "/static/style.css"},
+}
+
+func startRace(v *visitor) { v.postJSON("/race/reset", nil, http.StatusOK, nil) }
+
+// sample returns the request of rt that its handler accepts.
+func sample(t testing.TB, rt route) routeRequest {
+	t.Helper()
+	req := routeSamples[rt.pattern]
+	if req.path == "" {
+		req.path = rt.path()
+	}
+	if strings.ContainsAny(req.path, "{}") {
+		t.Fatalf("%s: routeSamples has no path for its wildcard", rt.pattern)
+	}
+	if req.form == nil && rt.method() == http.MethodPost {
+		req.form = url.Values{}
+	}
+	if req.ready == nil {
+		req.ready = func(*visitor) {}
+	}
+	if req.html == 0 {
+		req.html = http.StatusOK
+		if rt.method() == http.MethodPost {
+			req.html = http.StatusSeeOther
+		}
+	}
+	return req
+}
+
+// routesWhere returns the routes of the table that keep says.
+func routesWhere(keep func(route) bool) []route {
+	var out []route
+	for _, rt := range routes {
+		if keep(rt) {
+			out = append(out, rt)
+		}
+	}
+	return out
+}
+
+func isPost(rt route) bool { return rt.method() == http.MethodPost }
+func isGet(rt route) bool  { return rt.method() == http.MethodGet }
+
+// asked returns the ways rt is asked: as HTML, and as JSON when it
+// answers JSON.
+func asked(rt route) []bool {
+	if rt.answers == pagesJSON {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+// Every route's sample request succeeds for a new visitor made ready, as
+// HTML and as JSON, with no Origin or Sec-Fetch-Site: the samples the
+// other tests send are requests the handlers accept.
+func TestRoutes_sampleRequestsSucceed(t *testing.T) {
+	a := newApp(t)
+	for _, rt := range routes {
+		req := sample(t, rt)
+		for _, asJSON := range asked(rt) {
+			t.Run(rt.pattern+format(asJSON), func(t *testing.T) {
+				v := newVisitor(t, a)
+				req.ready(v)
+				got := v.sendWith(rt.method(), req.path, req.form, asJSON, req.header)
+				want := req.html
+				if asJSON {
+					want = http.StatusOK
+				}
+				if got.err != nil || got.status != want {
+					t.Errorf("got %d (%v), want %d; body %.200s", got.status, got.err, want, got.body)
+				}
+			})
+		}
+	}
+}
+
+// Handler builds the mux from the table alone: no file of the package
+// registers a route anywhere else, so a route cannot escape the tests that
+// read the table.
+func TestRoutes_muxIsBuiltFromTheTableAlone(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var where []string
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "HandleFunc" || sel.Sel.Name == "Handle") {
+					where = append(where, fset.Position(call.Pos()).String())
+				}
+			}
+			return true
+		})
+	}
+	if len(where) != 1 || !strings.HasPrefix(where[0], "routes.go:") {
+		t.Errorf("got routes registered at %v, want only routes.go's loop over the table: add the route to the table instead", where)
+	}
+}
+
+// docsRoute is a row of docs/http.md's route table: `METHOD /path`, and
+// its JSON answer.
+var docsRoute = regexp.MustCompile("(?m)^\\| `([A-Z]+) (/[^`]*)` \\| [^|]+ \\| ([^|]+) \\|")
+
+// docs/http.md's table of routes and the code's list the same routes, in
+// the same order, each answering JSON or not as the table says.
+func TestRoutes_docsTableAgrees(t *testing.T) {
+	b, err := os.ReadFile("../../docs/http.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	doc = doc[strings.Index(doc, "## Routes"):]
+	doc = doc[:strings.Index(doc[3:], "\n## ")+3]
+	var documented, coded []string
+	for _, m := range docsRoute.FindAllStringSubmatch(doc, -1) {
+		kind := "JSON"
+		switch json := strings.TrimSpace(m[3]); {
+		case json == "— (HTML only)":
+			kind = "HTML only"
+		case json == "—":
+			kind = "file"
+		}
+		documented = append(documented, m[1]+" "+m[2]+": "+kind)
+	}
+	for _, rt := range routes {
+		path := strings.TrimSuffix(rt.path(), "{$}")
+		kind := map[answers]string{pages: "HTML only", pagesJSON: "JSON", files: "file"}[rt.answers]
+		coded = append(coded, rt.method()+" "+path+": "+kind)
+	}
+	if !slices.Equal(documented, coded) {
+		t.Errorf("docs/http.md's routes and routes.go's differ:\n docs: %q\n code: %q", documented, coded)
+	}
+}
+
+// Every answer carries the security headers, and on App Engine
+// Strict-Transport-Security: every route's, as HTML and JSON, and every
+// kind of refusal. No answer but a page shows internal text.
+func TestRoutes_everyAnswerCarriesTheSecurityHeaders(t *testing.T) {
+	const year = 365 * 24 * 3600
+	type request struct {
+		name, method, path string
+		form               url.Values
+		header             http.Header
+		ready              func(*visitor)
+		want               int // 0: any status below 500
+	}
+	reqs := []request{
+		{name: "cross-origin", method: "POST", path: "/counter", form: url.Values{}, header: http.Header{"Sec-Fetch-Site": {"cross-site"}}, want: http.StatusForbidden},
+		{name: "bad guess", method: "POST", path: "/mastermind/guess", form: url.Values{"guess": {"9"}}, want: http.StatusBadRequest},
+		{name: "too large", method: "POST", path: "/mastermind/guess", form: url.Values{"guess": {strings.Repeat("1", 100<<10)}}, want: http.StatusRequestEntityTooLarge},
+		{name: "not cron", method: "GET", path: "/tasks/cleanup-sessions", want: http.StatusForbidden},
+		{name: "no race", method: "POST", path: "/race/naive", form: url.Values{}, want: http.StatusConflict},
+		{name: "404", method: "GET", path: "/nope", want: http.StatusNotFound},
+		{name: "405", method: "PUT", path: "/counter", form: url.Values{}, want: http.StatusMethodNotAllowed},
+		{name: "static 404", method: "GET", path: "/static/nope.css", want: http.StatusNotFound},
+	}
+	for _, rt := range routes {
+		req := sample(t, rt)
+		reqs = append(reqs, request{rt.pattern, rt.method(), req.path, req.form, req.header, req.ready, 0})
+	}
+	for _, secure := range []bool{false, true} {
+		cfg := testConfig(t)
+		cfg.Secure = secure
+		a := startApp(t, cfg)
+		for _, r := range reqs {
+			for _, asJSON := range []bool{false, true} {
+				what := fmt.Sprintf("%s %s%s, secure %v", r.name, r.path, format(asJSON), secure)
+				v := newVisitor(t, a)
+				if r.ready != nil {
+					r.ready(v)
+				}
+				got := v.sendWith(r.method, r.path, r.form, asJSON, r.header)
+				switch {
+				case got.err != nil:
+					t.Errorf("%s: %v", what, got.err)
+					continue
+				case r.want != 0 && got.status != r.want, r.want == 0 && got.status >= 500:
+					t.Errorf("%s: got %d, want %d; body %.200s", what, got.status, r.want, got.body)
+				}
+				checkSecurityHeaders(t, what, got.header)
+				switch n := hstsMaxAge(got.header); {
+				case secure && n < year:
+					t.Errorf("%s: got Strict-Transport-Security %q, want a max-age of at least a year", what, got.header.Get("Strict-Transport-Security"))
+				case !secure && n != -1:
+					t.Errorf("%s: over plain HTTP, got Strict-Transport-Security %q, want none", what, got.header.Get("Strict-Transport-Security"))
+				}
+				if got.status != http.StatusOK {
+					checkNoInternalText(t, what, got.body)
+				}
+			}
+		}
+	}
+}
+
+// checkSecurityHeaders checks the headers every response carries.
+func checkSecurityHeaders(t *testing.T, what string, h http.Header) {
+	t.Helper()
+	want := map[string]string{
+		"X-Content-Type-Options": "nosniff",
+		"X-Frame-Options":        "DENY",
+	}
+	for k, v := range want {
+		if got := h.Get(k); got != v {
+			t.Errorf("%s: got %s %q, want %q", what, k, got, v)
+		}
+	}
+	if got := h.Get("Referrer-Policy"); got == "" {
+		t.Errorf("%s: no Referrer-Policy", what)
+	}
+	if got := h.Get("Content-Security-Policy"); !strings.Contains(got, "frame-ancestors 'none'") ||
+		!strings.Contains(got, "default-src 'none'") {
+		t.Errorf("%s: got Content-Security-Policy %q, want default-src and frame-ancestors 'none'", what, got)
+	}
+}
