@@ -166,28 +166,6 @@ func TestRace_endpointsRedirectAForm(t *testing.T) {
 	}
 }
 
-func TestRace_concurrentAtomicPostsAllCounted(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.postJSON("/race/reset", nil, http.StatusOK, nil) // the session exists before the burst
-	answers := make([]answer, raceClicks)
-	var wg sync.WaitGroup
-	for i := range answers {
-		wg.Go(func() { answers[i] = v.send("POST", "/race/atomic", map[string][]string{}, true) })
-	}
-	wg.Wait()
-	for i, ans := range answers {
-		if ans.err != nil || ans.status != http.StatusOK {
-			t.Errorf("click %d: got status %d, error %v", i, ans.status, ans.err)
-		}
-	}
-	var got raceResult
-	v.getJSON("/race", http.StatusOK, &got)
-	if got.Atomic != raceClicks {
-		t.Errorf("after %d concurrent atomic clicks: got %d counted", raceClicks, got.Atomic)
-	}
-}
-
 func TestRace_scriptIsServedAndOnlyOnTheRacePage(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
