@@ -50,12 +50,12 @@ func decide(in saving, now time.Time) action {
 	return skip
 }
 
-// saving returns what decide needs to know of sess before its values are
+// beforeSave returns what decide needs to know of sess before its values are
 // looked at, given what this store recorded of it (st). A session with no
 // record here (st nil: loaded on another request, or made without New) may
 // be stored under its id, with values this request cannot compare: it is
 // written, or removed, but never skipped.
-func (s *Store) saving(sess *sessions.Session, st *loadState) saving {
+func (s *Store) beforeSave(sess *sessions.Session, st *loadState) saving {
 	in := saving{ending: sess.Options.MaxAge < 0, lifetime: s.lifetime(sess.Options)}
 	if st == nil {
 		in.stored, in.changed = sess.ID != "", true
@@ -68,7 +68,7 @@ func (s *Store) saving(sess *sessions.Session, st *loadState) saving {
 // examine returns what decide needs to know of a session that Save or
 // Update is to save, with its values encoded unless it ends.
 func (s *Store) examine(sess *sessions.Session, st *loadState) (saving, []byte, error) {
-	in := s.saving(sess, st)
+	in := s.beforeSave(sess, st)
 	in.ending = in.ending || len(sess.Values) == 0
 	if in.ending {
 		return in, nil, nil

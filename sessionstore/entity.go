@@ -183,11 +183,11 @@ func (s *Store) delete(ctx context.Context, id string) error {
 	return wrap("delete session", s.client.Delete(ctx, s.key(id)))
 }
 
-// renew pushes back the expiry of unchanged values, writing back data, the
+// renewEntity pushes back the expiry of unchanged values, writing back data, the
 // bytes read. It runs in a transaction that checks the values are still
 // the ones read, so a renewal never overwrites a concurrent Update with
 // older values.
-func (s *Store) renew(ctx context.Context, id string, data []byte, expires time.Time) error {
+func (s *Store) renewEntity(ctx context.Context, id string, data []byte, expires time.Time) error {
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
 	_, err := s.client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {

@@ -7,7 +7,7 @@ var (
 	// ErrUnavailable marks every error that comes from Datastore: the
 	// session could be neither read nor written, and a retry may succeed.
 	// Web handlers answer it with 503 Service Unavailable.
-	ErrUnavailable = errors.New("datastore unavailable")
+	ErrUnavailable = errors.New("sessionstore: datastore unavailable")
 	// ErrLoadFailed is Save's answer for a session whose load from
 	// Datastore failed: saving it would replace the visitor's real session.
 	ErrLoadFailed = errors.New("sessionstore: refusing to save a session that failed to load")
@@ -23,5 +23,5 @@ var (
 	// while two versions serve one store, during a rollout or after a
 	// rollback; web handlers answer it like ErrUnavailable, with 503, since
 	// a retry may reach an instance of the newer version.
-	ErrNewerFormat = errors.New("session stored by a newer version of sessionstore")
+	ErrNewerFormat = errors.New("sessionstore: session stored by a newer version of this package")
 )

@@ -9,8 +9,8 @@ import (
 	"cloud.google.com/go/datastore"
 )
 
-// KeyLength is the length of the signing keys LoadOrCreateKeys makes.
-const KeyLength = 32
+// keyLength is the length of the signing keys LoadOrCreateKeys makes.
+const keyLength = 32
 
 // storedKeys is the entity that keeps generated signing keys.
 type storedKeys struct {
@@ -42,7 +42,7 @@ func LoadOrCreateKeys(ctx context.Context, client *datastore.Client, key *datast
 		if err != nil && !errors.Is(err, datastore.ErrNoSuchEntity) {
 			return err
 		}
-		k := make([]byte, KeyLength)
+		k := make([]byte, keyLength)
 		if _, err := rand.Read(k); err != nil {
 			return err
 		}

@@ -20,10 +20,10 @@ func (s *Store) Renew(r *http.Request, w http.ResponseWriter, sess *sessions.Ses
 		return err
 	}
 	// The values as read, unchanged by definition: Renew saves no change.
-	in := s.saving(sess, st)
+	in := s.beforeSave(sess, st)
 	now := s.now()
 	if decide(in, now) != renew {
 		return nil
 	}
-	return s.extend(r, w, sess, st.data, now.Add(in.lifetime))
+	return s.renew(r, w, sess, st.data, now.Add(in.lifetime))
 }

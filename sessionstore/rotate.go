@@ -20,7 +20,7 @@ func (s *Store) RotateID(r *http.Request, w http.ResponseWriter, sess *sessions.
 	if err != nil {
 		return err
 	}
-	if !s.saving(sess, st).stored {
+	if !s.beforeSave(sess, st).stored {
 		sess.ID = ""
 		return nil
 	}

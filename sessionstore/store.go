@@ -192,7 +192,7 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Sess
 	case write:
 		return s.write(r, w, sess, data, now.Add(in.lifetime))
 	case renew:
-		return s.extend(r, w, sess, st.data, now.Add(in.lifetime))
+		return s.renew(r, w, sess, st.data, now.Add(in.lifetime))
 	}
 	return nil // skip: nothing written, so no cookie either
 }
@@ -212,10 +212,10 @@ func (s *Store) write(r *http.Request, w http.ResponseWriter, sess *sessions.Ses
 	return s.stored(r, w, sess, loadState{data: data, expires: expires})
 }
 
-// extend pushes back the expiry of a session's values as they were read
+// renew pushes back the expiry of a session's values as they were read
 // (data), unless they changed meanwhile.
-func (s *Store) extend(r *http.Request, w http.ResponseWriter, sess *sessions.Session, data []byte, expires time.Time) error {
-	if err := s.renew(r.Context(), sess.ID, data, expires); err != nil {
+func (s *Store) renew(r *http.Request, w http.ResponseWriter, sess *sessions.Session, data []byte, expires time.Time) error {
+	if err := s.renewEntity(r.Context(), sess.ID, data, expires); err != nil {
 		return err
 	}
 	return s.stored(r, w, sess, loadState{data: data, expires: expires})
@@ -274,5 +274,5 @@ func wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("sessionstore: %s: %w: %w", op, ErrUnavailable, err)
+	return fmt.Errorf("%w: %s: %w", ErrUnavailable, op, err)
 }

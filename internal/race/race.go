@@ -89,7 +89,7 @@ func wrap(op string, err error) error {
 	if err == nil || errors.Is(err, ErrNoRace) {
 		return err
 	}
-	return fmt.Errorf("race: %s: %w: %w", op, ErrUnavailable, err)
+	return fmt.Errorf("%w: %s: %w", ErrUnavailable, op, err)
 }
 
 // Start starts the race of session id afresh: both counts 0, for an hour.

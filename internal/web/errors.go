@@ -30,7 +30,7 @@ var (
 	errRacesBusy   = &clientError{http.StatusTooManyRequests, "Other races are running on this server right now. Try again in a few seconds."}
 )
 
-// status maps an error to the HTTP status and the message the visitor sees.
+// statusOf maps an error to the HTTP status and the message the visitor sees.
 // This is the one place that decides: handlers only pass errors on.
 //
 // The message is one of the sentences here, or comes from a type written
@@ -39,7 +39,7 @@ var (
 // log only (fail). Datastore failures come first, so that a request wrong
 // in two ways at once (a refused guess whose board could not be read) is
 // answered as what a retry can fix.
-func status(err error) (int, string) {
+func statusOf(err error) (int, string) {
 	var ce *clientError
 	var codeErr *mastermind.CodeError
 	var tooBig *http.MaxBytesError
@@ -74,10 +74,14 @@ func status(err error) (int, string) {
 // it left half-done fails: that is logged at debug level only, and nobody
 // reads the answer.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg := status(err)
+	code, msg := statusOf(err)
 	switch {
 	case clientGone(r):
 		s.log.DebugContext(r.Context(), "client went away", "path", r.URL.Path, "error", err)
+	case code == http.StatusServiceUnavailable && errors.Is(r.Context().Err(), context.Canceled):
+		// Not the client, not a deadline: the server's shutdown ended it.
+		w.Header().Set("Retry-After", retryAfter)
+		s.log.WarnContext(r.Context(), "request ended by the server's shutdown", "path", r.URL.Path, "cause", context.Cause(r.Context()))
 	case code == http.StatusServiceUnavailable && errors.Is(err, sessionstore.ErrNewerFormat):
 		w.Header().Set("Retry-After", retryAfter)
 		s.log.WarnContext(r.Context(), "session stored by a newer version of the app", "path", r.URL.Path, "error", err)

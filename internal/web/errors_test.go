@@ -26,7 +26,7 @@ func checkNoInternalText(t *testing.T, what, body string) {
 	}
 }
 
-func TestStatus_messageNeverFromInternalText(t *testing.T) {
+func TestStatusOf_messageNeverFromInternalText(t *testing.T) {
 	dsErr := fmt.Errorf("sessionstore: load abc: %w: rpc error: code = Unavailable desc = connection refused", sessionstore.ErrUnavailable)
 	_, badGuess := mastermind.ParseCode("12a4")
 	tests := []struct {
@@ -48,7 +48,7 @@ func TestStatus_messageNeverFromInternalText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, msg := status(tt.err)
+			code, msg := statusOf(tt.err)
 			if code != tt.wantStatus || !strings.Contains(msg, tt.wantMsg) {
 				t.Errorf("got %d %q, want %d with %q", code, msg, tt.wantStatus, tt.wantMsg)
 			}

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -53,9 +52,9 @@ func parsePages(assets fs.FS) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// renderPage writes the named page with status. The page is rendered to a
+// renderPage writes the named page with status code. The page is rendered to a
 // buffer first, so a template error is a clean 500, not half a page.
-func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, page string, data any) {
 	var buf bytes.Buffer
 	if err := s.pages[page].ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		s.log.ErrorContext(r.Context(), "render "+page, "error", err)
@@ -64,7 +63,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
+	w.WriteHeader(code)
 	buf.WriteTo(w)
 }
 
@@ -80,10 +79,10 @@ func wantsJSON(r *http.Request) bool {
 	return false
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
+	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(v)
 }
 
@@ -99,18 +98,15 @@ func done(w http.ResponseWriter, r *http.Request, page string, state any) {
 
 // formValue reads one field of the request's url-encoded form body, as
 // the contract's forms send it; the query string is not a form. It tells an
-// oversized body (413) from one that is not such a form (400), and wants the
-// field exactly once.
+// body that is not such a form (400), and wants the field exactly once. The
+// body is already read whole, within maxBody (limitBody), so reading it
+// here cannot fail.
 func formValue(r *http.Request, field string) (string, error) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		return "", errBadForm
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return "", errTooLarge
-		}
 		return "", errBadForm
 	}
 	values, err := url.ParseQuery(string(body))
