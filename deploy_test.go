@@ -12,7 +12,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,8 +23,9 @@ import (
 	"time"
 
 	"cloud.google.com/go/datastore"
+
 	"github.com/gae-lessons/sessions-go/internal/dstest"
-	"github.com/gae-lessons/sessions-go/internal/web"
+	"github.com/gae-lessons/sessions-go/internal/webtest"
 )
 
 func TestAppYAML_runtimeMatchesGoMod(t *testing.T) {
@@ -121,12 +121,7 @@ func TestCronYAML_urlsAreServed(t *testing.T) {
 // nil where the request must not reach Datastore.
 func appHandler(tb testing.TB, client *datastore.Client) http.Handler {
 	tb.Helper()
-	cfg := web.Config{SessionKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef"), nil}, MaxAge: 60, Namespace: dstest.Namespace(tb)}
-	srv, err := web.New(cfg, client, slog.New(slog.DiscardHandler), assets)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return srv.Handler()
+	return webtest.Handler(tb, webtest.Config(dstest.Namespace(tb)), client, assets)
 }
 
 // allowed returns the Allow header of a POST to path: the methods the

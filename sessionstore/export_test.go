@@ -17,6 +17,9 @@ func EntityKey(s *Store, id string) *datastore.Key { return s.key(id) }
 // CleanupBatch is DeleteExpired's batch size.
 const CleanupBatch = dsexpire.Batch
 
+// KeyLength is the length of the keys LoadOrCreateKeys makes.
+const KeyLength = keyLength
+
 // EncodeValues and DecodeValues are the session encoding Save and New use,
 // exposed so that its cost can be benchmarked apart from Datastore.
 var (

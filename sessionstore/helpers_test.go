@@ -14,6 +14,7 @@ import (
 	"cloud.google.com/go/datastore"
 	"github.com/gorilla/sessions"
 
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 const name = "session"
 
 var (
-	key1 = []byte("0123456789abcdef0123456789abcdef")
+	key1 = apptest.Key
 	key2 = []byte("fedcba9876543210fedcba9876543210")
 )
 

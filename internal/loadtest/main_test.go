@@ -1,7 +1,6 @@
 package loadtest
 
 import (
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,21 +8,15 @@ import (
 
 	"cloud.google.com/go/datastore"
 
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/internal/serverproc"
-	"github.com/gae-lessons/sessions-go/internal/web"
-	"github.com/gae-lessons/sessions-go/sessionstore"
+	"github.com/gae-lessons/sessions-go/internal/webtest"
 )
 
 func TestMain(m *testing.M) {
 	os.Exit(dstest.Main(m, dstest.Firestore))
 }
-
-// testKey signs the sessions of the servers under load.
-var testKey = []byte("0123456789abcdef0123456789abcdef")
-
-// testKeys is testKey as SESSION_KEYS, for the binary.
-const testKeys = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
 // startServer runs the binary against emulator e with fixed session keys,
 // and waits for its first answer to GET /counter.
@@ -34,7 +27,7 @@ func startServer(tb testing.TB, bin string, e *dstest.Emulator) *serverproc.Proc
 			"DATASTORE_EMULATOR_HOST": e.Host,
 			"DATASTORE_PROJECT_ID":    e.Project,
 			"GOOGLE_CLOUD_PROJECT":    e.Project,
-			"SESSION_KEYS":            testKeys,
+			"SESSION_KEYS":            apptest.KeysEnv,
 		},
 		Ready: "/counter",
 	})
@@ -44,15 +37,7 @@ func startServer(tb testing.TB, bin string, e *dstest.Emulator) *serverproc.Proc
 // keys, in namespace ns.
 func appHandler(tb testing.TB, client *datastore.Client, ns string) http.Handler {
 	tb.Helper()
-	srv, err := web.New(web.Config{
-		SessionKeys: [][]byte{testKey, nil},
-		MaxAge:      sessionstore.DefaultMaxAge,
-		Namespace:   ns,
-	}, client, slog.New(slog.DiscardHandler), os.DirFS("../.."))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return srv.Handler()
+	return webtest.Handler(tb, webtest.Config(ns), client, os.DirFS("../.."))
 }
 
 // app is the app served in this process on the emulator, for the tests of

@@ -16,6 +16,7 @@ import (
 
 	"cloud.google.com/go/datastore"
 
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 }
 
 // testKey signs the sessions of tests that need no generated keys.
-var testKey = []byte("0123456789abcdef0123456789abcdef")
+var testKey = apptest.Key
 
 // repoFiles are the repository's templates/, static/ and docs/lesson.md,
 // which main embeds.
