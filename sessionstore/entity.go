@@ -149,7 +149,11 @@ func unchanged(values map[any]any, encoded, stored []byte) bool {
 	return err == nil && reflect.DeepEqual(old, values)
 }
 
-func (s *Store) key(id string) *datastore.Key {
+// Key returns the Datastore key of session id's entity (the layout is in
+// docs/sessionstore.md): for a record of your own kept beside a session
+// and read with it, in one call or one transaction, so that the record
+// lives only while the session does.
+func (s *Store) Key(id string) *datastore.Key {
 	k := datastore.NameKey(s.Kind, id, nil)
 	k.Namespace = s.Namespace
 	return k
@@ -160,7 +164,7 @@ func (s *Store) lookup(ctx context.Context, id string) (*entity, error) {
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
 	var e entity
-	err := s.client.Get(ctx, s.key(id), &e)
+	err := s.client.Get(ctx, s.Key(id), &e)
 	if errors.Is(err, datastore.ErrNoSuchEntity) {
 		return nil, nil
 	}
@@ -173,14 +177,14 @@ func (s *Store) lookup(ctx context.Context, id string) (*entity, error) {
 func (s *Store) put(ctx context.Context, id string, data []byte, expires time.Time) error {
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
-	_, err := s.client.Put(ctx, s.key(id), &entity{Values: data, Expires: expires})
+	_, err := s.client.Put(ctx, s.Key(id), &entity{Values: data, Expires: expires})
 	return wrap("save session", err)
 }
 
 func (s *Store) delete(ctx context.Context, id string) error {
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
-	return wrap("delete session", s.client.Delete(ctx, s.key(id)))
+	return wrap("delete session", s.client.Delete(ctx, s.Key(id)))
 }
 
 // renewEntity pushes back the expiry of unchanged values, writing back data, the
@@ -192,7 +196,7 @@ func (s *Store) renewEntity(ctx context.Context, id string, data []byte, expires
 	defer cancel()
 	_, err := s.client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
 		var e entity
-		if err := tx.Get(s.key(id), &e); err != nil {
+		if err := tx.Get(s.Key(id), &e); err != nil {
 			if errors.Is(err, datastore.ErrNoSuchEntity) {
 				return nil // ended meanwhile: do not bring it back
 			}
@@ -201,7 +205,7 @@ func (s *Store) renewEntity(ctx context.Context, id string, data []byte, expires
 		if !bytes.Equal(e.Values, data) || !e.Expires.Before(expires) {
 			return nil // changed meanwhile, and renewed by that write
 		}
-		_, err := tx.Put(s.key(id), &entity{Values: data, Expires: expires})
+		_, err := tx.Put(s.Key(id), &entity{Values: data, Expires: expires})
 		return err
 	})
 	return wrap("renew session", err)

@@ -8,6 +8,14 @@ var (
 	// session could be neither read nor written, and a retry may succeed.
 	// Web handlers answer it with 503 Service Unavailable.
 	ErrUnavailable = errors.New("sessionstore: datastore unavailable")
+	// ErrBusy is Update's answer when one session had too many updates at
+	// once for this one to be made in time: its transaction kept meeting
+	// concurrent ones for MaxAttempts, or its wait for the updates queued
+	// before it on this instance outlasted the context. Nothing was
+	// written. It is the visitor's own requests contending (a burst of
+	// clicks), not Datastore failing, though a retry may succeed all the
+	// same: web handlers answer it with 503 too, and log it as contention.
+	ErrBusy = errors.New("sessionstore: too many concurrent updates of one session")
 	// ErrLoadFailed is Save's answer for a session whose load from
 	// Datastore failed: saving it would replace the visitor's real session.
 	ErrLoadFailed = errors.New("sessionstore: refusing to save a session that failed to load")

@@ -3,16 +3,11 @@ package sessionstore
 import (
 	"time"
 
-	"cloud.google.com/go/datastore"
-
 	"github.com/gae-lessons/sessions-go/internal/dsexpire"
 )
 
 // SetClock replaces the store's clock, so tests can move time forward.
 func SetClock(s *Store, now func() time.Time) { s.now = now }
-
-// EntityKey returns the Datastore key of the session with id.
-func EntityKey(s *Store, id string) *datastore.Key { return s.key(id) }
 
 // CleanupBatch is DeleteExpired's batch size.
 const CleanupBatch = dsexpire.Batch

@@ -16,7 +16,7 @@ func (v *env) storedValues(t *testing.T, id string) []byte {
 		Values  []byte `datastore:"values,noindex"`
 		Expires any    `datastore:"expires"`
 	}
-	if err := v.client.Get(t.Context(), sessionstore.EntityKey(v.store, id), &ent); err != nil {
+	if err := v.client.Get(t.Context(), v.store.Key(id), &ent); err != nil {
 		t.Fatalf("read the entity: %v", err)
 	}
 	return ent.Values
@@ -29,7 +29,7 @@ func (v *env) storeValues(t *testing.T, id string, data []byte) {
 		Values  []byte `datastore:"values,noindex"`
 		Expires any    `datastore:"expires"`
 	}{data, v.clock.now().Add(1e12)}
-	if _, err := v.client.Put(t.Context(), sessionstore.EntityKey(v.store, id), ent); err != nil {
+	if _, err := v.client.Put(t.Context(), v.store.Key(id), ent); err != nil {
 		t.Fatal(err)
 	}
 }

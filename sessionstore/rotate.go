@@ -36,8 +36,8 @@ func (s *Store) RotateID(r *http.Request, w http.ResponseWriter, sess *sessions.
 	ctx, cancel := s.callContext(r.Context())
 	defer cancel()
 	_, err = s.client.Mutate(ctx,
-		datastore.NewInsert(s.key(id), &entity{Values: data, Expires: expires}),
-		datastore.NewDelete(s.key(sess.ID)))
+		datastore.NewInsert(s.Key(id), &entity{Values: data, Expires: expires}),
+		datastore.NewDelete(s.Key(sess.ID)))
 	if err != nil {
 		return wrap("rotate session id", err)
 	}

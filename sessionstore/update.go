@@ -36,7 +36,7 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 
 	unlock, err := s.locks.Lock(ctx, id)
 	if err != nil {
-		return s.failed(r, name), fmt.Errorf("sessionstore: wait for concurrent update: %w: %w", ErrUnavailable, err)
+		return s.failed(r, name), fmt.Errorf("%w: wait for the updates before: %w", ErrBusy, err)
 	}
 	defer unlock()
 
@@ -54,6 +54,9 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 		}
 		if errors.Is(err, ErrNewerFormat) {
 			return s.failed(r, name), fmt.Errorf("sessionstore: update session: %w", err)
+		}
+		if errors.Is(err, datastore.ErrConcurrentTransaction) {
+			return s.failed(r, name), fmt.Errorf("%w: update session: %w", ErrBusy, err)
 		}
 		return s.failed(r, name), wrap("update session", err)
 	}
@@ -84,14 +87,14 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 	u := updated{sess: s.fresh(name)}
 	sess := u.sess
 	var e entity
-	switch err := tx.Get(s.key(id), &e); {
+	switch err := tx.Get(s.Key(id), &e); {
 	case errors.Is(err, datastore.ErrNoSuchEntity):
 	case err != nil:
 		return u, err
 	case !e.live(now):
 		// Expired: a fresh session under a new id; the old entity goes in the
 		// same commit.
-		if err := tx.Delete(s.key(id)); err != nil {
+		if err := tx.Delete(s.Key(id)); err != nil {
 			return u, err
 		}
 	default:
@@ -101,7 +104,7 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 		}
 		if err != nil {
 			s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
-			if err := tx.Delete(s.key(id)); err != nil {
+			if err := tx.Delete(s.Key(id)); err != nil {
 				return u, err
 			}
 			break
@@ -123,7 +126,7 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 	case remove:
 		u.state = loadState{}
 		if in.stored {
-			return u, tx.Delete(s.key(id))
+			return u, tx.Delete(s.Key(id))
 		}
 	case write, renew:
 		if u.action == renew {
@@ -136,7 +139,7 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 		}
 		u.state = loadState{data: data, expires: now.Add(in.lifetime)}
 		sess.IsNew = false
-		_, err = tx.Put(s.key(sess.ID), &entity{Values: data, Expires: u.state.expires})
+		_, err = tx.Put(s.Key(sess.ID), &entity{Values: data, Expires: u.state.expires})
 		return u, err
 	}
 	return u, nil

@@ -2,11 +2,14 @@ package race
 
 import (
 	"context"
+
 	"errors"
 	"os"
 	"sync"
 	"testing"
 	"time"
+
+	"cloud.google.com/go/datastore"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
@@ -18,34 +21,51 @@ func TestMain(m *testing.M) {
 const id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 // newStore is a Store on e in a namespace of the test's own, whose clock
-// the test sets.
-func newStore(t *testing.T, e *dstest.Emulator) (*Store, *dstest.Counter, *time.Time) {
+// the test sets, and the key of a session there that lives 100 hours
+// (sessionstore's layout: kind Session, property expires).
+func newStore(t *testing.T, e *dstest.Emulator) (*Store, *datastore.Key, *dstest.Counter, *time.Time) {
 	t.Helper()
 	client, calls := e.Client(t)
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	s := &Store{Client: client, Namespace: dstest.Namespace(t), Timeout: 5 * time.Second}
 	s.now = func() time.Time { return now }
-	return s, calls, &now
+	return s, putSession(t, s, id, now.Add(100*time.Hour)), calls, &now
+}
+
+// putSession stores a session entity of id that expires then, as
+// sessionstore does, and returns its key.
+func putSession(t *testing.T, s *Store, id string, expires time.Time) *datastore.Key {
+	t.Helper()
+	k := datastore.NameKey("Session", id, nil)
+	k.Namespace = s.Namespace
+	e := struct {
+		Values  []byte    `datastore:"values,noindex"`
+		Expires time.Time `datastore:"expires"`
+	}{[]byte{2, 0}, expires}
+	if _, err := s.Client.Put(context.Background(), k, &e); err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func TestStore_startGetAndOneClickOfEach(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, calls, _ := newStore(t, e)
+		s, sess, calls, _ := newStore(t, e)
 		ctx := context.Background()
-		if _, ok, err := s.Get(ctx, id); err != nil || ok {
+		if _, ok, err := s.Get(ctx, sess); err != nil || ok {
 			t.Fatalf("before Start: got ok %v, error %v; want no race", ok, err)
 		}
-		if err := s.Start(ctx, id); err != nil {
+		if err := s.Start(ctx, sess); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.Naive(ctx, id); n != 1 || err != nil {
+		if n, err := s.Naive(ctx, sess); n != 1 || err != nil {
 			t.Errorf("Naive: got %d, %v; want 1", n, err)
 		}
-		if n, err := s.Atomic(ctx, id); n != 1 || err != nil {
+		if n, err := s.Atomic(ctx, sess); n != 1 || err != nil {
 			t.Errorf("Atomic: got %d, %v; want 1", n, err)
 		}
 		calls.Reset()
-		got, ok, err := s.Get(ctx, id)
+		got, ok, err := s.Get(ctx, sess)
 		if err != nil || !ok || got != (Counts{Naive: 1, Atomic: 1}) {
 			t.Errorf("Get: got %+v, ok %v, error %v; want 1 and 1", got, ok, err)
 		}
@@ -53,10 +73,10 @@ func TestStore_startGetAndOneClickOfEach(t *testing.T) {
 			t.Errorf("Get: got Datastore calls %v, want one Lookup", calls.Calls())
 		}
 		// Start again: both from 0.
-		if err := s.Start(ctx, id); err != nil {
+		if err := s.Start(ctx, sess); err != nil {
 			t.Fatal(err)
 		}
-		if got, _, _ := s.Get(ctx, id); got != (Counts{}) {
+		if got, _, _ := s.Get(ctx, sess); got != (Counts{}) {
 			t.Errorf("after a second Start: got %+v, want 0 and 0", got)
 		}
 	})
@@ -65,19 +85,19 @@ func TestStore_startGetAndOneClickOfEach(t *testing.T) {
 // A click on no race, an expired race or a deleted one writes nothing.
 func TestStore_clickWithoutALiveRaceWritesNothing(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, calls, now := newStore(t, e)
+		s, sess, calls, now := newStore(t, e)
 		ctx := context.Background()
 		expired := func() {
-			if err := s.Start(ctx, id); err != nil {
+			if err := s.Start(ctx, sess); err != nil {
 				t.Fatal(err)
 			}
 			*now = now.Add(Lifetime)
 		}
 		deleted := func() {
-			if err := s.Start(ctx, id); err != nil {
+			if err := s.Start(ctx, sess); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Delete(ctx, id); err != nil {
+			if err := s.Delete(ctx, sess); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -87,18 +107,18 @@ func TestStore_clickWithoutALiveRaceWritesNothing(t *testing.T) {
 		}{{"never started", func() {}}, {"expired", expired}, {"deleted", deleted}} {
 			for _, click := range []struct {
 				name string
-				f    func(context.Context, string) (int, error)
+				f    func(context.Context, *datastore.Key) (int, error)
 			}{{"naive", s.Naive}, {"atomic", s.Atomic}} {
 				t.Run(tt.name+"/"+click.name, func(t *testing.T) {
 					tt.setup()
 					calls.Reset()
-					if _, err := click.f(ctx, id); !errors.Is(err, ErrNoRace) {
+					if _, err := click.f(ctx, sess); !errors.Is(err, ErrNoRace) {
 						t.Errorf("got %v, want ErrNoRace", err)
 					}
 					if n := calls.Calls()["Commit"]; n != 0 {
 						t.Errorf("got %d commits, want none", n)
 					}
-					if _, ok, _ := s.Get(ctx, id); ok {
+					if _, ok, _ := s.Get(ctx, sess); ok {
 						t.Errorf("Get after the click: a race, want none")
 					}
 				})
@@ -111,23 +131,23 @@ func TestStore_clickWithoutALiveRaceWritesNothing(t *testing.T) {
 // was deleted cannot bring it back.
 func TestStore_naiveWriteDoesNotBringBackADeletedRace(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, _, _ := newStore(t, e)
+		s, sess, _, _ := newStore(t, e)
 		ctx := context.Background()
-		if err := s.Start(ctx, id); err != nil {
+		if err := s.Start(ctx, sess); err != nil {
 			t.Fatal(err)
 		}
-		read, err := s.lookup(ctx, nil, id) // the naive click's read...
+		read, err := s.lookup(ctx, nil, sess) // the naive click's read...
 		if err != nil || read == nil {
 			t.Fatalf("lookup: got %v, %v", read, err)
 		}
-		if err := s.Delete(ctx, id); err != nil { // ...the session ends...
+		if err := s.Delete(ctx, sess); err != nil { // ...the session ends...
 			t.Fatal(err)
 		}
 		read.Naive++ // ...and the click writes what it read, plus one
-		if err := s.writeBack(ctx, id, read); !errors.Is(err, ErrNoRace) {
+		if err := s.writeBack(ctx, sess, read); !errors.Is(err, ErrNoRace) {
 			t.Errorf("the write of a deleted race: got %v, want ErrNoRace", err)
 		}
-		if _, ok, _ := s.Get(ctx, id); ok {
+		if _, ok, _ := s.Get(ctx, sess); ok {
 			t.Errorf("the race is back after its deletion")
 		}
 	})
@@ -137,24 +157,24 @@ func TestStore_naiveWriteDoesNotBringBackADeletedRace(t *testing.T) {
 // which is the lesson, so their figure is logged, not asserted.
 func TestStore_concurrentClicks(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, _, _ := newStore(t, e)
+		s, sess, _, _ := newStore(t, e)
 		ctx := context.Background()
-		if err := s.Start(ctx, id); err != nil {
+		if err := s.Start(ctx, sess); err != nil {
 			t.Fatal(err)
 		}
 		const clicks = 20
-		for _, click := range []func(context.Context, string) (int, error){s.Naive, s.Atomic} {
+		for _, click := range []func(context.Context, *datastore.Key) (int, error){s.Naive, s.Atomic} {
 			var wg sync.WaitGroup
 			for range clicks {
 				wg.Go(func() {
-					if _, err := click(ctx, id); err != nil {
+					if _, err := click(ctx, sess); err != nil {
 						t.Error(err)
 					}
 				})
 			}
 			wg.Wait()
 		}
-		got, _, err := s.Get(ctx, id)
+		got, _, err := s.Get(ctx, sess)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,24 +187,71 @@ func TestStore_concurrentClicks(t *testing.T) {
 
 func TestStore_DeleteExpired(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, _, now := newStore(t, e)
+		s, _, _, now := newStore(t, e)
 		ctx := context.Background()
-		ids := []string{id, id[:63] + "0", id[:63] + "1"}
-		for _, id := range ids[:2] {
-			if err := s.Start(ctx, id); err != nil {
+		var sessions []*datastore.Key
+		for _, id := range []string{id[:63] + "0", id[:63] + "1", id[:63] + "2"} {
+			sessions = append(sessions, putSession(t, s, id, now.Add(3*Lifetime)))
+		}
+		for _, sess := range sessions[:2] {
+			if err := s.Start(ctx, sess); err != nil {
 				t.Fatal(err)
 			}
 		}
 		*now = now.Add(Lifetime + time.Second)
-		if err := s.Start(ctx, ids[2]); err != nil { // live
+		if err := s.Start(ctx, sessions[2]); err != nil { // live
 			t.Fatal(err)
 		}
 		n, err := s.DeleteExpired(ctx, 0)
 		if err != nil || n != 2 {
 			t.Errorf("got %d deleted, error %v; want 2", n, err)
 		}
-		if _, ok, _ := s.Get(ctx, ids[2]); !ok {
+		if _, ok, _ := s.Get(ctx, sessions[2]); !ok {
 			t.Errorf("the live race was deleted")
+		}
+	})
+}
+
+// A race lives only while its session does: none starts for a session
+// that is gone or expired, and one whose session ends or expires is no
+// longer read or clicked, though its own hour has not passed.
+func TestStore_raceOnlyWhileItsSessionLives(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		s, sess, calls, now := newStore(t, e)
+		ctx := context.Background()
+		gone := datastore.NameKey("Session", id[:63]+"9", nil)
+		gone.Namespace = s.Namespace
+		expired := putSession(t, s, id[:63]+"8", now.Add(-time.Second))
+		for name, k := range map[string]*datastore.Key{"no session": gone, "an expired session": expired} {
+			calls.Reset()
+			if err := s.Start(ctx, k); !errors.Is(err, ErrNoSession) {
+				t.Errorf("Start for %s: got %v, want ErrNoSession", name, err)
+			}
+			if n := calls.Calls()["Commit"]; n != 0 {
+				t.Errorf("Start for %s: got %d commits, want none", name, n)
+			}
+		}
+		if err := s.Start(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Client.Delete(ctx, sess); err != nil { // the session ends; its race is left
+			t.Fatal(err)
+		}
+		if _, ok, err := s.Get(ctx, sess); ok || err != nil {
+			t.Errorf("Get after the session ended: got ok %v, %v; want no race", ok, err)
+		}
+		for name, click := range map[string]func(context.Context, *datastore.Key) (int, error){"naive": s.Naive, "atomic": s.Atomic} {
+			if _, err := click(ctx, sess); !errors.Is(err, ErrNoRace) {
+				t.Errorf("%s click after the session ended: got %v, want ErrNoRace", name, err)
+			}
+		}
+		putSession(t, s, id, now.Add(time.Minute)) // a session of that id again, that expires first
+		if err := s.Start(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		*now = now.Add(time.Minute)
+		if _, ok, _ := s.Get(ctx, sess); ok {
+			t.Errorf("Get after the session expired: a race, want none")
 		}
 	})
 }

@@ -24,10 +24,12 @@ var (
 	errCrossOrigin = &clientError{http.StatusForbidden, "This form was sent from another site, so it was refused. Use the form on this site."}
 	errTooLarge    = &clientError{http.StatusRequestEntityTooLarge, "The request is too large: forms here are far smaller than 64 KiB."}
 	errBadForm     = &clientError{http.StatusBadRequest, "The form could not be read: send it as application/x-www-form-urlencoded."}
+	errBadEncoding = &clientError{http.StatusBadRequest, "The form's body is not valid URL encoding (a % must be followed by two hex digits): send it as a browser encodes a form."}
 	errNotCron     = &clientError{http.StatusForbidden, "This task runs only from App Engine cron."}
 	errGameOver    = &clientError{http.StatusConflict, "This game is over. Start a new game to play again."}
 	errRaceRunning = &clientError{http.StatusTooManyRequests, "Your race is still running. Wait for its result, then send another."}
 	errRacesBusy   = &clientError{http.StatusTooManyRequests, "Other races are running on this server right now. Try again in a few seconds."}
+	errClicksBusy  = &clientError{http.StatusServiceUnavailable, "Too many clicks at the same moment on your session or your race: this one was not counted. Try again in a second."}
 )
 
 // statusOf maps an error to the HTTP status and the message the visitor sees.
@@ -48,6 +50,11 @@ func statusOf(err error) (int, string) {
 		// Two versions of the app share the sessions (a rollout or a
 		// rollback); a retry may reach the newer one.
 		return http.StatusServiceUnavailable, "Your session was saved by a newer version of this site, which this server cannot read. Try again in a few seconds."
+	case errors.Is(err, race.ErrBusy), errors.Is(err, sessionstore.ErrBusy):
+		// The visitor's own clicks contending, not Datastore failing, even
+		// when the wait for the clicks before ran out of time; 503 all the
+		// same, since a Datastore too slow to serve the queue looks alike.
+		return errClicksBusy.status, errClicksBusy.msg
 	case errors.Is(err, sessionstore.ErrUnavailable), errors.Is(err, sessionstore.ErrLoadFailed),
 		errors.Is(err, race.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "Session storage is not answering right now. Try again in a few seconds; if you had just made a change, reload the page to see whether it was kept."
@@ -60,7 +67,7 @@ func statusOf(err error) (int, string) {
 		return http.StatusBadRequest, codeErr.Message()
 	case errors.Is(err, mastermind.ErrGameOver):
 		return errGameOver.status, errGameOver.msg
-	case errors.Is(err, race.ErrNoRace):
+	case errors.Is(err, race.ErrNoRace), errors.Is(err, race.ErrNoSession):
 		return errNoRace.status, errNoRace.msg
 	default:
 		return http.StatusInternalServerError, "Something went wrong on our side; please try again."
@@ -82,6 +89,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// Not the client, not a deadline: the server's shutdown ended it.
 		w.Header().Set("Retry-After", retryAfter)
 		s.log.WarnContext(r.Context(), "request ended by the server's shutdown", "path", r.URL.Path, "cause", context.Cause(r.Context()))
+	case code == http.StatusServiceUnavailable && (errors.Is(err, race.ErrBusy) || errors.Is(err, sessionstore.ErrBusy)):
+		w.Header().Set("Retry-After", "1")
+		s.log.InfoContext(r.Context(), "contention: too many updates of one session or race at once", "path", r.URL.Path, "error", err)
 	case code == http.StatusServiceUnavailable && errors.Is(err, sessionstore.ErrNewerFormat):
 		w.Header().Set("Retry-After", retryAfter)
 		s.log.WarnContext(r.Context(), "session stored by a newer version of the app", "path", r.URL.Path, "error", err)

@@ -352,7 +352,7 @@ func TestGame_guessMustBeOneURLEncodedField(t *testing.T) {
 		{"JSON body", "application/json", `{"guess":"1122"}`, "application/x-www-form-urlencoded"},
 		{"plain text", "text/plain", "guess=1122", "application/x-www-form-urlencoded"},
 		{"no content type", "", "guess=1122", "application/x-www-form-urlencoded"},
-		{"bad percent-encoding", "application/x-www-form-urlencoded", "guess=%zz", "application/x-www-form-urlencoded"},
+		{"bad percent-encoding", "application/x-www-form-urlencoded", "guess=%zz", "not valid URL encoding"},
 		{"no guess field", "application/x-www-form-urlencoded", "gues=1122", "no guess field"},
 		{"two guess fields", "application/x-www-form-urlencoded", "guess=1122&guess=3456", "2 guess fields"},
 	}

@@ -119,8 +119,10 @@ func refuseForeignOrigin(s *Server, next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
-			if o := r.Header.Get("Origin"); o != "" {
-				if u, err := url.Parse(o); err != nil || u.Host != r.Host {
+			// A browser sends one Origin; several are a forgery, refused
+			// whatever the first says.
+			for _, o := range r.Header.Values("Origin") {
+				if u, err := url.Parse(o); err != nil || u.Host != r.Host || len(r.Header.Values("Origin")) > 1 {
 					s.fail(w, r, errCrossOrigin)
 					return
 				}

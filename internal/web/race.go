@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 
+	"cloud.google.com/go/datastore"
 	"github.com/gorilla/sessions"
 
 	"github.com/gae-lessons/sessions-go/internal/race"
@@ -48,15 +50,15 @@ func resultOf(c race.Counts) raceResult {
 	return raceResult{Sent: raceClicks, Naive: c.Naive, Atomic: c.Atomic}
 }
 
-// raceOf reads the race of the session r's cookie names: one Lookup, or
-// none without a cookie that verifies. ran is false before the first race
-// and after it expires.
+// raceOf reads the race of the session r's cookie names, with the session:
+// one Lookup, or none without a cookie that verifies. ran is false before
+// the first race, after it expires, and once the session has ended.
 func (s *Server) raceOf(r *http.Request) (res raceResult, ran bool, err error) {
-	id, ok, err := s.cookieID(r)
+	sess, ok, err := s.sessionKey(r)
 	if err != nil || !ok {
 		return resultOf(race.Counts{}), false, err
 	}
-	c, ran, err := s.races.Get(r.Context(), id)
+	c, ran, err := s.races.Get(r.Context(), sess)
 	return resultOf(c), ran, err
 }
 
@@ -91,29 +93,29 @@ func (s *Server) handleRacePage(w http.ResponseWriter, r *http.Request) {
 // handleRace runs the race for this visitor, within the bound (raceBound):
 // beyond it, 429 and nothing written.
 func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
-	id, _, err := s.cookieID(r)
+	key, _, err := s.sessionKey(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	release, err := s.raceBound.acquire(id)
+	release, err := s.raceBound.acquire(key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	defer release()
-	if id, err = s.startRace(w, r); err != nil {
+	if key, err = s.startRace(w, r); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	// One burst after the other: a naive write puts back the whole race as
 	// it read it, so during the atomic burst it would undo atomic clicks.
 	ctx := r.Context()
-	for _, click := range []func(context.Context, string) (int, error){s.races.Naive, s.races.Atomic} {
+	for _, click := range []func(context.Context, *datastore.Key) (int, error){s.races.Naive, s.races.Atomic} {
 		errs := make([]error, raceClicks)
 		var wg sync.WaitGroup
 		for i := range raceClicks {
-			wg.Go(func() { _, errs[i] = click(ctx, id) })
+			wg.Go(func() { _, errs[i] = click(ctx, key) })
 		}
 		wg.Wait()
 		for _, err := range errs {
@@ -123,7 +125,7 @@ func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	c, _, err := s.races.Get(ctx, id)
+	c, _, err := s.races.Get(ctx, key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -131,32 +133,48 @@ func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
 	done(w, r, "/race", resultOf(c))
 }
 
-// startRace starts the visitor's race from 0 and returns the id of the
-// session it is filed under. A visitor with a session cookie keeps their
-// session untouched; one without gets a session holding only keyRace
-// (written through Update, so never over another request's work).
-func (s *Server) startRace(w http.ResponseWriter, r *http.Request) (string, error) {
-	id, ok, err := s.cookieID(r)
+// startRace starts the visitor's race from 0 and returns the key of the
+// session it is filed under. A visitor whose session is there keeps it
+// untouched. One without (no cookie, or the cookie of a session that has
+// ended) gets a new session holding only keyRace, written through Update,
+// so never over another request's work, and a new cookie with it.
+func (s *Server) startRace(w http.ResponseWriter, r *http.Request) (*datastore.Key, error) {
+	key, ok, err := s.sessionKey(r)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if !ok {
-		sess, err := s.update(w, r, func(sess *sessions.Session) error {
-			sess.Values[keyRace] = true
-			return nil
-		})
-		if err != nil {
-			return "", err
+	if ok {
+		err = s.races.Start(r.Context(), key)
+		if !errors.Is(err, race.ErrNoSession) {
+			return key, err
 		}
-		id = sess.ID
 	}
-	return id, s.races.Start(r.Context(), id)
+	sess, err := s.update(w, r, func(sess *sessions.Session) error {
+		if len(sess.Values) == 0 {
+			sess.Values[keyRace] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	key = st.Key(sess.ID)
+	return key, s.races.Start(r.Context(), key)
 }
 
-// handleRaceReset starts the race afresh, in one write: the start of a
-// race the browser runs itself (static/race.js), one request per click.
+// handleRaceReset starts the race afresh: the start of a race the browser
+// runs itself (static/race.js), one request per click. While the server
+// runs this session's race (POST /race), 429: it would spoil that result.
 func (s *Server) handleRaceReset(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.startRace(w, r); err != nil {
+	err := s.raceBound.notRacing(s.sessionKey(r))
+	if err == nil {
+		_, err = s.startRace(w, r)
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -175,15 +193,19 @@ func (s *Server) handleRaceAtomic(w http.ResponseWriter, r *http.Request) {
 }
 
 // raceClick is one click of the browser's race on the visitor's race,
-// answered as {name: count}.
-func (s *Server) raceClick(w http.ResponseWriter, r *http.Request, name string, click func(context.Context, string) (int, error)) {
-	id, ok, err := s.cookieID(r)
+// answered as {name: count}: 409 without a live race, 429 while the server
+// runs this session's race.
+func (s *Server) raceClick(w http.ResponseWriter, r *http.Request, name string, click func(context.Context, *datastore.Key) (int, error)) {
+	key, ok, err := s.sessionKey(r)
 	if err == nil && !ok {
 		err = errNoRace
 	}
+	if err == nil {
+		err = s.raceBound.notRacing(key, true, nil)
+	}
 	n := 0
 	if err == nil {
-		n, err = click(r.Context(), id)
+		n, err = click(r.Context(), key)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -203,11 +225,15 @@ type raceBound struct {
 	n       int
 }
 
-// acquire starts a race for session id ("" for a new visitor, who has no
-// race running), or returns the error to answer with: errRaceRunning when
-// this session races already, errRacesBusy when the instance is at its
-// bound.
-func (b *raceBound) acquire(id string) (release func(), err error) {
+// acquire starts a race for the session of key (nil for a new visitor,
+// who has no race running), or returns the error to answer with:
+// errRaceRunning when this session races already, errRacesBusy when the
+// instance is at its bound.
+func (b *raceBound) acquire(key *datastore.Key) (release func(), err error) {
+	id := ""
+	if key != nil {
+		id = key.Name
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch {
@@ -229,4 +255,19 @@ func (b *raceBound) acquire(id string) (release func(), err error) {
 		delete(b.running, id)
 		b.n--
 	}, nil
+}
+
+// notRacing returns errRaceRunning while the session of key races on this
+// instance, for a reset or a click that would spoil that race's result; it
+// passes on err (sessionKey's), and lets a request without a session by.
+func (b *raceBound) notRacing(key *datastore.Key, ok bool, err error) error {
+	if err != nil || !ok {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.running[key.Name] {
+		return errRaceRunning
+	}
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"cloud.google.com/go/datastore"
 )
 
 // One race: the atomic way keeps every click; the naive way keeps from 1 to
@@ -109,15 +111,15 @@ func TestRace_boundedPerInstance(t *testing.T) {
 
 func TestRace_oneAtATimePerSession(t *testing.T) {
 	b := raceBound{}
-	release, err := b.acquire("abc")
+	release, err := b.acquire(datastore.NameKey("Session", "abc", nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.acquire("abc"); err != errRaceRunning {
+	if _, err := b.acquire(datastore.NameKey("Session", "abc", nil)); err != errRaceRunning {
 		t.Errorf("a second race of one session: got %v, want errRaceRunning", err)
 	}
 	release()
-	if _, err := b.acquire("abc"); err != nil {
+	if _, err := b.acquire(datastore.NameKey("Session", "abc", nil)); err != nil {
 		t.Errorf("after the first race ended: got %v, want none", err)
 	}
 }
@@ -304,7 +306,7 @@ func TestRace_junkCookiesInFrontAreTheSameSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, _ := st.Inspect(valid.Name, valid.Value)
-	release, err := a.srv.raceBound.acquire(info.ID) // a race of this session runs
+	release, err := a.srv.raceBound.acquire(st.Key(info.ID)) // a race of this session runs
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,7 +111,7 @@ func formValue(r *http.Request, field string) (string, error) {
 	}
 	values, err := url.ParseQuery(string(body))
 	if err != nil {
-		return "", errBadForm
+		return "", errBadEncoding
 	}
 	switch vs := values[field]; len(vs) {
 	case 1:

@@ -248,14 +248,18 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, fn func(*session
 	return st.Update(r, w, s.cookieName(), fn)
 }
 
-// cookieID returns the id of the session r's cookie names, as the store
-// resolves it (Store.CookieID), with no Datastore call once the store is
-// built; ok is false without a cookie that verifies.
-func (s *Server) cookieID(r *http.Request) (id string, ok bool, err error) {
+// sessionKey returns the Datastore key of the session r's cookie names, as
+// the store resolves it (Store.CookieID), with no Datastore call once the
+// store is built; ok is false without a cookie that verifies. The session
+// may have ended: whoever reads by this key reads the session with it.
+func (s *Server) sessionKey(r *http.Request) (key *datastore.Key, ok bool, err error) {
 	st, err := s.store(r.Context())
 	if err != nil {
-		return "", false, err
+		return nil, false, err
 	}
-	id, ok = st.CookieID(r, s.cookieName())
-	return id, ok, nil
+	id, ok := st.CookieID(r, s.cookieName())
+	if !ok {
+		return nil, false, nil
+	}
+	return st.Key(id), true, nil
 }

@@ -14,17 +14,11 @@ import (
 const cleanupLimit = 100_000
 
 // handleEndSession ends the visitor's session: the entity is deleted and the
-// cookie cleared, so replaying the old cookie finds nothing. The session's
-// race goes first: if that fails, the session is still there to retry with.
+// cookie cleared, so replaying the old cookie finds nothing. Its race goes
+// after it: a race is read only with its session, so once the session is
+// gone the race is out of reach, and a failure to delete it leaves only
+// storage for the cleanup to free.
 func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
-	id, ok, err := s.cookieID(r)
-	if err == nil && ok {
-		err = s.races.Delete(r.Context(), id)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	sess, err := s.session(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -34,6 +28,11 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
 	if err := sess.Save(r, w); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if key, ok, err := s.sessionKey(r); err == nil && ok {
+		if err := s.races.Delete(r.Context(), key); err != nil && !clientGone(r) {
+			s.log.WarnContext(r.Context(), "datastore unavailable: the ended session's race is left for the cleanup", "path", r.URL.Path, "error", err)
+		}
 	}
 	done(w, r, "/", map[string]bool{"ended": true})
 }
