@@ -104,13 +104,13 @@ type rateResult struct {
 // run sends requests first..first+n-1 of the route, each client on its own
 // goroutine.
 func (r rateRoute) run(ctx context.Context, vs []*loadVisitor, first, n int) rateResult {
-	var bytes atomic.Int64
+	var sent atomic.Int64
 	m := runMix(ctx, first, n, len(vs), 0, func(ctx context.Context, w int, _ opKind) error {
-		n, err := r.do(ctx, vs[w])
-		bytes.Add(int64(n))
+		size, err := r.do(ctx, vs[w])
+		sent.Add(int64(size))
 		return err
 	})
-	return rateResult{m, bytes.Load()}
+	return rateResult{m, sent.Load()}
 }
 
 // BenchmarkRates drives the real server, one route at a time, with as many
@@ -120,9 +120,9 @@ func (r rateRoute) run(ctx context.Context, vs []*loadVisitor, first, n int) rat
 // separate process's calls cannot be counted). One op is one request; run
 // it with a -benchtime of a few seconds (see the Makefile's bench-rates).
 //
-// Against an emulator on loopback, the rates are what the server's CPU
-// allows, an upper bound: production Datastore answers slower, and an App
-// Engine F1 instance has a smaller share of a CPU than this machine's core.
+// Against an emulator in memory on loopback, the rates are upper bounds
+// for an App Engine instance: production Datastore answers slower, and an
+// F1 instance has a smaller share of a CPU than this machine's core.
 func BenchmarkRates(b *testing.B) {
 	bin := serverproc.Build(b)
 	e := dstest.First(b)
