@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PORT ?= 8080
 export PORT
 
-.PHONY: run test check bench bench-load fuzz
+.PHONY: run test check bench bench-load bench-rates fuzz
 
 run:
 	@scripts/run.sh
@@ -46,3 +46,11 @@ bench:
 bench-load:
 	go test -run '^$$' -bench Load -benchtime 2000x -count 5 -timeout 30m ./internal/loadtest
 	go test -run '^$$' -bench Startup -benchtime 20x -count 5 ./internal/loadtest
+
+# What one server process answers a second of each route a client could
+# repeat to run up the bill, and what each request costs in Datastore
+# operations: the built binary against the Firestore emulator (pinned as
+# for bench-load), 5 runs of 3 s per route. The figures behind
+# docs/deploy.md's "What it can cost" (docs/benchmarks.md).
+bench-rates:
+	go test -run '^$$' -bench Rates -benchtime 3s -count 5 -timeout 30m ./internal/loadtest

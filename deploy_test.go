@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -77,6 +78,24 @@ func TestAppYAML_warmupIsServed(t *testing.T) {
 			t.Errorf("GET /_ah/warmup: got status %d, want 200; body %s", w.Code, w.Body)
 		}
 	})
+}
+
+// The cap on instances is the ceiling of docs/deploy.md's "What it can
+// cost", whose figures are per instance: the guide must state the cap
+// app.yaml sets. 0 would disable the cap, and 2147483647 is App Engine's
+// "no limit".
+func TestAppYAML_capsInstances(t *testing.T) {
+	app := readYAMLFile[appYAML](t, "app.yaml")
+	if app.AutomaticScaling == nil || app.AutomaticScaling.MaxInstances == nil {
+		t.Fatal("app.yaml: no automatic_scaling.max_instances; want a cap, as docs/deploy.md's \"What it can cost\" says")
+	}
+	n := *app.AutomaticScaling.MaxInstances
+	if n < 1 || n > 20 {
+		t.Errorf("app.yaml: got max_instances %d, want a classroom-sized cap from 1 to 20 (0 disables it; 20 is App Engine's default)", n)
+	}
+	if want := fmt.Sprintf("`max_instances: %d`", n); !strings.Contains(readFile(t, "docs/deploy.md"), want) {
+		t.Errorf("docs/deploy.md: does not say %s, the cap app.yaml sets: its cost figures are for that cap", want)
+	}
 }
 
 func TestCronYAML_urlsAreServed(t *testing.T) {

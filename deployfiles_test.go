@@ -18,10 +18,18 @@ import (
 
 // appYAML is app.yaml.
 type appYAML struct {
-	Runtime         string            `yaml:"runtime"`
-	InboundServices []string          `yaml:"inbound_services"`
-	Handlers        []appYAMLHandler  `yaml:"handlers"`
-	EnvVariables    map[string]string `yaml:"env_variables"` // commented out in app.yaml; docs/deploy.md
+	Runtime          string            `yaml:"runtime"`
+	AutomaticScaling *automaticScaling `yaml:"automatic_scaling"`
+	InboundServices  []string          `yaml:"inbound_services"`
+	Handlers         []appYAMLHandler  `yaml:"handlers"`
+	EnvVariables     map[string]string `yaml:"env_variables"` // commented out in app.yaml; docs/deploy.md
+}
+
+// automaticScaling is app.yaml's automatic_scaling. MaxInstances is nil
+// when the key is missing: App Engine's default then applies (20, for
+// projects created since March 2025).
+type automaticScaling struct {
+	MaxInstances *int `yaml:"max_instances"`
 }
 
 // appYAMLHandler is one entry of app.yaml's handlers.

@@ -7,9 +7,11 @@ package loadtest
 
 import (
 	"context"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -67,6 +69,29 @@ func TestRawClientRedialsAClosedConnection(t *testing.T) {
 			t.Fatalf("request %d: count %d, %v; want 7", i, got, err)
 		}
 		ts.CloseClientConnections()
+	}
+}
+
+// An answer of unknown length, as Go's server sends an HTML page, is read
+// whole, and the connection stays usable for the next request.
+func TestRawClientReadsAChunkedAnswer(t *testing.T) {
+	page := strings.Repeat("<p>lesson</p>\n", 1000)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for part := range strings.SplitSeq(page, "\n") {
+			io.WriteString(w, part+"\n")
+		}
+	}))
+	defer ts.Close()
+	c, err := newRawClient(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	for i := range 2 {
+		status, body, err := c.do(context.Background(), "GET", "/lesson", nil)
+		if err != nil || status != http.StatusOK || string(body) != page+"\n" {
+			t.Fatalf("request %d: status %d, %d bytes, %v; want 200 and %d bytes", i, status, len(body), err, len(page)+1)
+		}
 	}
 }
 

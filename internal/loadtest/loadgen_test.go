@@ -189,18 +189,11 @@ var (
 // do reads (GET /counter) or clicks (POST /counter) as JSON and returns the
 // count answered; anything but a 200 with a count is an error.
 func (v *loadVisitor) do(ctx context.Context, k opKind) (int, error) {
-	method, header := "GET", readHeader
+	method := "GET"
 	if k == opClick {
-		method, header = "POST", clickHeader
+		method = "POST"
 	}
-	var status int
-	var data []byte
-	var err error
-	if v.raw != nil {
-		status, data, err = v.raw.do(ctx, method, "/counter", header)
-	} else {
-		status, data, err = v.netHTTP(ctx, method, header)
-	}
+	status, data, err := v.send(ctx, method, "/counter")
 	if err != nil {
 		return 0, err
 	}
@@ -217,12 +210,34 @@ func (v *loadVisitor) do(ctx context.Context, k opKind) (int, error) {
 	return *got.Count, nil
 }
 
-func (v *loadVisitor) netHTTP(ctx context.Context, method string, header map[string]string) (int, []byte, error) {
+// send makes one request to path as JSON, a POST with an empty form, and
+// returns the answer's status and body.
+func (v *loadVisitor) send(ctx context.Context, method, path string) (int, []byte, error) {
+	header := readHeader
+	if method == "POST" {
+		header = clickHeader
+	}
+	if v.raw != nil {
+		return v.raw.do(ctx, method, path, header)
+	}
+	return v.netHTTP(ctx, method, path, header)
+}
+
+// forget drops the visitor's cookies: its next request is a new visitor's.
+func (v *loadVisitor) forget() {
+	if v.raw != nil {
+		clear(v.raw.cookies)
+		return
+	}
+	v.client.Jar, _ = cookiejar.New(nil)
+}
+
+func (v *loadVisitor) netHTTP(ctx context.Context, method, path string, header map[string]string) (int, []byte, error) {
 	var body io.Reader
 	if method == "POST" {
 		body = strings.NewReader("")
 	}
-	req, err := http.NewRequestWithContext(ctx, method, v.base+"/counter", body)
+	req, err := http.NewRequestWithContext(ctx, method, v.base+path, body)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -1,0 +1,304 @@
+package loadtest
+
+// BenchmarkRates measures, for each route a client could repeat to run up
+// the bill, how many requests one server process answers a second and what
+// each request costs in the Datastore operations Google bills: the figures
+// behind docs/deploy.md's "What it can cost".
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"cloud.google.com/go/datastore"
+	"cloud.google.com/go/datastore/apiv1/datastorepb"
+	"google.golang.org/api/option"
+	"google.golang.org/grpc"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/serverproc"
+	"github.com/gae-lessons/sessions-go/internal/web"
+)
+
+// rateRoute is one route BenchmarkRates drives.
+type rateRoute struct {
+	name         string
+	method, path string
+	// clients send requests one after another, each with its own cookies
+	// and connection.
+	clients int
+	// fresh: every request is sent without cookies, as a new visitor's.
+	fresh bool
+	// prepare is a POST each client sends once before the route, if set.
+	prepare string
+	// sample is how many requests warm the route up before each run, and
+	// how many the in-process server counts the Datastore operations of.
+	sample int
+}
+
+// rateRoutes are the routes whose repetition costs the most: the class
+// view, the largest page (for the bytes sent), a click, a race, one click
+// of a race the browser runs (the naive way, two Datastore calls; the
+// atomic way is a click's transaction), and a click that creates a
+// session. That last comes last: it leaves tens of thousands of sessions
+// in the emulator, and after it, in a first series, the emulator took
+// longer than the app's 4-s bound to answer /class's query.
+// Clients: 10 is App Engine's default max_concurrent_requests per
+// instance; 2 is the races an instance runs at a time (racesAtOnce in
+// internal/web), beyond which POST /race answers 429.
+var rateRoutes = []rateRoute{
+	{name: "class", method: "GET", path: "/class", clients: 10, sample: 100},
+	{name: "lesson", method: "GET", path: "/lesson", clients: 10, sample: 100},
+	{name: "click", method: "POST", path: "/counter", clients: 10, sample: 200},
+	{name: "race", method: "POST", path: "/race", clients: 2, sample: 4},
+	{name: "race-naive", method: "POST", path: "/race/naive", clients: 10, prepare: "/race/reset", sample: 200},
+	{name: "new-session", method: "POST", path: "/counter", clients: 10, fresh: true, sample: 200},
+}
+
+// classSessions is how many live sessions BenchmarkRates creates before
+// /class is measured: one more than /class reads (classLimit in
+// internal/web), so that its query returns as many entities as it ever does.
+const classSessions = 1001
+
+// do sends one request of the route as v and returns the length of the
+// answer's body; anything but a 200 is an error.
+func (r rateRoute) do(ctx context.Context, v *loadVisitor) (int, error) {
+	if r.fresh {
+		v.forget()
+	}
+	status, body, err := v.send(ctx, r.method, r.path)
+	if err != nil {
+		return 0, err
+	}
+	if status != http.StatusOK {
+		return 0, fmt.Errorf("%s %s: status %d: %s", r.method, r.path, status, body)
+	}
+	return len(body), nil
+}
+
+// prepareAll sends every client's r.prepare, if any.
+func (r rateRoute) prepareAll(ctx context.Context, vs []*loadVisitor) error {
+	if r.prepare == "" {
+		return nil
+	}
+	p := rateRoute{method: "POST", path: r.prepare}
+	for _, v := range vs {
+		if _, err := p.do(ctx, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rateResult is what a run of a route measured: its requests, and the
+// bytes of their answers' bodies.
+type rateResult struct {
+	mixResult
+	bodyBytes int64
+}
+
+// run sends requests first..first+n-1 of the route, each client on its own
+// goroutine.
+func (r rateRoute) run(ctx context.Context, vs []*loadVisitor, first, n int) rateResult {
+	var sent atomic.Int64
+	m := runMix(ctx, first, n, len(vs), 0, func(ctx context.Context, w int, _ opKind) error {
+		size, err := r.do(ctx, vs[w])
+		sent.Add(int64(size))
+		return err
+	})
+	return rateResult{m, sent.Load()}
+}
+
+// BenchmarkRates drives the real server, one route at a time, with as many
+// clients as the route lets one instance serve at once, and reports its
+// requests a second and server CPU per request; then the same route's
+// Datastore operations per request, counted on an in-process server (a
+// separate process's calls cannot be counted). One op is one request; run
+// it with a -benchtime of a few seconds (see the Makefile's bench-rates).
+//
+// Against an emulator in memory on loopback, the rates are upper bounds
+// for an App Engine instance: production Datastore answers slower, and an
+// F1 instance has a smaller share of a CPU than this machine's core.
+func BenchmarkRates(b *testing.B) {
+	bin := serverproc.Build(b)
+	e := dstest.First(b)
+	for _, r := range rateRoutes {
+		name := fmt.Sprintf("%s/%s/clients=%d", e.Mode, r.name, r.clients)
+		if *loadPin {
+			name += "/pinned"
+		}
+		b.Run(name, func(b *testing.B) { benchRate(b, bin, e, r) })
+	}
+}
+
+func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
+	b.StopTimer()
+	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
+	defer cancel()
+	var pin *pinned
+	if *loadPin {
+		pin = pinCPUs(b, e)
+		defer pin.undo(b)
+	}
+	srv := startServer(b, bin, e)
+	if pin != nil {
+		pin.check(b, srv.Pid())
+	}
+	vs := newLoadVisitors(b, srv.Base, r.clients)
+	defer closeLoadVisitors(vs)
+
+	// Every client clicks once, so that it is a returning visitor with a
+	// session (a race then writes no session); the emulator's JVM is
+	// warmed once, as for BenchmarkLoad; /class gets its sessions once.
+	if err := clickOnceEach(ctx, vs); err != nil {
+		b.Fatalf("warm-up: %v", err)
+	}
+	if err := r.prepareAll(ctx, vs); err != nil {
+		b.Fatalf("warm-up: %v", err)
+	}
+	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
+		return driveVisitors(ctx, vs, 0, n, *loadClickEvery)
+	})
+	if r.path == "/class" {
+		seedClass(b, ctx, e, vs)
+	}
+	if w := r.run(ctx, vs, 0, r.sample); w.errors > 0 {
+		b.Fatalf("warm-up: %d of %d requests failed; first: %q", w.errors, w.done(), w.errText)
+	}
+
+	cpu0 := serverCPUTime(b, srv)
+	b.StartTimer()
+	m := r.run(ctx, vs, 0, b.N)
+	b.StopTimer()
+	serverCPU := serverCPUTime(b, srv) - cpu0
+	srv.Stop(b)
+	if ctx.Err() != nil {
+		b.Errorf("stopped by -load.timeout=%v after %d of %d requests", *loadTimeout, m.done(), b.N)
+	}
+	if m.errors > 0 {
+		b.Errorf("%d of %d requests failed; first: %q", m.errors, m.done(), m.errText)
+	}
+	b.ReportMetric(float64(m.done())/m.elapsed.Seconds(), "req/s")
+	b.ReportMetric(ms(percentile(m.lat[opRead], .5)), "p50-ms")
+	b.ReportMetric(float64(serverCPU.Microseconds())/float64(max(m.done(), 1)), "server-cpu-us/req")
+	b.ReportMetric(float64(m.bodyBytes)/float64(max(m.done(), 1)), "body-bytes/req")
+	for name, v := range countOps(b, ctx, e, r) {
+		b.ReportMetric(v, name)
+	}
+}
+
+// seeded records the emulators seedClass has given their sessions.
+var seeded sync.Map // *dstest.Emulator → bool
+
+// seedClass creates classSessions live sessions through the server, once
+// per emulator in this test binary: they live 30 days, longer than any run.
+// The server and the counting server share the default namespace, so both
+// read them.
+func seedClass(b *testing.B, ctx context.Context, e *dstest.Emulator, vs []*loadVisitor) {
+	b.Helper()
+	if _, done := seeded.Load(e); done {
+		return
+	}
+	fresh := rateRoute{method: "POST", path: "/counter", fresh: true}
+	if r := fresh.run(ctx, vs, 0, classSessions); r.errors > 0 {
+		b.Fatalf("creating /class's sessions: %d of %d failed; first: %q", r.errors, r.done(), r.errText)
+	}
+	seeded.Store(e, true)
+}
+
+// countOps sends the route's sample of requests to an in-process server
+// whose Datastore client counts what Google bills, and returns it per
+// request: entities read (found or not: a Lookup of a missing entity is
+// counted, to err high), written and deleted, and calls. For /class, whose
+// one query serves every viewer of an instance for 5 seconds, it returns
+// the entities a query reads, and the queries per request.
+func countOps(b *testing.B, ctx context.Context, e *dstest.Emulator, r rateRoute) map[string]float64 {
+	b.Helper()
+	ops := &entityOps{}
+	opts := append([]option.ClientOption{option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(ops.intercept))}, web.DatastoreOptions...)
+	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(opts...)...)
+	if err != nil {
+		b.Fatalf("datastore client: %v", err)
+	}
+	defer client.Close()
+	// The default namespace, the binary's, so that /class reads the
+	// sessions seedClass made.
+	ts := httptest.NewServer(appHandler(b, client, ""))
+	defer ts.Close()
+	vs := newLoadVisitors(b, ts.URL, r.clients)
+	defer closeLoadVisitors(vs)
+	if err := clickOnceEach(ctx, vs); err != nil {
+		b.Fatalf("counted requests: %v", err)
+	}
+	if err := r.prepareAll(ctx, vs); err != nil {
+		b.Fatalf("counted requests: %v", err)
+	}
+
+	ops.reset()
+	if m := r.run(ctx, vs, 0, r.sample); m.errors > 0 {
+		b.Errorf("counted requests: %d of %d failed; first: %q", m.errors, m.done(), m.errText)
+	}
+	n := float64(r.sample)
+	out := map[string]float64{
+		"writes/req":   float64(ops.writes.Load()) / n,
+		"deletes/req":  float64(ops.deletes.Load()) / n,
+		"ds-calls/req": float64(ops.calls.Load()) / n,
+	}
+	if q := ops.queries.Load(); q > 0 {
+		// Reads per request would say only how many viewers shared the
+		// query in this sample.
+		out["queries/req"] = float64(q) / n
+		out["reads/query"] = float64(ops.reads.Load()) / float64(q)
+	} else {
+		out["reads/req"] = float64(ops.reads.Load()) / n
+	}
+	return out
+}
+
+// entityOps counts the Datastore operations of one client that Google
+// bills, from each call's request and answer: entities read by lookups and
+// queries, entities written or deleted by commits. Transactions' begin and
+// rollback are not billed as entity operations and are counted only among
+// the calls.
+type entityOps struct {
+	calls, reads, writes, deletes, queries atomic.Int64
+}
+
+func (o *entityOps) intercept(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	err := invoker(ctx, method, req, reply, cc, opts...)
+	o.calls.Add(1)
+	if err != nil {
+		return err
+	}
+	switch r := reply.(type) {
+	case *datastorepb.LookupResponse:
+		o.reads.Add(int64(len(r.GetFound()) + len(r.GetMissing())))
+	case *datastorepb.RunQueryResponse:
+		o.reads.Add(int64(len(r.GetBatch().GetEntityResults())))
+	}
+	// A query's later batches are asked for from the cursor where the
+	// previous one ended: one query, however many calls.
+	if q, ok := req.(*datastorepb.RunQueryRequest); ok && len(q.GetQuery().GetStartCursor()) == 0 {
+		o.queries.Add(1)
+	}
+	if c, ok := req.(*datastorepb.CommitRequest); ok {
+		for _, m := range c.GetMutations() {
+			if m.GetDelete() != nil {
+				o.deletes.Add(1)
+			} else {
+				o.writes.Add(1)
+			}
+		}
+	}
+	return nil
+}
+
+func (o *entityOps) reset() {
+	for _, c := range []*atomic.Int64{&o.calls, &o.reads, &o.writes, &o.deletes, &o.queries} {
+		c.Store(0)
+	}
+}
