@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gae-lessons/sessions-go/internal/race"
 	"github.com/gae-lessons/sessions-go/mastermind"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
@@ -45,6 +46,10 @@ func TestStatusOf_messageNeverFromInternalText(t *testing.T) {
 		{"invalid code without its type", fmt.Errorf("%w: rpc error: code = Internal", mastermind.ErrInvalidCode), http.StatusInternalServerError, "on our side"},
 		{"no candidates", mastermind.ErrNoCandidates, http.StatusInternalServerError, "on our side"},
 		{"any other error", errors.New("rpc error: code = Internal desc = datastore: boom"), http.StatusInternalServerError, "on our side"},
+		{"a race's clicks contending", fmt.Errorf("%w: atomic click: %w", race.ErrBusy, context.DeadlineExceeded), http.StatusServiceUnavailable, "Too many clicks at the same moment"},
+		{"a session's updates contending", fmt.Errorf("%w: update session: datastore: concurrent transaction", sessionstore.ErrBusy), http.StatusServiceUnavailable, "Too many clicks at the same moment"},
+		{"no race", fmt.Errorf("%w", race.ErrNoRace), http.StatusConflict, "start one"},
+		{"a race's Datastore failure", fmt.Errorf("%w: naive click: rpc error", race.ErrUnavailable), http.StatusServiceUnavailable, "Session storage is not answering"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -342,3 +342,66 @@ func TestRace_readCostsOneLookup(t *testing.T) {
 		t.Errorf("with a race: got Datastore calls %v, want %v", got, want)
 	}
 }
+
+// The cookie of an ended session starts no race of its own: a reset with it
+// gives the visitor a new session (and cookie) for the race, and its clicks
+// and reads find nothing.
+func TestRace_anEndedSessionsCookieStartsNoRace(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	v.click()
+	old := v.cookies()[0]
+	v.postJSON("/session/end", nil, http.StatusOK, nil)
+	replay := func(method, path string) answer {
+		h := http.Header{"Accept": {"application/json"}, "Cookie": {old.Name + "=" + old.Value}}
+		if method == "POST" {
+			h.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		return newVisitor(t, a).sendRaw(method, path, "", h)
+	}
+	reset := replay("POST", "/race/reset")
+	var fresh *http.Cookie
+	for _, line := range reset.header.Values("Set-Cookie") {
+		if c, err := http.ParseSetCookie(line); err == nil && c.Name == old.Name && c.Value != "" {
+			fresh = c
+		}
+	}
+	if reset.status != http.StatusOK || fresh == nil || fresh.Value == old.Value {
+		t.Fatalf("reset with the old cookie: got %d, Set-Cookie %q; want 200 and a new session's cookie", reset.status, reset.header.Values("Set-Cookie"))
+	}
+	for _, path := range []string{"/race/naive", "/race/atomic"} {
+		if got := replay("POST", path); got.status != http.StatusConflict {
+			t.Errorf("POST %s with the old cookie: got %d, want 409", path, got.status)
+		}
+	}
+	if got := replay("GET", "/race"); !strings.Contains(got.body, `"naive":0,"atomic":0`) {
+		t.Errorf("GET /race with the old cookie: got %s, want no race", got.body)
+	}
+}
+
+// While the server runs a session's race, that session's resets and clicks
+// are refused: they would spoil the result it is counting.
+func TestRace_resetAndClicksWaitForTheServersRace(t *testing.T) {
+	a := newApp(t)
+	v := newVisitor(t, a)
+	startRace(v)
+	st, err := a.srv.store(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := st.Inspect(v.cookies()[0].Name, v.cookies()[0].Value)
+	release, err := a.srv.raceBound.acquire(st.Key(info.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	a.calls.Reset()
+	for _, path := range []string{"/race/reset", "/race/naive", "/race/atomic"} {
+		if got := v.send("POST", path, url.Values{}, true); got.status != http.StatusTooManyRequests || got.header.Get("Retry-After") == "" {
+			t.Errorf("POST %s during the server's race: got %d, Retry-After %q; want 429 with one", path, got.status, got.header.Get("Retry-After"))
+		}
+	}
+	if n := a.calls.Calls()["Commit"]; n != 0 {
+		t.Errorf("got %d commits, want none", n)
+	}
+}
