@@ -140,8 +140,11 @@ func (r Result) Summary() string {
 			notRun++
 		}
 	}
-	return fmt.Sprintf("Exercise %d is not done yet: fix the ✗ above and run the check again (%d of %d steps not run).",
-		n, notRun, len(r.Steps))
+	msg := fmt.Sprintf("Exercise %d is not done yet: fix the ✗ above and run the check again.", n)
+	if notRun > 0 {
+		msg += fmt.Sprintf(" (%d of %d steps not run.)", notRun, len(r.Steps))
+	}
+	return msg
 }
 
 // Visitor returns the visitor of that name in this run (each with a cookie
