@@ -37,8 +37,17 @@ type Answer struct {
 	Status int
 	Header http.Header
 	Body   []byte
-	// Log is what the app logged while it answered.
-	Log string
+
+	app     *App
+	logFrom int // the length of the app's log when the request was sent
+}
+
+// log returns what the app logged since the request was sent. The log
+// comes through a pipe, so a line the handler wrote before it answered may
+// arrive a little after the answer: it waits for that first.
+func (a *Answer) log() string {
+	time.Sleep(200 * time.Millisecond)
+	return a.app.Log()[a.logFrom:]
 }
 
 // Get asks for path as a browser does, or for its JSON.
@@ -83,7 +92,7 @@ func (v *Visitor) do(method, path string, form url.Values, asJSON bool) (*Answer
 	if err != nil {
 		return nil, missf("%s: the answer broke off (%v)", name, err)
 	}
-	return &Answer{Req: name, Status: resp.StatusCode, Header: resp.Header, Body: b, Log: v.run.app.Log()[logBefore:]}, nil
+	return &Answer{Req: name, Status: resp.StatusCode, Header: resp.Header, Body: b, app: v.run.app, logFrom: logBefore}, nil
 }
 
 // Follow asks for the page a redirect answer points to.
@@ -159,6 +168,10 @@ func (a *Answer) Unexpected() *Miss {
 	method, path, _ := strings.Cut(a.Req, " ")
 	path, _, _ = strings.Cut(path, "?")
 	msg := a.errorMessage()
+	var log string
+	if a.Status >= 500 {
+		log = a.log()
+	}
 	quoted := ""
 	if msg != "" {
 		quoted = fmt.Sprintf(" (%q)", oneLine(msg))
@@ -170,20 +183,20 @@ func (a *Answer) Unexpected() *Miss {
 		return missf("%s answered 405: the path is known, but not for %s; register \"%s %s\" in internal/web/routes.go", a.Req, method, method, path)
 	case a.Status == http.StatusBadRequest:
 		return missf("%s answered 400%s: does the handler read the fields the form sends?", a.Req, quoted)
-	case a.Status >= 500 && strings.Contains(a.Log, "gob"):
+	case a.Status >= 500 && strings.Contains(log, "gob"):
 		return &Miss{
 			Sentence: fmt.Sprintf("%s answered %d, and the app's log speaks of gob: a value of a type you define (a map, a struct, gorilla's flashes) must be registered once at start-up with gob.Register", a.Req, a.Status),
-			Detail:   tail(a.Log, 10),
+			Detail:   tail(log, 10),
 		}
 	case a.Status == http.StatusServiceUnavailable:
 		return &Miss{
 			Sentence: fmt.Sprintf("%s answered 503%s: the session store did not answer in time; the app's log may say why", a.Req, quoted),
-			Detail:   tail(a.Log, 10),
+			Detail:   tail(log, 10),
 		}
 	case a.Status >= 500:
 		return &Miss{
 			Sentence: fmt.Sprintf("%s answered %d%s: the handler failed; the app's log says why", a.Req, a.Status, quoted),
-			Detail:   tail(a.Log, 10),
+			Detail:   tail(log, 10),
 		}
 	}
 	return missf("%s answered %d%s", a.Req, a.Status, quoted)
