@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PORT ?= 8080
 export PORT
 
-.PHONY: run test check bench bench-load fuzz exercise
+.PHONY: run test check bench bench-load fuzz exercise exercises-verify
 
 run:
 	@scripts/run.sh
@@ -33,6 +33,13 @@ test: check
 exercise:
 	@dir="$$(mktemp -d)"; trap 'rm -rf "$$dir"' EXIT; \
 	go build -o "$$dir/check" ./exercises/check && "$$dir/check" $(N)
+
+# Every exercise's check both ways, as CI runs it: each fails on this tree,
+# and passes on a copy with each reference solution of exercises/solutions
+# applied (one emulator for all, the copies built two at a time).
+exercises-verify:
+	@dir="$$(mktemp -d)"; trap 'rm -rf "$$dir"' EXIT; \
+	go build -o "$$dir/verify" ./exercises/verify && "$$dir/verify"
 
 # Each fuzzer for a while (FUZZTIME). The sessionstore fuzzers that need no
 # Datastore get a dummy emulator address, so that no fuzz worker starts one.

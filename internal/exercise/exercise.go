@@ -47,6 +47,10 @@ type Exercise struct {
 	// NotChecked says why an Unchecked exercise has no check.
 	NotChecked string
 	Steps      []Step
+	// Ways is how many ways the lesson names to solve it, when more than
+	// one: exercises/solutions must hold a reference solution for each,
+	// and the check must pass them all.
+	Ways int
 }
 
 // Step is one thing a check looks at.
@@ -64,8 +68,8 @@ var Exercises = []Exercise{
 	{N: 1, Title: "Reset the count", Steps: resetSteps},
 	{N: 2, Title: "Remember the visitor's name", Steps: nameSteps},
 	{N: 3, Title: "Count the games won", Steps: wonSteps},
-	{N: 4, Title: "Count per page", Steps: perPageSteps},
-	{N: 5, Title: "A flash message", Steps: flashSteps},
+	{N: 4, Title: "Count per page", Steps: perPageSteps, Ways: 2}, // a key per page, or a map
+	{N: 5, Title: "A flash message", Steps: flashSteps, Ways: 2},  // in the session, or in the redirect
 	{N: 6, Title: "Watch a session expire", Kind: Question},
 	{N: 7, Title: "Sign in, with a new id", Steps: signInSteps},
 	{N: 8, Title: "Why the hint cannot leak the secret", Kind: Question},
