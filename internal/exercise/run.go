@@ -40,7 +40,7 @@ func missf(format string, args ...any) *Miss {
 type State int
 
 const (
-	NotRun State = iota
+	NotRun State = iota // an earlier step failed
 	Passed
 	Failed
 )
