@@ -37,7 +37,9 @@ func (e *BuildError) Error() string {
 // Build builds the app from the working tree root into dir and returns the
 // binary's path. It builds with -trimpath so that the packages a change did
 // not touch come from the build cache whatever folder the tree is in (the
-// verifier builds copies of the tree in temporary folders).
+// verifier builds copies of the tree in temporary folders), and without
+// debug information (-s -w), which nobody reads here: linking, the one step
+// no cache saves, took 0.9 s of CPU instead of 1.3 s.
 func Build(ctx context.Context, root, dir string) (string, error) {
 	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil {
@@ -47,7 +49,7 @@ func Build(ctx context.Context, root, dir string) (string, error) {
 		return "", fmt.Errorf("%s holds another module than %s: run this from the app's repository", root, modulePath)
 	}
 	bin := filepath.Join(dir, "sessions-go")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	if err != nil {
