@@ -1,11 +1,12 @@
 # The two commands of the README, and a few for developers.
 #   make run   serve the app on http://localhost:$(PORT) against the Datastore emulator
 #   make test  gofmt and go vet checks, then every test with the race detector
+#   make exercise N=1  check exercise 1 of the lesson in this working tree
 SHELL := /bin/bash
 PORT ?= 8080
 export PORT
 
-.PHONY: run test check bench bench-load bench-rates fuzz
+.PHONY: run test check bench bench-load bench-rates fuzz exercise exercises-verify
 
 run:
 	@scripts/run.sh
@@ -24,6 +25,21 @@ test: check
 		echo; echo "make test: FAILED. The failed tests:"; \
 		grep -E '^[[:space:]]*--- FAIL:|^FAIL[[:space:]]|^panic:' "$$log" | sed -E 's/^[[:space:]]*--- FAIL: /  /; s/ \([0-9.]+s\)$$//' ; \
 	fi; exit $$status
+
+# The lesson's exercises (docs/lesson.md §9): N=1 builds the app from this
+# working tree, starts it against the Datastore emulator and checks exercise
+# 1 step by step (exit 0 when it is done); without N, the list of every
+# exercise and whether it passes. The checker is internal/exercise's.
+exercise:
+	@dir="$$(mktemp -d)"; trap 'rm -rf "$$dir"' EXIT; \
+	go build -o "$$dir/check" ./exercises/check && "$$dir/check" $(N)
+
+# Every exercise's check both ways, as CI runs it: each fails on this tree,
+# and passes on a copy with each reference solution of exercises/solutions
+# applied (one emulator for all, the copies built two at a time).
+exercises-verify:
+	@dir="$$(mktemp -d)"; trap 'rm -rf "$$dir"' EXIT; \
+	go build -o "$$dir/verify" ./exercises/verify && "$$dir/verify"
 
 # Each fuzzer for a while (FUZZTIME). The sessionstore fuzzers that need no
 # Datastore get a dummy emulator address, so that no fuzz worker starts one.
