@@ -123,7 +123,7 @@ func TestStore_DeleteExpired(t *testing.T) {
 		keys := make([]*datastore.Key, expired)
 		ents := make([]any, expired)
 		for i := range keys {
-			keys[i] = v.store.Key("expired"+string(rune('a'+i%26))+time.Duration(i).String())
+			keys[i] = v.store.Key("expired" + string(rune('a'+i%26)) + time.Duration(i).String())
 			ents[i] = &struct {
 				Values  []byte    `datastore:"values,noindex"`
 				Expires time.Time `datastore:"expires"`
