@@ -165,6 +165,14 @@ func Verify(ctx context.Context, root string, out io.Writer) error {
 		}, ex)...)
 	}
 	fmt.Fprintf(out, "exercises-verify: %d checks, %d solutions, in %.1fs.\n", len(Checks()), len(sols), time.Since(started).Seconds())
+	// The closing line CI reads: each check on the tree, and each solution.
+	failed := 0
+	for _, err := range fails {
+		if err != nil {
+			failed++
+		}
+	}
+	fmt.Fprintf(out, "exercises: %d passed, %d failed\n", len(Checks())+len(sols)-failed, failed)
 	return errors.Join(fails...)
 }
 
