@@ -5,18 +5,23 @@
 // A race is a Datastore entity of its own (kind Race) beside the visitor's
 // session, named by the session's id but never part of it: the naive way's
 // blind writes can lose clicks of the race, by design, and nothing else.
-// Nothing here writes a session. A race counts only while its session is
-// there and unexpired: every read of a race reads the session's entity with
-// it, in the same call or transaction, so the cookie of an ended session
-// finds no race, and no race can be started for it. A race lasts an hour
-// (Lifetime); DeleteExpired removes the old ones, and ending a session
-// should Delete its race.
+// Nothing here writes a session. A race starts only for a live session (its
+// start reads the session's expiry, sessionstore's indexed "expires", in
+// its transaction), and a race is read with its session, so the cookie of an ended session finds no race and starts none.
+// A race lasts an hour (Lifetime); DeleteExpired removes the old ones, and
+// ending a session should Delete its race after the session.
+//
+// Run runs a whole race on the server. While it runs, the race is marked
+// in its entity, so that one session runs one race at a time on every
+// instance, and the visitor's own starts and clicks (another tab) wait for
+// it rather than spoil its result.
 package race
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/datastore"
@@ -41,11 +46,14 @@ var (
 	// ErrNoSession is a start for a session that is not there (ended or
 	// expired): nothing was written.
 	ErrNoSession = errors.New("race: no live session to start a race for")
-	// ErrBusy is a click that found its race too contended to be counted in
-	// time: too many clicks on one race at once, its transaction meeting
-	// concurrent ones past its attempts or its wait behind the clicks
-	// queued on this instance outlasting the context. Nothing was written.
-	// It is the visitor's own clicks contending, not Datastore failing.
+	// ErrRunning is a start or a click while Run runs the race: nothing was
+	// written.
+	ErrRunning = errors.New("race: the server is running this race")
+	// ErrBusy is a start or a click that found its race too contended to be
+	// made in time: its transaction kept meeting concurrent ones, or its
+	// wait behind the clicks queued on this instance outlasted the
+	// context. Nothing was written. It is the visitor's own clicks
+	// contending, not Datastore failing.
 	ErrBusy = errors.New("race: too many clicks on one race at once")
 	// ErrUnavailable marks every other error that comes from Datastore; a
 	// retry may succeed.
@@ -63,29 +71,31 @@ type Counts struct {
 type entity struct {
 	Counts
 	Expires time.Time `datastore:"expires"`
+	// Running is when the race that Run runs ends at the latest; zero for
+	// a race the browser runs. It frees the race by itself if Run never
+	// gets to say it is done (its client left, its instance stopped).
+	Running time.Time `datastore:"running,noindex"`
 }
 
-// session is what a race reads of its session's entity: its expiry, the
-// indexed property "expires" of sessionstore's layout; the rest is skipped.
-type session struct{ expires time.Time }
-
-func (s *session) Load(props []datastore.Property) error {
-	for _, p := range props {
-		if t, ok := p.Value.(time.Time); ok && p.Name == "expires" {
-			s.expires = t
-		}
+// Load reads a race, skipping properties this version does not know: a
+// later version may add one while both serve.
+func (e *entity) Load(props []datastore.Property) error {
+	var mismatch *datastore.ErrFieldMismatch
+	if err := datastore.LoadStruct(e, props); err != nil && !errors.As(err, &mismatch) {
+		return err
 	}
 	return nil
 }
 
-func (s *session) Save() ([]datastore.Property, error) {
-	return nil, errors.New("race: a session is never written here")
-}
+func (e *entity) Save() ([]datastore.Property, error) { return datastore.SaveStruct(e) }
 
-// Store keeps races in one Datastore namespace, the sessions'. Set its
-// fields before use.
+// Store keeps races beside the sessions of one Datastore namespace. Set
+// its fields before use.
 type Store struct {
-	Client    *datastore.Client
+	// Client is the Datastore client of the races and the sessions.
+	Client *datastore.Client
+	// Namespace is the sessions' namespace, which DeleteExpired cleans; a
+	// race is always in its session's.
 	Namespace string
 	// Timeout bounds each Datastore call or transaction; zero means the
 	// context's deadline alone.
@@ -116,45 +126,89 @@ func (s *Store) callContext(ctx context.Context) (context.Context, context.Cance
 	return context.WithTimeout(ctx, s.Timeout)
 }
 
-// wrap marks a Datastore error as ErrUnavailable, with the operation; the
-// package's own errors pass as they are.
+// busy reports whether err is Datastore's answer to contention: a
+// transaction past its attempts, or a write that met a transaction.
+func busy(err error) bool {
+	return errors.Is(err, datastore.ErrConcurrentTransaction) || status.Code(err) == codes.Aborted
+}
+
+// wrap marks a Datastore error as ErrBusy or ErrUnavailable, with the
+// operation; the package's own errors pass as they are.
 func wrap(op string, err error) error {
 	switch {
-	case err == nil, errors.Is(err, ErrNoRace), errors.Is(err, ErrNoSession), errors.Is(err, ErrBusy):
+	case err == nil, errors.Is(err, ErrNoRace), errors.Is(err, ErrNoSession), errors.Is(err, ErrRunning), errors.Is(err, ErrBusy):
 		return err
-	case errors.Is(err, datastore.ErrConcurrentTransaction), status.Code(err) == codes.Aborted:
-		// A transaction past its attempts, or a naive write that met one.
+	case busy(err):
 		return fmt.Errorf("%w: %s: %w", ErrBusy, op, err)
 	}
 	return fmt.Errorf("%w: %s: %w", ErrUnavailable, op, err)
 }
 
-// Start starts the race beside session sess afresh: both counts 0, for an
-// hour, whatever the race held before. It reads the session in the same
-// transaction, so a race starts only for a live session (ErrNoSession
-// otherwise) and never after the session's deletion has committed.
-func (s *Store) Start(ctx context.Context, sess *datastore.Key) error {
-	unlock, err := s.locks.Lock(ctx, sess.Name)
+// lock queues the starts and atomic clicks of one race in this process
+// (package keylock says why); a wait that outlasts ctx is ErrBusy.
+func (s *Store) lock(ctx context.Context, sess *datastore.Key) (unlock func(), err error) {
+	unlock, err = s.locks.Lock(ctx, sess.Name)
 	if err != nil {
-		return wrap("wait to start the race", err)
+		return nil, fmt.Errorf("%w: wait for the clicks before: %w", ErrBusy, err)
+	}
+	return unlock, nil
+}
+
+// Start starts the race beside session sess afresh, for the browser to
+// run: both counts 0, for an hour, whatever the race held before. It reads
+// the session in the same transaction, so a race starts only for a live
+// session (ErrNoSession otherwise) and never after the session's deletion
+// has committed; while Run runs the race, ErrRunning.
+func (s *Store) Start(ctx context.Context, sess *datastore.Key) error {
+	return s.start(ctx, sess, time.Time{})
+}
+
+// start is Start, marking the race as run by the server until running
+// unless that is zero.
+func (s *Store) start(ctx context.Context, sess *datastore.Key, running time.Time) error {
+	unlock, err := s.lock(ctx, sess)
+	if err != nil {
+		return err
 	}
 	defer unlock()
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
 	_, err = s.Client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
-		var se session
-		switch err := tx.Get(sess, &se); {
-		case errors.Is(err, datastore.ErrNoSuchEntity):
-			return ErrNoSession
+		var se dsexpire.Expiry
+		var old entity
+		err := tx.GetMulti([]*datastore.Key{sess, s.key(sess)}, []any{&se, &old})
+		missing, err := missingOf(err)
+		now := s.clock()
+		switch {
 		case err != nil:
 			return err
-		case !s.clock().Before(se.expires):
+		case missing[0], !now.Before(se.Expires):
 			return ErrNoSession
+		case !missing[1] && now.Before(old.Expires) && now.Before(old.Running):
+			return ErrRunning
 		}
-		_, err := tx.Put(s.key(sess), &entity{Expires: s.clock().Add(Lifetime)})
+		_, err = tx.Put(s.key(sess), &entity{Expires: now.Add(Lifetime), Running: running})
 		return err
 	})
 	return wrap("start", err)
+}
+
+// missingOf splits a GetMulti error into which entities were missing and
+// the first other error.
+func missingOf(err error) (missing [2]bool, _ error) {
+	var multi datastore.MultiError
+	if !errors.As(err, &multi) {
+		return missing, err
+	}
+	for i, e := range multi {
+		switch {
+		case errors.Is(e, datastore.ErrNoSuchEntity):
+			missing[i] = true
+		case e != nil:
+			return missing, e
+		}
+	}
+	return missing, nil
 }
 
 // Get returns the counts of the race beside session sess; ok is false when
@@ -162,71 +216,64 @@ func (s *Store) Start(ctx context.Context, sess *datastore.Key) error {
 func (s *Store) Get(ctx context.Context, sess *datastore.Key) (c Counts, ok bool, err error) {
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
-	e, err := s.lookup(ctx, nil, sess)
+	e, err := s.lookup(ctx, sess)
 	if err != nil || e == nil {
 		return Counts{}, false, wrap("read", err)
 	}
 	return e.Counts, true, nil
 }
 
-// lookup reads a live race and its session together, in tx if it is not
-// nil; a race that is missing or expired, or whose session is, is (nil,
-// nil).
-func (s *Store) lookup(ctx context.Context, tx *datastore.Transaction, sess *datastore.Key) (*entity, error) {
-	var se session
+// lookup reads a live race and its session together, in one call, with no
+// transaction: no lock on the session. A race that is missing or expired,
+// or whose session is, is (nil, nil).
+func (s *Store) lookup(ctx context.Context, sess *datastore.Key) (*entity, error) {
+	var se dsexpire.Expiry
 	var e entity
-	keys, dst := []*datastore.Key{sess, s.key(sess)}, []any{&se, &e}
-	var err error
-	if tx != nil {
-		err = tx.GetMulti(keys, dst)
-	} else {
-		err = s.Client.GetMulti(ctx, keys, dst)
-	}
-	var multi datastore.MultiError
-	if errors.As(err, &multi) {
-		err = nil
-		for _, e := range multi {
-			switch {
-			case errors.Is(e, datastore.ErrNoSuchEntity):
-				return nil, nil
-			case e != nil:
-				err = e
-			}
-		}
-	}
+	missing, err := missingOf(s.Client.GetMulti(ctx, []*datastore.Key{sess, s.key(sess)}, []any{&se, &e}))
 	switch now := s.clock(); {
 	case err != nil:
 		return nil, err
-	case !now.Before(se.expires), !now.Before(e.Expires):
+	case missing[0], missing[1], !now.Before(se.Expires), !now.Before(e.Expires):
 		return nil, nil
 	}
 	return &e, nil
 }
 
-// Naive is one click the naive way, as exercise 9 breaks the counter: read
-// the race, add one to its naive count, write the whole race back — two
-// Datastore calls with nothing between them to stop another click reading
-// the same count, so concurrent clicks overwrite one another. It returns
-// the count it wrote, or ErrNoRace when there is no live race.
+// Naive is one click of the browser's race the naive way, as exercise 9
+// breaks the counter: read the race, add one to its naive count, write the
+// whole race back — two Datastore calls with nothing between them to stop
+// another click reading the same count, so concurrent clicks overwrite one
+// another. It returns the counts it wrote, ErrNoRace when there is no live
+// race, or ErrRunning while Run runs it.
 //
 // The write is an update, not a put: it fails if the race was deleted
 // meanwhile (its session ended), so a click in flight cannot bring a race
-// back.
-func (s *Store) Naive(ctx context.Context, sess *datastore.Key) (int, error) {
-	ctx, cancel := s.callContext(ctx)
-	defer cancel()
-	e, err := s.lookup(ctx, nil, sess)
-	if err == nil && e == nil {
-		err = ErrNoRace
-	}
-	if err != nil {
-		return 0, wrap("naive click", err)
+// back. Like any naive write, it puts back what it read: a click that read
+// before a start writes the old race back over the new one.
+func (s *Store) Naive(ctx context.Context, sess *datastore.Key) (Counts, error) {
+	return s.naive(ctx, sess, false)
+}
+
+// naive is Naive; run says the click is Run's own.
+func (s *Store) naive(ctx context.Context, sess *datastore.Key, run bool) (Counts, error) {
+	rctx, cancel := s.callContext(ctx)
+	e, err := s.lookup(rctx, sess)
+	cancel()
+	switch {
+	case err != nil:
+		return Counts{}, wrap("naive click", err)
+	case e == nil:
+		return Counts{}, ErrNoRace
+	case !run && s.clock().Before(e.Running):
+		return Counts{}, ErrRunning
 	}
 	e.Naive++
-	if err := s.writeBack(ctx, sess, e); err != nil {
-		return 0, wrap("naive click", err)
+	wctx, cancel := s.callContext(ctx)
+	defer cancel()
+	if err := s.writeBack(wctx, sess, e); err != nil {
+		return Counts{}, wrap("naive click", err)
 	}
-	return e.Naive, nil
+	return e.Counts, nil
 }
 
 // writeBack writes a race read with lookup back whole, unless it no longer
@@ -249,38 +296,111 @@ func notFound(err error) bool {
 	return status.Code(err) == codes.NotFound
 }
 
-// Atomic is one click the atomic way: read and write the race in one
-// transaction, so Datastore applies concurrent clicks one after the other
-// and keeps every one. Clicks on one race in this process queue on a lock
-// first (package keylock says why). It returns the count it wrote, or
-// ErrNoRace when there is no live race, or ErrBusy when the clicks queued
-// on it, or contending with it, left it no time.
-func (s *Store) Atomic(ctx context.Context, sess *datastore.Key) (int, error) {
-	unlock, err := s.locks.Lock(ctx, sess.Name)
+// Atomic is one click of the browser's race the atomic way: read and write
+// the race in one transaction, so Datastore applies concurrent clicks one
+// after the other and keeps every one. Clicks on one race in this process
+// queue on a lock first. It returns the counts it wrote, ErrNoRace when
+// there is no live race, ErrRunning while Run runs it, or ErrBusy.
+//
+// The transaction reads the race alone, not its session, so that it locks
+// nothing of the visitor's session: a race exists only while its session
+// does (Start reads the session; ending a session deletes its race after
+// it, and until then the transaction meets that deletion and retries).
+func (s *Store) Atomic(ctx context.Context, sess *datastore.Key) (Counts, error) {
+	return s.atomic(ctx, sess, false)
+}
+
+// atomic is Atomic; run says the click is Run's own.
+func (s *Store) atomic(ctx context.Context, sess *datastore.Key, run bool) (Counts, error) {
+	unlock, err := s.lock(ctx, sess)
 	if err != nil {
-		return 0, fmt.Errorf("%w: wait for the clicks before: %w", ErrBusy, err)
+		return Counts{}, err
 	}
 	defer unlock()
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
-	n := 0
+	var c Counts
 	_, err = s.Client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
-		e, err := s.lookup(ctx, tx, sess)
+		var e entity
+		switch err := tx.Get(s.key(sess), &e); {
+		case errors.Is(err, datastore.ErrNoSuchEntity):
+			return ErrNoRace
+		case err != nil:
+			return err
+		case !s.clock().Before(e.Expires):
+			return ErrNoRace
+		case !run && s.clock().Before(e.Running):
+			return ErrRunning
+		}
+		e.Atomic++
+		c = e.Counts
+		_, err := tx.Put(s.key(sess), &e)
+		return err
+	})
+	return c, wrap("atomic click", err)
+}
+
+// Run runs a whole race for session sess on the server, as the lesson
+// shows it: clicks clicks at once the naive way, then as many the atomic
+// way, on the race started afresh, and returns what each way kept. The
+// bursts run one after the other: a naive write puts back the whole race
+// as it read it, so during the atomic burst it would undo atomic clicks.
+//
+// The race is marked as running for at most maxRun, so that the session's
+// other starts and clicks (on any instance) get ErrRunning meanwhile; Run
+// clears the mark when it is done, and the mark lapses by itself if Run
+// cannot. It costs 1 + 2·clicks + 1 commits.
+func (s *Store) Run(ctx context.Context, sess *datastore.Key, clicks int, maxRun time.Duration) (Counts, error) {
+	if err := s.start(ctx, sess, s.clock().Add(maxRun)); err != nil {
+		return Counts{}, err
+	}
+	for _, click := range []func(context.Context, *datastore.Key, bool) (Counts, error){s.naive, s.atomic} {
+		errs := make([]error, clicks)
+		var wg sync.WaitGroup
+		for i := range clicks {
+			wg.Go(func() { _, errs[i] = click(ctx, sess, true) })
+		}
+		wg.Wait()
+		if err := firstOf(errs); err != nil {
+			return Counts{}, err // the first is enough: they share a cause
+		}
+	}
+	return s.finish(ctx, sess)
+}
+
+// firstOf returns the first error of errs that is not nil.
+func firstOf(errs []error) error {
+	for _, err := range errs {
 		if err != nil {
 			return err
 		}
-		if e == nil {
-			return ErrNoRace
+	}
+	return nil
+}
+
+// finish clears Run's mark on the race and returns its counts.
+func (s *Store) finish(ctx context.Context, sess *datastore.Key) (Counts, error) {
+	unlock, err := s.lock(ctx, sess)
+	if err != nil {
+		return Counts{}, err
+	}
+	defer unlock()
+	ctx, cancel := s.callContext(ctx)
+	defer cancel()
+	var c Counts
+	_, err = s.Client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
+		var e entity
+		switch err := tx.Get(s.key(sess), &e); {
+		case errors.Is(err, datastore.ErrNoSuchEntity):
+			return ErrNoRace // the session ended meanwhile
+		case err != nil:
+			return err
 		}
-		e.Atomic++
-		n = e.Atomic
-		_, err = tx.Put(s.key(sess), e)
+		c, e.Running = e.Counts, time.Time{}
+		_, err := tx.Put(s.key(sess), &e)
 		return err
 	})
-	if err != nil {
-		return 0, wrap("atomic click", err)
-	}
-	return n, nil
+	return c, wrap("finish the race", err)
 }
 
 // Delete deletes the race beside session sess, if there is one.
@@ -293,7 +413,10 @@ func (s *Store) Delete(ctx context.Context, sess *datastore.Key) error {
 // DeleteExpired deletes races whose hour has passed, in batches of 500,
 // until none is left, limit races are deleted (limit <= 0: no limit) or
 // ctx ends. It returns how many it deleted, also when it stops on an error.
+// A race's key is its session's id, so a race that expired can start again
+// under the same key: each batch is deleted in a transaction that reads it
+// again and keeps what started meanwhile.
 func (s *Store) DeleteExpired(ctx context.Context, limit int) (int, error) {
-	n, err := dsexpire.Delete(ctx, s.Client, Kind, s.Namespace, s.clock(), limit, s.Timeout)
+	n, err := dsexpire.Delete(ctx, s.Client, dsexpire.Query{Kind: Kind, Namespace: s.Namespace, Recheck: true}, s.clock(), limit, s.Timeout)
 	return n, wrap("delete expired races", err)
 }

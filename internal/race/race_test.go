@@ -5,7 +5,6 @@ import (
 
 	"errors"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -58,11 +57,11 @@ func TestStore_startGetAndOneClickOfEach(t *testing.T) {
 		if err := s.Start(ctx, sess); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.Naive(ctx, sess); n != 1 || err != nil {
-			t.Errorf("Naive: got %d, %v; want 1", n, err)
+		if c, err := s.Naive(ctx, sess); c != (Counts{Naive: 1}) || err != nil {
+			t.Errorf("Naive: got %+v, %v; want naive 1", c, err)
 		}
-		if n, err := s.Atomic(ctx, sess); n != 1 || err != nil {
-			t.Errorf("Atomic: got %d, %v; want 1", n, err)
+		if c, err := s.Atomic(ctx, sess); c != (Counts{Naive: 1, Atomic: 1}) || err != nil {
+			t.Errorf("Atomic: got %+v, %v; want naive 1 and atomic 1", c, err)
 		}
 		calls.Reset()
 		got, ok, err := s.Get(ctx, sess)
@@ -107,7 +106,7 @@ func TestStore_clickWithoutALiveRaceWritesNothing(t *testing.T) {
 		}{{"never started", func() {}}, {"expired", expired}, {"deleted", deleted}} {
 			for _, click := range []struct {
 				name string
-				f    func(context.Context, *datastore.Key) (int, error)
+				f    func(context.Context, *datastore.Key) (Counts, error)
 			}{{"naive", s.Naive}, {"atomic", s.Atomic}} {
 				t.Run(tt.name+"/"+click.name, func(t *testing.T) {
 					tt.setup()
@@ -136,7 +135,7 @@ func TestStore_naiveWriteDoesNotBringBackADeletedRace(t *testing.T) {
 		if err := s.Start(ctx, sess); err != nil {
 			t.Fatal(err)
 		}
-		read, err := s.lookup(ctx, nil, sess) // the naive click's read...
+		read, err := s.lookup(ctx, sess) // the naive click's read...
 		if err != nil || read == nil {
 			t.Fatalf("lookup: got %v, %v", read, err)
 		}
@@ -153,34 +152,64 @@ func TestStore_naiveWriteDoesNotBringBackADeletedRace(t *testing.T) {
 	})
 }
 
-// Concurrent atomic clicks are all kept; the naive ones may lose some,
-// which is the lesson, so their figure is logged, not asserted.
-func TestStore_concurrentClicks(t *testing.T) {
+// A race run by the server: 20 clicks at once each way. The atomic way
+// keeps every one; the naive way may lose some, which is the lesson, so
+// its figure is logged, not asserted. The run is its start, a commit per
+// click, and its end.
+func TestStore_Run(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, sess, _, _ := newStore(t, e)
-		ctx := context.Background()
-		if err := s.Start(ctx, sess); err != nil {
-			t.Fatal(err)
-		}
+		s, sess, calls, _ := newStore(t, e)
 		const clicks = 20
-		for _, click := range []func(context.Context, *datastore.Key) (int, error){s.Naive, s.Atomic} {
-			var wg sync.WaitGroup
-			for range clicks {
-				wg.Go(func() {
-					if _, err := click(ctx, sess); err != nil {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
-		}
-		got, _, err := s.Get(ctx, sess)
+		calls.Reset()
+		got, err := s.Run(context.Background(), sess, clicks, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("%d concurrent clicks each way: naive kept %d, atomic %d", clicks, got.Naive, got.Atomic)
 		if got.Atomic != clicks || got.Naive < 1 || got.Naive > clicks {
 			t.Errorf("got naive %d, atomic %d; want 1 to %d, and %d", got.Naive, got.Atomic, clicks, clicks)
+		}
+		if n := calls.Calls()["Commit"]; n != 2+2*clicks {
+			t.Errorf("got %d commits, want %d", n, 2+2*clicks)
+		}
+	})
+}
+
+// While the server runs a race, the session's own starts and clicks are
+// refused, on every instance, until the run ends or its mark lapses.
+func TestStore_runningRaceRefusesStartsAndClicks(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		s, sess, _, now := newStore(t, e)
+		other := &Store{Client: s.Client, Namespace: s.Namespace, now: s.now} // another instance
+		ctx := context.Background()
+		if err := s.start(ctx, sess, now.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		refused := func(when string) {
+			t.Helper()
+			if err := other.Start(ctx, sess); !errors.Is(err, ErrRunning) {
+				t.Errorf("%s: Start got %v, want ErrRunning", when, err)
+			}
+			for name, click := range map[string]func(context.Context, *datastore.Key) (Counts, error){"naive": other.Naive, "atomic": other.Atomic} {
+				if _, err := click(ctx, sess); !errors.Is(err, ErrRunning) {
+					t.Errorf("%s: %s click got %v, want ErrRunning", when, name, err)
+				}
+			}
+		}
+		refused("during the run")
+		if _, err := s.finish(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.Naive(ctx, sess); err != nil {
+			t.Errorf("after the run: naive click got %v", err)
+		}
+		if err := s.start(ctx, sess, now.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		refused("during a second run")
+		*now = now.Add(time.Minute) // the run never finished: its mark lapses
+		if err := other.Start(ctx, sess); err != nil {
+			t.Errorf("after the mark lapsed: Start got %v", err)
 		}
 	})
 }
@@ -234,16 +263,24 @@ func TestStore_raceOnlyWhileItsSessionLives(t *testing.T) {
 		if err := s.Start(ctx, sess); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Client.Delete(ctx, sess); err != nil { // the session ends; its race is left
+		// The session ends, and its race is not deleted yet (or its deletion
+		// failed): reads and naive clicks, which read the session, find no
+		// race; the atomic click, whose transaction reads the race alone so
+		// as to lock nothing of the session, waits for the race's deletion.
+		if err := s.Client.Delete(ctx, sess); err != nil {
 			t.Fatal(err)
 		}
 		if _, ok, err := s.Get(ctx, sess); ok || err != nil {
 			t.Errorf("Get after the session ended: got ok %v, %v; want no race", ok, err)
 		}
-		for name, click := range map[string]func(context.Context, *datastore.Key) (int, error){"naive": s.Naive, "atomic": s.Atomic} {
-			if _, err := click(ctx, sess); !errors.Is(err, ErrNoRace) {
-				t.Errorf("%s click after the session ended: got %v, want ErrNoRace", name, err)
-			}
+		if _, err := s.Naive(ctx, sess); !errors.Is(err, ErrNoRace) {
+			t.Errorf("naive click after the session ended: got %v, want ErrNoRace", err)
+		}
+		if err := s.Delete(ctx, sess); err != nil { // as ending a session does, after it
+			t.Fatal(err)
+		}
+		if _, err := s.Atomic(ctx, sess); !errors.Is(err, ErrNoRace) {
+			t.Errorf("atomic click after the race's deletion: got %v, want ErrNoRace", err)
 		}
 		putSession(t, s, id, now.Add(time.Minute)) // a session of that id again, that expires first
 		if err := s.Start(ctx, sess); err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/gae-lessons/sessions-go/internal/race"
@@ -28,86 +29,106 @@ var (
 	errNotCron     = &clientError{http.StatusForbidden, "This task runs only from App Engine cron."}
 	errGameOver    = &clientError{http.StatusConflict, "This game is over. Start a new game to play again."}
 	errRaceRunning = &clientError{http.StatusTooManyRequests, "Your race is still running. Wait for its result, then send another."}
+	errNoRace      = &clientError{http.StatusConflict, "No race has been started for you, or it has ended: press the button on /race to start one."}
 	errRacesBusy   = &clientError{http.StatusTooManyRequests, "Other races are running on this server right now. Try again in a few seconds."}
-	errClicksBusy  = &clientError{http.StatusServiceUnavailable, "Too many clicks at the same moment on your session or your race: this one was not counted. Try again in a second."}
 )
 
-// statusOf maps an error to the HTTP status and the message the visitor sees.
-// This is the one place that decides: handlers only pass errors on.
+// failure is how a request that failed is answered and logged.
+type failure struct {
+	code       int
+	msg        string // for the visitor
+	retryAfter string // seconds, or "" for no Retry-After header
+	level      slog.Level
+	log        string // the log line's message, or "" for no line
+}
+
+// unavailable is the answer to Datastore failing or being too slow.
+var unavailable = failure{http.StatusServiceUnavailable,
+	"Session storage is not answering right now. Try again in a few seconds; if you had just made a change, reload the page to see whether it was kept.",
+	retryAfter, slog.LevelWarn, "datastore unavailable"}
+
+// failureOf decides how a request that failed with err is answered and
+// logged: status, message, Retry-After and log line. This is the one
+// place that decides; handlers only pass errors on.
 //
 // The message is one of the sentences here, or comes from a type written
 // for visitors (clientError, mastermind.CodeError); never from any other
 // error's text, which may hold Go, gRPC or package detail and goes to the
-// log only (fail). Datastore failures come first, so that a request wrong
-// in two ways at once (a refused guess whose board could not be read) is
-// answered as what a retry can fix.
-func statusOf(err error) (int, string) {
+// log only. A request whose context ended first is told apart: a client
+// that hung up is no failure at all (nothing above debug, and nobody reads
+// the answer), and the server's shutdown is not Datastore's. Then Datastore
+// failures, so that a request wrong in two ways at once (a refused guess
+// whose board could not be read) is answered as what a retry can fix.
+func failureOf(r *http.Request, err error) failure {
 	var ce *clientError
 	var codeErr *mastermind.CodeError
 	var tooBig *http.MaxBytesError
 	switch {
+	case clientGone(r):
+		f := unavailable
+		f.level, f.log = slog.LevelDebug, "client went away"
+		return f
+	case errors.Is(r.Context().Err(), context.Canceled):
+		// Not the client, not a deadline: the server's shutdown ended it.
+		f := unavailable
+		f.log = "request ended by the server's shutdown"
+		return f
 	case errors.Is(err, sessionstore.ErrNewerFormat):
 		// Two versions of the app share the sessions (a rollout or a
 		// rollback); a retry may reach the newer one.
-		return http.StatusServiceUnavailable, "Your session was saved by a newer version of this site, which this server cannot read. Try again in a few seconds."
+		return failure{http.StatusServiceUnavailable,
+			"Your session was saved by a newer version of this site, which this server cannot read. Try again in a few seconds.",
+			retryAfter, slog.LevelWarn, "session stored by a newer version of the app"}
 	case errors.Is(err, race.ErrBusy), errors.Is(err, sessionstore.ErrBusy):
 		// The visitor's own clicks contending, not Datastore failing, even
 		// when the wait for the clicks before ran out of time; 503 all the
 		// same, since a Datastore too slow to serve the queue looks alike.
-		return errClicksBusy.status, errClicksBusy.msg
+		return failure{http.StatusServiceUnavailable,
+			"Too many clicks at the same moment on your session or your race: this one was not counted. Try again in a second.",
+			"1", slog.LevelInfo, "contention: too many updates of one session or race at once"}
 	case errors.Is(err, sessionstore.ErrUnavailable), errors.Is(err, sessionstore.ErrLoadFailed),
 		errors.Is(err, race.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, "Session storage is not answering right now. Try again in a few seconds; if you had just made a change, reload the page to see whether it was kept."
+		return unavailable
+	case errors.Is(err, race.ErrRunning):
+		return failure{errRaceRunning.status, errRaceRunning.msg, raceRetryAfter, slog.LevelDebug, ""}
+	case errors.As(err, &ce) && ce.status == http.StatusTooManyRequests:
+		return failure{ce.status, ce.msg, raceRetryAfter, slog.LevelDebug, ""}
 	case errors.As(err, &ce):
-		return ce.status, ce.msg
+		return failure{code: ce.status, msg: ce.msg}
 	case errors.As(err, &tooBig):
-		return errTooLarge.status, errTooLarge.msg
+		return failure{code: errTooLarge.status, msg: errTooLarge.msg}
 	case errors.As(err, &codeErr):
 		// The game's message names the input, escaped, and the rule.
-		return http.StatusBadRequest, codeErr.Message()
+		return failure{code: http.StatusBadRequest, msg: codeErr.Message()}
 	case errors.Is(err, mastermind.ErrGameOver):
-		return errGameOver.status, errGameOver.msg
+		return failure{code: errGameOver.status, msg: errGameOver.msg}
 	case errors.Is(err, race.ErrNoRace), errors.Is(err, race.ErrNoSession):
-		return errNoRace.status, errNoRace.msg
+		return failure{code: errNoRace.status, msg: errNoRace.msg}
 	default:
-		return http.StatusInternalServerError, "Something went wrong on our side; please try again."
+		return failure{http.StatusInternalServerError, "Something went wrong on our side; please try again.",
+			"", slog.LevelError, "request failed"}
 	}
 }
 
 // fail answers a request with the error's status and message, as HTML or
-// JSON, and logs what the visitor does not see.
-//
-// A client that hung up is not a failure of Datastore, though every call
-// it left half-done fails: that is logged at debug level only, and nobody
-// reads the answer.
+// JSON, and logs what the visitor does not see (failureOf decides both).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg := statusOf(err)
-	switch {
-	case clientGone(r):
-		s.log.DebugContext(r.Context(), "client went away", "path", r.URL.Path, "error", err)
-	case code == http.StatusServiceUnavailable && errors.Is(r.Context().Err(), context.Canceled):
-		// Not the client, not a deadline: the server's shutdown ended it.
-		w.Header().Set("Retry-After", retryAfter)
-		s.log.WarnContext(r.Context(), "request ended by the server's shutdown", "path", r.URL.Path, "cause", context.Cause(r.Context()))
-	case code == http.StatusServiceUnavailable && (errors.Is(err, race.ErrBusy) || errors.Is(err, sessionstore.ErrBusy)):
-		w.Header().Set("Retry-After", "1")
-		s.log.InfoContext(r.Context(), "contention: too many updates of one session or race at once", "path", r.URL.Path, "error", err)
-	case code == http.StatusServiceUnavailable && errors.Is(err, sessionstore.ErrNewerFormat):
-		w.Header().Set("Retry-After", retryAfter)
-		s.log.WarnContext(r.Context(), "session stored by a newer version of the app", "path", r.URL.Path, "error", err)
-	case code == http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", retryAfter)
-		s.log.WarnContext(r.Context(), "datastore unavailable", "path", r.URL.Path, "error", err)
-	case code == http.StatusTooManyRequests:
-		w.Header().Set("Retry-After", raceRetryAfter)
-	case code >= 500:
-		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "error", err)
+	f := failureOf(r, err)
+	if f.log != "" {
+		attrs := []any{"path", r.URL.Path, "error", err}
+		if cause := context.Cause(r.Context()); cause != nil && !errors.Is(err, cause) {
+			attrs = append(attrs, "cause", cause)
+		}
+		s.log.Log(r.Context(), f.level, f.log, attrs...)
+	}
+	if f.retryAfter != "" {
+		w.Header().Set("Retry-After", f.retryAfter)
 	}
 	if wantsJSON(r) {
-		writeJSON(w, code, map[string]string{"error": msg})
+		writeJSON(w, f.code, map[string]string{"error": f.msg})
 		return
 	}
-	s.renderPage(w, r, code, "error", errorPage{Status: code, Title: http.StatusText(code), Message: msg})
+	s.renderPage(w, r, f.code, "error", errorPage{Status: f.code, Title: http.StatusText(f.code), Message: f.msg})
 }
 
 // errorPage is the data of the error template.

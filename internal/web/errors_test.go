@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ func checkNoInternalText(t *testing.T, what, body string) {
 	}
 }
 
-func TestStatusOf_messageNeverFromInternalText(t *testing.T) {
+func TestFailureOf_messageNeverFromInternalText(t *testing.T) {
 	dsErr := fmt.Errorf("sessionstore: load abc: %w: rpc error: code = Unavailable desc = connection refused", sessionstore.ErrUnavailable)
 	_, badGuess := mastermind.ParseCode("12a4")
 	tests := []struct {
@@ -49,11 +50,13 @@ func TestStatusOf_messageNeverFromInternalText(t *testing.T) {
 		{"a race's clicks contending", fmt.Errorf("%w: atomic click: %w", race.ErrBusy, context.DeadlineExceeded), http.StatusServiceUnavailable, "Too many clicks at the same moment"},
 		{"a session's updates contending", fmt.Errorf("%w: update session: datastore: concurrent transaction", sessionstore.ErrBusy), http.StatusServiceUnavailable, "Too many clicks at the same moment"},
 		{"no race", fmt.Errorf("%w", race.ErrNoRace), http.StatusConflict, "start one"},
+		{"the server runs the race", fmt.Errorf("%w", race.ErrRunning), http.StatusTooManyRequests, "still running"},
 		{"a race's Datastore failure", fmt.Errorf("%w: naive click: rpc error", race.ErrUnavailable), http.StatusServiceUnavailable, "Session storage is not answering"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, msg := statusOf(tt.err)
+			f := failureOf(httptest.NewRequest("GET", "/", nil), tt.err)
+			code, msg := f.code, f.msg
 			if code != tt.wantStatus || !strings.Contains(msg, tt.wantMsg) {
 				t.Errorf("got %d %q, want %d with %q", code, msg, tt.wantStatus, tt.wantMsg)
 			}

@@ -151,7 +151,8 @@ func (s *Server) handleHint(w http.ResponseWriter, r *http.Request) {
 // with the message and the guess as typed, so the player can correct it;
 // everything else goes to fail.
 func (s *Server) failOnBoard(w http.ResponseWriter, r *http.Request, err error, typed string) {
-	code, msg := statusOf(err)
+	f := failureOf(r, err)
+	code, msg := f.code, f.msg
 	if wantsJSON(r) || (code != http.StatusBadRequest && code != http.StatusConflict) {
 		s.fail(w, r, err)
 		return

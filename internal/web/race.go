@@ -28,8 +28,6 @@ const (
 	keyRace = "race"
 )
 
-var errNoRace = &clientError{http.StatusConflict, "No race has been started for you, or it has ended: press the button on /race to start one."}
-
 // racePage is the data of the race template.
 type racePage struct {
 	pageData
@@ -90,42 +88,22 @@ func (s *Server) handleRacePage(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// handleRace runs the race for this visitor, within the bound (raceBound):
-// beyond it, 429 and nothing written.
+// handleRace runs the race for this visitor on the server (race.Store.Run),
+// within the bounds: racesAtOnce per instance (raceBound), and one at a
+// time per session, kept in the race's record so that it holds on every
+// instance. Beyond either, 429 and nothing written.
 func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
-	key, _, err := s.sessionKey(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	release, err := s.raceBound.acquire(key)
+	release, err := s.raceBound.acquire()
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	defer release()
-	if key, err = s.startRace(w, r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// One burst after the other: a naive write puts back the whole race as
-	// it read it, so during the atomic burst it would undo atomic clicks.
-	ctx := r.Context()
-	for _, click := range []func(context.Context, *datastore.Key) (int, error){s.races.Naive, s.races.Atomic} {
-		errs := make([]error, raceClicks)
-		var wg sync.WaitGroup
-		for i := range raceClicks {
-			wg.Go(func() { _, errs[i] = click(ctx, key) })
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				s.fail(w, r, err) // the first is enough: they share a cause
-				return
-			}
-		}
-	}
-	c, _, err := s.races.Get(ctx, key)
+	var c race.Counts
+	err = s.withRaceSession(w, r, func(key *datastore.Key) (err error) {
+		c, err = s.races.Run(r.Context(), key, raceClicks, requestTimeout)
+		return err
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -133,20 +111,20 @@ func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
 	done(w, r, "/race", resultOf(c))
 }
 
-// startRace starts the visitor's race from 0 and returns the key of the
-// session it is filed under. A visitor whose session is there keeps it
-// untouched. One without (no cookie, or the cookie of a session that has
-// ended) gets a new session holding only keyRace, written through Update,
-// so never over another request's work, and a new cookie with it.
-func (s *Server) startRace(w http.ResponseWriter, r *http.Request) (*datastore.Key, error) {
+// withRaceSession calls start with the key of the visitor's live session.
+// A visitor whose session is there keeps it untouched. One without (no
+// cookie, or the cookie of a session that has ended: start says so with
+// race.ErrNoSession) gets a new session holding only keyRace, written
+// through Update, so never over another request's work, and a new cookie
+// with it; start then runs again, with its key.
+func (s *Server) withRaceSession(w http.ResponseWriter, r *http.Request, start func(*datastore.Key) error) error {
 	key, ok, err := s.sessionKey(r)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if ok {
-		err = s.races.Start(r.Context(), key)
-		if !errors.Is(err, race.ErrNoSession) {
-			return key, err
+		if err := start(key); !errors.Is(err, race.ErrNoSession) {
+			return err
 		}
 	}
 	sess, err := s.update(w, r, func(sess *sessions.Session) error {
@@ -156,24 +134,20 @@ func (s *Server) startRace(w http.ResponseWriter, r *http.Request) (*datastore.K
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	st, err := s.store(r.Context())
 	if err != nil {
-		return nil, err
+		return err
 	}
-	key = st.Key(sess.ID)
-	return key, s.races.Start(r.Context(), key)
+	return start(st.Key(sess.ID))
 }
 
 // handleRaceReset starts the race afresh: the start of a race the browser
 // runs itself (static/race.js), one request per click. While the server
-// runs this session's race (POST /race), 429: it would spoil that result.
+// runs this session's race, 429.
 func (s *Server) handleRaceReset(w http.ResponseWriter, r *http.Request) {
-	err := s.raceBound.notRacing(s.sessionKey(r))
-	if err == nil {
-		_, err = s.startRace(w, r)
-	}
+	err := s.withRaceSession(w, r, func(key *datastore.Key) error { return s.races.Start(r.Context(), key) })
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -184,90 +158,54 @@ func (s *Server) handleRaceReset(w http.ResponseWriter, r *http.Request) {
 // handleRaceNaive is one naive click from the browser; without a race
 // started, 409 and nothing written.
 func (s *Server) handleRaceNaive(w http.ResponseWriter, r *http.Request) {
-	s.raceClick(w, r, "naive", s.races.Naive)
+	s.raceClick(w, r, s.races.Naive)
 }
 
 // handleRaceAtomic is one atomic click from the browser.
 func (s *Server) handleRaceAtomic(w http.ResponseWriter, r *http.Request) {
-	s.raceClick(w, r, "atomic", s.races.Atomic)
+	s.raceClick(w, r, s.races.Atomic)
 }
 
 // raceClick is one click of the browser's race on the visitor's race,
-// answered as {name: count}: 409 without a live race, 429 while the server
-// runs this session's race.
-func (s *Server) raceClick(w http.ResponseWriter, r *http.Request, name string, click func(context.Context, *datastore.Key) (int, error)) {
+// answered with the race's counts after it: 409 without a live race, 429
+// while the server runs this session's race.
+func (s *Server) raceClick(w http.ResponseWriter, r *http.Request, click func(context.Context, *datastore.Key) (race.Counts, error)) {
 	key, ok, err := s.sessionKey(r)
 	if err == nil && !ok {
 		err = errNoRace
 	}
+	var c race.Counts
 	if err == nil {
-		err = s.raceBound.notRacing(key, true, nil)
-	}
-	n := 0
-	if err == nil {
-		n, err = click(r.Context(), key)
+		c, err = click(r.Context(), key)
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/race", map[string]int{name: n})
+	done(w, r, "/race", resultOf(c))
 }
 
-// raceBound is the bound of POST /race, the one route where a request
-// makes many writes: one race at a time per session, racesAtOnce per
-// instance. It holds the ids of the sessions racing now, only while they
-// race. It lives in the instance: on several instances a visitor could run
-// one race on each; the per-instance bound still holds on each.
+// raceBound is the instance's bound on POST /race, the one route where a
+// request makes many writes: racesAtOnce at a time. It lives in the
+// instance and holds nothing of any visitor; the bound of one race per
+// session is in the race's record (race.Store.Run).
 type raceBound struct {
-	mu      sync.Mutex
-	running map[string]bool // the sessions racing now; "" is new visitors
-	n       int
+	mu sync.Mutex
+	n  int
 }
 
-// acquire starts a race for the session of key (nil for a new visitor,
-// who has no race running), or returns the error to answer with:
-// errRaceRunning when this session races already, errRacesBusy when the
-// instance is at its bound.
-func (b *raceBound) acquire(key *datastore.Key) (release func(), err error) {
-	id := ""
-	if key != nil {
-		id = key.Name
-	}
+// acquire starts a race, or returns errRacesBusy when the instance is at
+// its bound.
+func (b *raceBound) acquire() (release func(), err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	switch {
-	case id != "" && b.running[id]:
-		return nil, errRaceRunning
-	case b.n >= racesAtOnce:
+	if b.n >= racesAtOnce {
 		return nil, errRacesBusy
-	}
-	if b.running == nil {
-		b.running = map[string]bool{}
-	}
-	if id != "" {
-		b.running[id] = true
 	}
 	b.n++
 	return func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()
-		delete(b.running, id)
 		b.n--
 	}, nil
-}
-
-// notRacing returns errRaceRunning while the session of key races on this
-// instance, for a reset or a click that would spoil that race's result; it
-// passes on err (sessionKey's), and lets a request without a session by.
-func (b *raceBound) notRacing(key *datastore.Key, ok bool, err error) error {
-	if err != nil || !ok {
-		return err
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.running[key.Name] {
-		return errRaceRunning
-	}
-	return nil
 }

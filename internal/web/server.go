@@ -6,8 +6,8 @@
 // visitor is kept in the Server: it all lives in the visitor's session, in
 // Datastore, through package sessionstore (and a race's counts in a record
 // beside it, through package race). The Server holds only what no visitor
-// owns: the ids of the sessions racing right now, while they race
-// (raceBound), and /class's figures for a few seconds (classFigures).
+// owns: how many races it runs (raceBound), and /class's figures for a few
+// seconds (classFigures).
 package web
 
 import (

@@ -24,12 +24,13 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	existed := !sess.IsNew
 	sess.Options.MaxAge = -1
 	if err := sess.Save(r, w); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if key, ok, err := s.sessionKey(r); err == nil && ok {
+	if key, ok, err := s.sessionKey(r); err == nil && ok && existed {
 		if err := s.races.Delete(r.Context(), key); err != nil && !clientGone(r) {
 			s.log.WarnContext(r.Context(), "datastore unavailable: the ended session's race is left for the cleanup", "path", r.URL.Path, "error", err)
 		}
@@ -57,7 +58,9 @@ func (s *Server) handleCleanup(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		// What was deleted stays deleted; the next run does the rest.
-		s.log.ErrorContext(r.Context(), "cleanup of expired sessions failed", "deleted", n, "races", races, "error", err)
+		if !clientGone(r) {
+			s.log.ErrorContext(r.Context(), "cleanup of expired sessions failed", "deleted", n, "races", races, "error", err)
+		}
 		s.fail(w, r, err)
 		return
 	}
