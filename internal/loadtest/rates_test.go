@@ -57,6 +57,7 @@ var rateRoutes = []rateRoute{
 	{name: "race", method: "POST", path: "/race", clients: 2, sample: 4},
 	{name: "race-naive", method: "POST", path: "/race/naive", clients: 10, prepare: "/race/reset", sample: 200},
 	{name: "new-session", method: "POST", path: "/counter", clients: 10, fresh: true, sample: 200},
+	{name: "new-race", method: "POST", path: "/race/reset", clients: 10, fresh: true, sample: 200},
 }
 
 // classSessions is how many live sessions BenchmarkRates creates before
