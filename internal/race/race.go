@@ -11,8 +11,9 @@
 // A race lasts an hour (Lifetime); DeleteExpired removes the old ones, and
 // ending a session should Delete its race after the session.
 //
-// Run runs a whole race on the server. While it runs, the race is marked
-// in its entity, so that one session runs one race at a time on every
+// Run runs a whole race on the server. While it runs, a mark of its own
+// (kind RaceRun, beside the race, where no naive write-back of the race can
+// clear it) says so, so that one session runs one race at a time on every
 // instance, and the visitor's own starts and clicks (another tab) wait for
 // it rather than spoil its result.
 package race
@@ -35,6 +36,8 @@ import (
 const (
 	// Kind is the Datastore kind of race entities.
 	Kind = "Race"
+	// RunKind is the Datastore kind of the mark of a race Run runs.
+	RunKind = "RaceRun"
 	// Lifetime is how long a race can be clicked and read after it starts.
 	Lifetime = time.Hour
 )
@@ -71,10 +74,13 @@ type Counts struct {
 type entity struct {
 	Counts
 	Expires time.Time `datastore:"expires"`
-	// Running is when the race that Run runs ends at the latest; zero for
-	// a race the browser runs. It frees the race by itself if Run never
-	// gets to say it is done (its client left, its instance stopped).
-	Running time.Time `datastore:"running,noindex"`
+}
+
+// runMark is the mark of a race Run runs: it holds until Run ends, and at
+// most until Expires, after which it frees the race by itself if Run never
+// got to clear it (its instance stopped). The cleanup deletes old ones.
+type runMark struct {
+	Expires time.Time `datastore:"expires"`
 }
 
 // Load reads a race, skipping properties this version does not know: a
@@ -115,6 +121,13 @@ func (s *Store) clock() time.Time {
 // key is the key of the race beside the session whose key is sess.
 func (s *Store) key(sess *datastore.Key) *datastore.Key {
 	k := datastore.NameKey(Kind, sess.Name, nil)
+	k.Namespace = sess.Namespace
+	return k
+}
+
+// runKey is the key of the mark of the race beside session sess.
+func (s *Store) runKey(sess *datastore.Key) *datastore.Key {
+	k := datastore.NameKey(RunKind, sess.Name, nil)
 	k.Namespace = sess.Namespace
 	return k
 }
@@ -175,8 +188,8 @@ func (s *Store) start(ctx context.Context, sess *datastore.Key, running time.Tim
 	defer cancel()
 	_, err = s.Client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
 		var se dsexpire.Expiry
-		var old entity
-		err := tx.GetMulti([]*datastore.Key{sess, s.key(sess)}, []any{&se, &old})
+		var mark runMark
+		err := tx.GetMulti([]*datastore.Key{sess, s.runKey(sess)}, []any{&se, &mark})
 		missing, err := missingOf(err)
 		now := s.clock()
 		switch {
@@ -184,10 +197,16 @@ func (s *Store) start(ctx context.Context, sess *datastore.Key, running time.Tim
 			return err
 		case missing[0], !now.Before(se.Expires):
 			return ErrNoSession
-		case !missing[1] && now.Before(old.Expires) && now.Before(old.Running):
+		case !missing[1] && now.Before(mark.Expires):
 			return ErrRunning
 		}
-		_, err = tx.Put(s.key(sess), &entity{Expires: now.Add(Lifetime), Running: running})
+		if _, err := tx.Put(s.key(sess), &entity{Expires: now.Add(Lifetime)}); err != nil {
+			return err
+		}
+		if running.IsZero() {
+			return nil
+		}
+		_, err = tx.Put(s.runKey(sess), &runMark{Expires: running})
 		return err
 	})
 	return wrap("start", err)
@@ -195,7 +214,7 @@ func (s *Store) start(ctx context.Context, sess *datastore.Key, running time.Tim
 
 // missingOf splits a GetMulti error into which entities were missing and
 // the first other error.
-func missingOf(err error) (missing [2]bool, _ error) {
+func missingOf(err error) (missing [3]bool, _ error) {
 	var multi datastore.MultiError
 	if !errors.As(err, &multi) {
 		return missing, err
@@ -216,7 +235,7 @@ func missingOf(err error) (missing [2]bool, _ error) {
 func (s *Store) Get(ctx context.Context, sess *datastore.Key) (c Counts, ok bool, err error) {
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
-	e, err := s.lookup(ctx, sess)
+	e, err := s.lookup(ctx, sess, false)
 	if err != nil || e == nil {
 		return Counts{}, false, wrap("read", err)
 	}
@@ -225,16 +244,24 @@ func (s *Store) Get(ctx context.Context, sess *datastore.Key) (c Counts, ok bool
 
 // lookup reads a live race and its session together, in one call, with no
 // transaction: no lock on the session. A race that is missing or expired,
-// or whose session is, is (nil, nil).
-func (s *Store) lookup(ctx context.Context, sess *datastore.Key) (*entity, error) {
+// or whose session is, is (nil, nil). With mark, it reads the race's run
+// mark in the same call, and answers ErrRunning while it holds.
+func (s *Store) lookup(ctx context.Context, sess *datastore.Key, mark bool) (*entity, error) {
 	var se dsexpire.Expiry
 	var e entity
-	missing, err := missingOf(s.Client.GetMulti(ctx, []*datastore.Key{sess, s.key(sess)}, []any{&se, &e}))
+	var m runMark
+	keys, dst := []*datastore.Key{sess, s.key(sess)}, []any{&se, &e}
+	if mark {
+		keys, dst = append(keys, s.runKey(sess)), append(dst, &m)
+	}
+	missing, err := missingOf(s.Client.GetMulti(ctx, keys, dst))
 	switch now := s.clock(); {
 	case err != nil:
 		return nil, err
 	case missing[0], missing[1], !now.Before(se.Expires), !now.Before(e.Expires):
 		return nil, nil
+	case mark && !missing[2] && now.Before(m.Expires):
+		return nil, ErrRunning
 	}
 	return &e, nil
 }
@@ -257,15 +284,13 @@ func (s *Store) Naive(ctx context.Context, sess *datastore.Key) (Counts, error) 
 // naive is Naive; run says the click is Run's own.
 func (s *Store) naive(ctx context.Context, sess *datastore.Key, run bool) (Counts, error) {
 	rctx, cancel := s.callContext(ctx)
-	e, err := s.lookup(rctx, sess)
+	e, err := s.lookup(rctx, sess, !run)
 	cancel()
 	switch {
 	case err != nil:
 		return Counts{}, wrap("naive click", err)
 	case e == nil:
 		return Counts{}, ErrNoRace
-	case !run && s.clock().Before(e.Running):
-		return Counts{}, ErrRunning
 	}
 	e.Naive++
 	wctx, cancel := s.callContext(ctx)
@@ -322,19 +347,24 @@ func (s *Store) atomic(ctx context.Context, sess *datastore.Key, run bool) (Coun
 	var c Counts
 	_, err = s.Client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
 		var e entity
-		switch err := tx.Get(s.key(sess), &e); {
-		case errors.Is(err, datastore.ErrNoSuchEntity):
-			return ErrNoRace
+		var m runMark
+		keys, dst := []*datastore.Key{s.key(sess)}, []any{&e}
+		if !run {
+			keys, dst = append(keys, s.runKey(sess)), append(dst, &m)
+		}
+		missing, err := missingOf(tx.GetMulti(keys, dst))
+		now := s.clock()
+		switch {
 		case err != nil:
 			return err
-		case !s.clock().Before(e.Expires):
+		case missing[0], !now.Before(e.Expires):
 			return ErrNoRace
-		case !run && s.clock().Before(e.Running):
+		case !run && !missing[1] && now.Before(m.Expires):
 			return ErrRunning
 		}
 		e.Atomic++
 		c = e.Counts
-		_, err := tx.Put(s.key(sess), &e)
+		_, err = tx.Put(s.key(sess), &e)
 		return err
 	})
 	return c, wrap("atomic click", err)
@@ -348,12 +378,14 @@ func (s *Store) atomic(ctx context.Context, sess *datastore.Key, run bool) (Coun
 //
 // The race is marked as running for at most maxRun, so that the session's
 // other starts and clicks (on any instance) get ErrRunning meanwhile; Run
-// clears the mark when it is done, and the mark lapses by itself if Run
-// cannot. It costs 1 + 2·clicks + 1 commits.
+// clears the mark when it ends, whether it ran to the end or not (its
+// client left, a click failed), and the mark lapses by itself if Run
+// cannot. It costs a start, a commit per click, and the mark's deletion.
 func (s *Store) Run(ctx context.Context, sess *datastore.Key, clicks int, maxRun time.Duration) (Counts, error) {
 	if err := s.start(ctx, sess, s.clock().Add(maxRun)); err != nil {
 		return Counts{}, err
 	}
+	defer s.clearMark(ctx, sess)
 	for _, click := range []func(context.Context, *datastore.Key, bool) (Counts, error){s.naive, s.atomic} {
 		errs := make([]error, clicks)
 		var wg sync.WaitGroup
@@ -365,7 +397,11 @@ func (s *Store) Run(ctx context.Context, sess *datastore.Key, clicks int, maxRun
 			return Counts{}, err // the first is enough: they share a cause
 		}
 	}
-	return s.finish(ctx, sess)
+	c, ok, err := s.Get(ctx, sess)
+	if err == nil && !ok {
+		err = ErrNoRace // the session ended meanwhile
+	}
+	return c, err
 }
 
 // firstOf returns the first error of errs that is not nil.
@@ -378,36 +414,21 @@ func firstOf(errs []error) error {
 	return nil
 }
 
-// finish clears Run's mark on the race and returns its counts.
-func (s *Store) finish(ctx context.Context, sess *datastore.Key) (Counts, error) {
-	unlock, err := s.lock(ctx, sess)
-	if err != nil {
-		return Counts{}, err
-	}
-	defer unlock()
-	ctx, cancel := s.callContext(ctx)
+// clearMark deletes the mark of Run's race, also when Run's context has
+// ended (its client left): otherwise the mark would hold the session's
+// race until it lapses. A failure leaves it to lapse.
+func (s *Store) clearMark(ctx context.Context, sess *datastore.Key) {
+	ctx, cancel := s.callContext(context.WithoutCancel(ctx))
 	defer cancel()
-	var c Counts
-	_, err = s.Client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
-		var e entity
-		switch err := tx.Get(s.key(sess), &e); {
-		case errors.Is(err, datastore.ErrNoSuchEntity):
-			return ErrNoRace // the session ended meanwhile
-		case err != nil:
-			return err
-		}
-		c, e.Running = e.Counts, time.Time{}
-		_, err := tx.Put(s.key(sess), &e)
-		return err
-	})
-	return c, wrap("finish the race", err)
+	s.Client.Delete(ctx, s.runKey(sess))
 }
 
-// Delete deletes the race beside session sess, if there is one.
+// Delete deletes the race beside session sess, and its run mark, if there
+// are any.
 func (s *Store) Delete(ctx context.Context, sess *datastore.Key) error {
 	ctx, cancel := s.callContext(ctx)
 	defer cancel()
-	return wrap("delete", s.Client.Delete(ctx, s.key(sess)))
+	return wrap("delete", s.Client.DeleteMulti(ctx, []*datastore.Key{s.key(sess), s.runKey(sess)}))
 }
 
 // DeleteExpired deletes races whose hour has passed, in batches of 500,
@@ -416,7 +437,12 @@ func (s *Store) Delete(ctx context.Context, sess *datastore.Key) error {
 // A race's key is its session's id, so a race that expired can start again
 // under the same key: each batch is deleted in a transaction that reads it
 // again and keeps what started meanwhile.
+// Run marks that lapsed without Run clearing them go the same way; they
+// are not counted.
 func (s *Store) DeleteExpired(ctx context.Context, limit int) (int, error) {
 	n, err := dsexpire.Delete(ctx, s.Client, dsexpire.Query{Kind: Kind, Namespace: s.Namespace, Recheck: true}, s.clock(), limit, s.Timeout)
+	if err == nil {
+		_, err = dsexpire.Delete(ctx, s.Client, dsexpire.Query{Kind: RunKind, Namespace: s.Namespace, Recheck: true}, s.clock(), limit, s.Timeout)
+	}
 	return n, wrap("delete expired races", err)
 }

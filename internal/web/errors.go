@@ -25,7 +25,7 @@ var (
 	errCrossOrigin = &clientError{http.StatusForbidden, "This form was sent from another site, so it was refused. Use the form on this site."}
 	errTooLarge    = &clientError{http.StatusRequestEntityTooLarge, "The request is too large: forms here are far smaller than 64 KiB."}
 	errBadForm     = &clientError{http.StatusBadRequest, "The form could not be read: send it as application/x-www-form-urlencoded."}
-	errBadEncoding = &clientError{http.StatusBadRequest, "The form's body is not valid URL encoding (a % must be followed by two hex digits): send it as a browser encodes a form."}
+	errBadEncoding = &clientError{http.StatusBadRequest, "The form's body is not valid URL encoding: send it as a browser encodes a form (fields joined by &, and a % followed by two hex digits)."}
 	errNotCron     = &clientError{http.StatusForbidden, "This task runs only from App Engine cron."}
 	errGameOver    = &clientError{http.StatusConflict, "This game is over. Start a new game to play again."}
 	errRaceRunning = &clientError{http.StatusTooManyRequests, "Your race is still running. Wait for its result, then send another."}

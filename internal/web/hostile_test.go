@@ -48,6 +48,8 @@ func TestHostile_crossOriginPostIsRefused(t *testing.T) {
 		{"Origin of another site", http.Header{"Origin": {"https://evil.example"}}},
 		{"Origin null", http.Header{"Origin": {"null"}}},
 		{"matching Origin but cross-site", http.Header{"Origin": {a.URL}, "Sec-Fetch-Site": {"cross-site"}}},
+		{"two Origins, this site's first", http.Header{"Origin": {a.URL, "https://evil.example"}}},
+		{"two Sec-Fetch-Sites, same-origin first", http.Header{"Sec-Fetch-Site": {"same-origin", "cross-site"}}},
 	}
 	a.calls.Reset()
 	for _, s := range senders {

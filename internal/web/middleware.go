@@ -119,8 +119,12 @@ func refuseForeignOrigin(s *Server, next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
-			// A browser sends one Origin; several are a forgery, refused
-			// whatever the first says.
+			// A browser sends one Origin and one Sec-Fetch-Site; several
+			// are a forgery, refused whatever the first says.
+			if len(r.Header.Values("Sec-Fetch-Site")) > 1 {
+				s.fail(w, r, errCrossOrigin)
+				return
+			}
 			for _, o := range r.Header.Values("Origin") {
 				if u, err := url.Parse(o); err != nil || u.Host != r.Host || len(r.Header.Values("Origin")) > 1 {
 					s.fail(w, r, errCrossOrigin)
