@@ -327,8 +327,9 @@ func notFound(err error) bool {
 // queue on a lock first. It returns the counts it wrote, ErrNoRace when
 // there is no live race, ErrRunning while Run runs it, or ErrBusy.
 //
-// The transaction reads the race alone, not its session, so that it locks
-// nothing of the visitor's session: a race exists only while its session
+// The transaction reads the race and its run mark, not its session, so
+// that it locks nothing of the visitor's session: a race exists only while
+// its session
 // does (Start reads the session; ending a session deletes its race after
 // it, and until then the transaction meets that deletion and retries).
 func (s *Store) Atomic(ctx context.Context, sess *datastore.Key) (Counts, error) {

@@ -275,7 +275,7 @@ func TestStore_raceOnlyWhileItsSessionLives(t *testing.T) {
 		}
 		// The session ends, and its race is not deleted yet (or its deletion
 		// failed): reads and naive clicks, which read the session, find no
-		// race; the atomic click, whose transaction reads the race alone so
+		// race; the atomic click, whose transaction reads no session so
 		// as to lock nothing of the session, waits for the race's deletion.
 		if err := s.Client.Delete(ctx, sess); err != nil {
 			t.Fatal(err)
