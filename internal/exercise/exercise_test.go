@@ -93,7 +93,9 @@ func TestSolutions_applyToTheTree(t *testing.T) {
 	for _, s := range sols {
 		out, err := exec.Command("git", "-C", root, "apply", "--check", strings.TrimPrefix(s.Path, root+"/")).CombinedOutput()
 		if err != nil {
-			t.Errorf("%s no longer applies: %v\n%s", s.Name, err, out)
+			t.Errorf("%s no longer applies (%v): a change touched the lines it changes or their context; "+
+				"apply it to the commit it was made on, rebase that onto this tree, and write it again with git diff "+
+				"(README, Development notes)\n%s", s.Name, err, out)
 		}
 	}
 }
