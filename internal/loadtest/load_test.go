@@ -64,15 +64,7 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
 
-	var pin *pinned
-	if *loadPin {
-		pin = pinCPUs(b, e)
-		defer pin.undo(b)
-	}
-	srv := startServer(b, bin, e)
-	if pin != nil {
-		pin.check(b, srv.Pid())
-	}
+	srv := startPinnedServer(b, bin, e)
 	vs := newLoadVisitors(b, srv.Base, visitors)
 	defer closeLoadVisitors(vs)
 	client := benchClient(b, e)

@@ -33,6 +33,22 @@ func startServer(tb testing.TB, bin string, e *dstest.Emulator) *serverproc.Proc
 	})
 }
 
+// startPinnedServer is startServer for a benchmark: with -load.pin, the
+// emulator and this process on CPUs of their own first (put back when the
+// benchmark ends), and the server's threads checked to be where they
+// belong.
+func startPinnedServer(b *testing.B, bin string, e *dstest.Emulator) *serverproc.Process {
+	b.Helper()
+	if !*loadPin {
+		return startServer(b, bin, e)
+	}
+	pin := pinCPUs(b, e)
+	b.Cleanup(func() { pin.undo(b) })
+	srv := startServer(b, bin, e)
+	pin.check(b, srv.Pid())
+	return srv
+}
+
 // appHandler is the app's handler in this process, on client, with fixed
 // keys, in namespace ns.
 func appHandler(tb testing.TB, client *datastore.Client, ns string) http.Handler {

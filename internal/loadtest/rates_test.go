@@ -140,15 +140,7 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	b.StopTimer()
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
-	var pin *pinned
-	if *loadPin {
-		pin = pinCPUs(b, e)
-		defer pin.undo(b)
-	}
-	srv := startServer(b, bin, e)
-	if pin != nil {
-		pin.check(b, srv.Pid())
-	}
+	srv := startPinnedServer(b, bin, e)
 	vs := newLoadVisitors(b, srv.Base, r.clients)
 	defer closeLoadVisitors(vs)
 
