@@ -55,7 +55,7 @@ func TestStore_datastoreFailureIsNeverAFreshSession(t *testing.T) {
 			v := newEnv(t, e)
 			cookie := v.save(t, map[any]any{"count": 4})
 
-			dead := &dstest.Emulator{Mode: "broken", Host: brokenDatastore(t, hang), Project: e.Project}
+			dead := dstest.At(brokenDatastore(t, hang), e.Project)
 			client, err := datastore.NewClient(context.Background(), e.Project, dead.ClientOptions()...)
 			if err != nil {
 				t.Fatal(err)

@@ -3,8 +3,8 @@
 // A test binary calls Main from its TestMain. When DATASTORE_EMULATOR_HOST is
 // set, tests use that emulator and start nothing. Otherwise Main starts each
 // requested emulator once for the whole binary — in memory, strongly
-// consistent, on a free loopback port — and stops its process group when the
-// tests end (or when the test binary dies, through a small watchdog).
+// consistent, on a free loopback port (internal/emulator) — and stops it
+// when the tests end, or when the test binary dies.
 //
 // Without the Google Cloud CLI or an emulator, tests that need one skip with
 // a message naming what to install, for the way the CLI was installed
@@ -16,54 +16,36 @@
 package dstest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"cloud.google.com/go/datastore"
+	"github.com/gae-lessons/sessions-go/internal/emulator"
 	"google.golang.org/api/option"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 )
 
 // Mode names one of the two emulators the Google Cloud CLI ships.
-type Mode string
+type Mode = emulator.Mode
 
 const (
-	// Datastore is the legacy Cloud Datastore emulator, run with
-	// --consistency=1.0 so that queries see every committed write.
-	Datastore Mode = "datastore"
-	// Firestore is the Firestore emulator in Datastore mode: what new Cloud
-	// projects get.
-	Firestore Mode = "firestore"
-	// External is an emulator the caller started (DATASTORE_EMULATOR_HOST).
-	External Mode = "external"
+	Datastore = emulator.Datastore // the legacy emulator, strongly consistent
+	Firestore = emulator.Firestore // the Firestore emulator in Datastore mode
+	External  = emulator.External  // DATASTORE_EMULATOR_HOST's
 )
 
-// Emulator is a running emulator.
-type Emulator struct {
-	Mode    Mode
-	Host    string // host:port
-	Project string
-
-	cmd *exec.Cmd
-}
+// Emulator is a running emulator (internal/emulator's), with what tests
+// need of it.
+type Emulator struct{ *emulator.Emulator }
 
 var (
 	mu        sync.Mutex
@@ -89,28 +71,16 @@ func Main(m *testing.M, modes ...Mode) int {
 		if project == "" {
 			project = "dstest"
 		}
-		emulators = []*Emulator{{Mode: External, Host: host, Project: project}}
-		return m.Run()
-	}
-	if _, err := exec.LookPath("gcloud"); err != nil {
-		unavailable = installHint()
-		if InCI() {
-			fmt.Fprintln(os.Stderr, "dstest: CI=true, and", unavailable)
-			return 1
-		}
-		skipExamples()
+		emulators = []*Emulator{At(host, project)}
 		return m.Run()
 	}
 	started, err := startAll(modes)
 	defer func() {
 		for _, e := range started {
-			e.stop()
+			e.Stop()
 		}
 	}()
 	if err != nil {
-		if h := installHint(); h != "" {
-			err = fmt.Errorf("%w; %s", err, h)
-		}
 		unavailable = err.Error()
 		fmt.Fprintln(os.Stderr, "dstest:", err)
 		if InCI() {
@@ -140,206 +110,58 @@ func skipExamples() {
 	}
 }
 
+// startAll starts the emulators of modes at once, in memory on free ports.
+// When gcloud is missing it says so once, not once per mode.
 func startAll(modes []Mode) ([]*Emulator, error) {
-	type result struct {
-		e   *Emulator
-		err error
-	}
-	results := make([]result, len(modes))
+	results := make([]*Emulator, len(modes))
+	errs := make([]error, len(modes))
 	var wg sync.WaitGroup
 	for i, mode := range modes {
 		wg.Go(func() {
-			e, err := start(mode)
-			results[i] = result{e, err}
+			e, err := emulator.Start(context.Background(), emulator.Options{Mode: mode, Project: "dstest-" + string(mode)})
+			if e != nil {
+				results[i] = &Emulator{e}
+			}
+			errs[i] = err
 		})
 	}
 	wg.Wait()
 	var started []*Emulator
-	var errs []error
-	for _, r := range results {
-		if r.e != nil {
-			started = append(started, r.e)
+	for _, e := range results {
+		if e != nil {
+			started = append(started, e)
 		}
-		if r.err != nil {
-			errs = append(errs, r.err)
+	}
+	for _, err := range errs {
+		if errors.Is(err, emulator.ErrNotInstalled) {
+			return started, err
 		}
 	}
 	return started, errors.Join(errs...)
 }
 
-// watchdog runs the emulator under a shell that outlives neither the test
-// binary nor a stop request: when the test binary is gone (a panic, a
-// timeout), when gcloud exits, or on SIGTERM, it kills the process group
-// gcloud makes for itself and the emulator. SIGKILL, because the in-memory
-// emulator has nothing to save and its JVM lingers on SIGTERM. (The shell is
-// dash: "kill -KILL -PGID", since its kill takes no "--".)
-const watchdog = `"$@" & child=$!
-end() { kill -KILL -$child 2>/dev/null; kill -KILL $child 2>/dev/null; exit 0; }
-trap end TERM INT
-while kill -0 "$TESTPID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1 & wait $!; done
-end`
-
-func start(mode Mode) (*Emulator, error) {
-	port, err := FreePort()
-	if err != nil {
-		return nil, err
-	}
-	e := &Emulator{Mode: mode, Host: fmt.Sprintf("127.0.0.1:%d", port), Project: "dstest-" + string(mode)}
-	var args []string
-	switch mode {
-	case Datastore:
-		args = []string{"gcloud", "beta", "emulators", "datastore", "start", "--no-store-on-disk",
-			"--consistency=1.0", "--host-port=" + e.Host, "--project=" + e.Project}
-	case Firestore:
-		args = []string{"gcloud", "emulators", "firestore", "start", "--database-mode=datastore-mode",
-			"--host-port=" + e.Host}
-	default:
-		return nil, fmt.Errorf("dstest: unknown emulator mode %q", mode)
-	}
-	logf, err := os.CreateTemp("", "dstest-"+string(mode)+"-*.log")
-	if err != nil {
-		return nil, err
-	}
-	defer logf.Close()
-	e.cmd = exec.Command("sh", append([]string{"-c", watchdog, "sh"}, args...)...)
-	e.cmd.Env = append(os.Environ(), fmt.Sprintf("TESTPID=%d", os.Getpid()))
-	e.cmd.Stdout, e.cmd.Stderr = logf, logf
-	e.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := e.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("dstest: start %s emulator: %w", mode, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- e.cmd.Wait() }()
-	deadline := time.After(90 * time.Second)
-	for {
-		if ready(e.Host) {
-			if err := e.warm(); err != nil {
-				e.stop()
-				return nil, fmt.Errorf("dstest: %s emulator: %w; its log: %s", mode, err, logf.Name())
-			}
-			return e, nil
-		}
-		select {
-		case err := <-exited:
-			return nil, fmt.Errorf("dstest: %s emulator exited before it was ready (%v); its log: %s", mode, err, logf.Name())
-		case <-deadline:
-			e.stop()
-			return nil, fmt.Errorf("dstest: %s emulator not ready after 90s; its log: %s", mode, logf.Name())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+// At is an emulator reached at host, such as a fault proxy's address in
+// front of a real one, or a port where nothing answers.
+func At(host, project string) *Emulator {
+	return &Emulator{&emulator.Emulator{Mode: External, Host: host, Project: project}}
 }
 
-// warm makes the first write, transaction, lookup and query of a new
-// emulator, which take seconds on a busy machine (its JVM compiles them;
-// the Firestore emulator creates the database), so that no test's first
-// request meets them under the server's 4-second deadline: the cause of
-// a rare 503 in whichever test ran first.
-func (e *Emulator) warm() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	client, err := datastore.NewClient(ctx, e.Project, e.ClientOptions()...)
-	if err != nil {
-		return fmt.Errorf("warm-up: %w", err)
+// Start starts an emulator of the given mode for one test or benchmark and
+// stops it when tb ends: for the few that need an emulator their binary's
+// TestMain does not start, such as the load benchmark, which runs against
+// both while the root package's tests need only one. Like Emulators, it
+// skips without the Google Cloud CLI, or fails under CI=true.
+func Start(tb testing.TB, mode Mode) *Emulator {
+	tb.Helper()
+	e, err := emulator.Start(context.Background(), emulator.Options{Mode: mode, Project: "dstest-" + string(mode)})
+	switch {
+	case errors.Is(err, emulator.ErrNotInstalled) && !InCI():
+		tb.Skip(err)
+	case err != nil:
+		tb.Fatal(err)
 	}
-	defer client.Close()
-	type entity struct{ N int }
-	key := datastore.NameKey("Warmup", "dstest", nil)
-	key.Namespace = "dstest-warmup"
-	if _, err := client.Put(ctx, key, &entity{N: 1}); err != nil {
-		return fmt.Errorf("warm-up write: %w", err)
-	}
-	if _, err := client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
-		var ent entity
-		if err := tx.Get(key, &ent); err != nil {
-			return err
-		}
-		ent.N++
-		_, err := tx.Put(key, &ent)
-		return err
-	}); err != nil {
-		return fmt.Errorf("warm-up transaction: %w", err)
-	}
-	q := datastore.NewQuery("Warmup").Namespace(key.Namespace).FilterField("N", ">", 0).KeysOnly()
-	if _, err := client.GetAll(ctx, q, nil); err != nil {
-		return fmt.Errorf("warm-up query: %w", err)
-	}
-	if err := client.Delete(ctx, key); err != nil {
-		return fmt.Errorf("warm-up delete: %w", err)
-	}
-	return nil
-}
-
-func ready(host string) bool {
-	c := http.Client{Timeout: time.Second}
-	resp, err := c.Get("http://" + host + "/")
-	if err != nil {
-		return false
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 16))
-	return resp.StatusCode == http.StatusOK && strings.TrimSpace(string(body)) == "Ok"
-}
-
-// stop kills the emulator's whole process tree at once: it keeps nothing on
-// disk, so there is nothing to shut down gracefully.
-func (e *Emulator) stop() {
-	if e.cmd == nil || e.cmd.Process == nil {
-		return
-	}
-	for _, pid := range descendants(e.cmd.Process.Pid) {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
-	}
-}
-
-// Pids returns the process ids of the emulator's process tree: the watchdog
-// shell first, then gcloud's wrapper and the JVM below it, for a benchmark
-// that watches or places those processes itself (internal/loadtest). An
-// emulator this package did not start (External) has none.
-func (e *Emulator) Pids() []int {
-	if e.cmd == nil || e.cmd.Process == nil {
-		return nil
-	}
-	return descendants(e.cmd.Process.Pid)
-}
-
-// descendants returns pid and every process below it, from /proc.
-func descendants(pid int) []int {
-	children := map[int][]int{}
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		p, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + d.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// The fields after the command, which is in parentheses: state ppid.
-		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-		if len(fields) < 2 {
-			continue
-		}
-		if ppid, err := strconv.Atoi(fields[1]); err == nil {
-			children[ppid] = append(children[ppid], p)
-		}
-	}
-	tree := []int{pid}
-	for i := 0; i < len(tree); i++ {
-		tree = append(tree, children[tree[i]]...)
-	}
-	return tree
-}
-
-// FreePort returns a loopback TCP port that nothing listens on now.
-func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("dstest: find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	tb.Cleanup(e.Stop)
+	return &Emulator{e}
 }
 
 // Emulators returns the emulators this binary runs against. When there are
@@ -373,16 +195,6 @@ func Each(t *testing.T, f func(t *testing.T, e *Emulator)) {
 func First(tb testing.TB) *Emulator {
 	tb.Helper()
 	return Emulators(tb)[0]
-}
-
-// ClientOptions returns the options that connect a Datastore client to the
-// emulator without credentials, plus extra.
-func (e *Emulator) ClientOptions(extra ...option.ClientOption) []option.ClientOption {
-	return append([]option.ClientOption{
-		option.WithEndpoint("passthrough:///" + e.Host),
-		option.WithoutAuthentication(),
-		option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials())),
-	}, extra...)
 }
 
 // Client returns a Datastore client on the emulator, with the options extra

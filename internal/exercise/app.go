@@ -12,10 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
-	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/emulator"
 )
 
 // modulePath is the app's module; a tree to build must be that module.
@@ -81,7 +80,7 @@ func StartDatastore() (*Datastore, error) {
 		}
 		return &Datastore{Host: host, Project: project, stop: func() {}}, nil
 	}
-	e, err := dstest.Launch(dstest.Datastore)
+	e, err := emulator.Start(context.Background(), emulator.Options{Mode: emulator.Datastore, Project: "exercise"})
 	if err != nil {
 		return nil, fmt.Errorf("the checks need the Datastore emulator: %w", err)
 	}
@@ -104,7 +103,7 @@ type App struct {
 // StartApp runs bin against ds with fixed session keys, and waits (at most
 // 15 s) until it serves its home page.
 func StartApp(ctx context.Context, bin string, ds *Datastore) (*App, error) {
-	port, err := dstest.FreePort()
+	port, err := emulator.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -118,8 +117,9 @@ func StartApp(ctx context.Context, bin string, ds *Datastore) (*App, error) {
 		"LOG_LEVEL=info",
 	}
 	a.cmd.Stdout, a.cmd.Stderr = &a.log, &a.log
-	// The app dies with the checker, even if the checker is killed.
-	a.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// The app dies with the checker, even if the checker is killed, where
+	// the system can say so (Linux).
+	a.cmd.SysProcAttr = dieWithParent()
 	if err := a.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start the app: %w", err)
 	}

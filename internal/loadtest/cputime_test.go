@@ -1,3 +1,5 @@
+//go:build linux
+
 package loadtest
 
 // CPU time, as the kernel counts it: this process's from getrusage, the

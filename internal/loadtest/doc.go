@@ -8,8 +8,9 @@
 // docs/deploy.md's "What it can cost").
 //
 // Everything is in its tests, with what the benchmarks alone need: pinning
-// the emulator and the server to CPUs of their own (Linux), and reading the
-// CPU time of each. `make bench-load` and `make bench-rates` run the
+// the emulator and the server to CPUs of their own, and reading the CPU
+// time of each; so the tests are built on Linux alone (its /proc and
+// sched_setaffinity), where the figures are measured. `make bench-load` and `make bench-rates` run the
 // benchmarks, and `make test` runs only the tests of the visitors' client
 // and of the pinning.
 package loadtest

@@ -1,3 +1,5 @@
+//go:build linux
+
 package loadtest
 
 // BenchmarkLoad and BenchmarkStartup measure the real server: the binary

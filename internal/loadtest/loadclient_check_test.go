@@ -1,3 +1,5 @@
+//go:build linux
+
 package loadtest
 
 // Tests of rawClient (loadclient_test.go), the load generator's own client:

@@ -1,3 +1,5 @@
+//go:build linux
+
 package loadtest
 
 // rawClient is the load generator's HTTP/1.1 client: one kept-alive

@@ -1,3 +1,5 @@
+//go:build linux
+
 package loadtest
 
 // The load generator of BenchmarkLoad: visitors with their own cookies, the

@@ -1,3 +1,5 @@
+//go:build linux
+
 package loadtest
 
 // BenchmarkRates measures, for each route a client could repeat to run up

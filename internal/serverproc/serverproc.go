@@ -25,7 +25,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/emulator"
 )
 
 // mainPackage is the import path of the app's command.
@@ -70,7 +70,7 @@ type Process struct {
 // ends, and its log shown if tb failed.
 func Start(tb testing.TB, bin string, opts Options) *Process {
 	tb.Helper()
-	port, err := dstest.FreePort()
+	port, err := emulator.FreePort()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func appViaProxy(t *testing.T) (*app, *faultproxy.Proxy) {
 	t.Helper()
 	e := dstest.First(t)
 	p := faultproxy.Start(t, e.Host)
-	via := &dstest.Emulator{Mode: e.Mode, Host: p.Addr(), Project: e.Project}
+	via := dstest.At(p.Addr(), e.Project)
 	client, calls := via.Client(t, DatastoreOptions...)
 	return serveApp(t, testConfig(t), client, calls), p
 }

@@ -33,7 +33,7 @@ func loggedServer(t *testing.T, onAppEngine bool) (http.Handler, *syncBuffer) {
 	t.Helper()
 	down := faultproxy.Start(t, "127.0.0.1:9")
 	down.Set(faultproxy.Refuse)
-	via := &dstest.Emulator{Host: down.Addr(), Project: "my-project"}
+	via := dstest.At(down.Addr(), "my-project")
 	client, err := datastore.NewClient(context.Background(), "my-project", via.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
