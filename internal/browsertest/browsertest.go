@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -23,24 +24,48 @@ import (
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
 
-// debianChromium is where Debian's chromium package installs the browser.
-const debianChromium = "/usr/bin/chromium"
+// browsers are where Chrome and Chromium are found, after the names on
+// PATH: macOS's application bundles, Windows' installers' folders.
+var browsers = map[string][]string{
+	"darwin": {
+		"/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+		"/Applications/Chromium.app/Contents/MacOS/Chromium",
+		os.ExpandEnv("$HOME/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"),
+	},
+	"windows": {
+		os.ExpandEnv(`${ProgramFiles}\Google\Chrome\Application\chrome.exe`),
+		os.ExpandEnv(`${ProgramFiles(x86)}\Google\Chrome\Application\chrome.exe`),
+		os.ExpandEnv(`${LocalAppData}\Google\Chrome\Application\chrome.exe`),
+	},
+}
+
+// installBrowser says how to install a browser for the tests, by system.
+var installBrowser = map[string]string{
+	"darwin":  "install Google Chrome, or brew install --cask chromium",
+	"windows": "install Google Chrome",
+	"linux":   "apt-get install chromium (Debian), or Chrome or Chromium from your distribution",
+}
 
 // TabTimeout bounds everything one test does in its tab, so a page that
 // never loads fails the test instead of hanging it.
 const TabTimeout = 60 * time.Second
 
-// ExecPath returns the Chromium to run: Debian's, else chromium on PATH.
-// Without one it skips tb, or fails it under CI.
+// ExecPath returns the Chrome or Chromium to run: the first on PATH of
+// the names Linux distributions give it, else an installed application
+// (macOS, Windows). Without one it skips tb, or fails it under CI.
 func ExecPath(tb testing.TB) string {
 	tb.Helper()
-	if _, err := os.Stat(debianChromium); err == nil {
-		return debianChromium
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
 	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
+	for _, p := range browsers[runtime.GOOS] {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
 	}
-	const msg = "no Chromium: install Debian's chromium package (apt-get install chromium)"
+	msg := "no Chrome or Chromium for the browser tests: " + installBrowser[runtime.GOOS]
 	if dstest.InCI() {
 		tb.Fatal(msg)
 	}
