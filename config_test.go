@@ -6,10 +6,12 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 )
 
 func TestLoadConfig(t *testing.T) {
-	key32 := "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+	key32 := apptest.KeysEnv
 	key64 := strings.Repeat("A", 86) + "=="
 	tests := []struct {
 		name    string

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/internal/faultproxy"
 	"github.com/gae-lessons/sessions-go/internal/serverproc"
@@ -27,9 +28,6 @@ import (
 func TestMain(m *testing.M) {
 	os.Exit(dstest.Main(m, dstest.Firestore))
 }
-
-// testKeys is a SESSION_KEYS value for the binaries these tests start.
-const testKeys = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
 // clicker clicks the counter of a running binary as one browser would.
 type clicker struct {
@@ -120,7 +118,7 @@ func stuckAtSIGTERM(t *testing.T, bin string) (*serverproc.Process, *faultproxy.
 	srv := serverproc.Start(t, bin, serverproc.Options{Env: map[string]string{
 		"DATASTORE_EMULATOR_HOST": proxy.Addr(),
 		"GOOGLE_CLOUD_PROJECT":    e.Project,
-		"SESSION_KEYS":            testKeys,
+		"SESSION_KEYS":            apptest.KeysEnv,
 	}})
 	c := newClicker()
 	// The first click also warms up the emulator, whose very first write
@@ -181,7 +179,7 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 	other := serverproc.Start(t, bin, serverproc.Options{Env: map[string]string{
 		"DATASTORE_EMULATOR_HOST": e.Host,
 		"GOOGLE_CLOUD_PROJECT":    e.Project,
-		"SESSION_KEYS":            testKeys,
+		"SESSION_KEYS":            apptest.KeysEnv,
 	}})
 	if n, err := c.count(other.Base); err != nil || n != 2 {
 		t.Errorf("after shutdown: got count %d (%v), want 2", n, err)
@@ -207,7 +205,7 @@ func TestShutdown_stuckUploadIsCutAfterTheGrace(t *testing.T) {
 	srv := serverproc.Start(t, serverproc.Build(t), serverproc.Options{Env: map[string]string{
 		"DATASTORE_EMULATOR_HOST": "127.0.0.1:9",
 		"GOOGLE_CLOUD_PROJECT":    "stuck-upload",
-		"SESSION_KEYS":            testKeys,
+		"SESSION_KEYS":            apptest.KeysEnv,
 	}})
 	c, err := net.Dial("tcp", srv.Addr)
 	if err != nil {
@@ -229,20 +227,17 @@ func TestShutdown_stuckUploadIsCutAfterTheGrace(t *testing.T) {
 		"Content-Length: 100\r\n\r\n%s", srv.Addr, strings.Repeat("a", 10))
 	time.Sleep(100 * time.Millisecond)
 
-	start := time.Now()
+	// The server waits out its grace for the upload, then cuts it and
+	// says so. The warning is logged only once Shutdown's context, whose
+	// timeout is the grace, has expired: it proves the wait without timing
+	// it, and WaitExit bounds the wait from above.
 	srv.Signal(t, syscall.SIGTERM)
-	code := srv.WaitExit(t, shutdownGrace+5*time.Second)
-	took := time.Since(start)
-	if code != 0 {
+	if code := srv.WaitExit(t, shutdownGrace+5*time.Second); code != 0 {
 		t.Errorf("got exit code %d, want 0", code)
 	}
-	if took < shutdownGrace-shutdownMargin {
-		t.Errorf("exited %v after SIGTERM, want the stuck upload given the %v grace", took, shutdownGrace)
+	if log := srv.Log(); !strings.Contains(log, "grace period over") || !strings.Contains(log, "connections=1") {
+		t.Errorf("want a warning that the grace was over and 1 connection cut; the log:\n%s", log)
 	}
-	if log := srv.Log(); !strings.Contains(log, "level=WARN") || !strings.Contains(log, "connections=1") {
-		t.Errorf("want a warning that 1 connection was cut; the log:\n%s", log)
-	}
-	t.Logf("exited %v after SIGTERM", took.Round(10*time.Millisecond))
 }
 
 func TestServer_headerLimits(t *testing.T) {
@@ -250,7 +245,7 @@ func TestServer_headerLimits(t *testing.T) {
 	srv := serverproc.Start(t, serverproc.Build(t), serverproc.Options{Env: map[string]string{
 		"DATASTORE_EMULATOR_HOST": "127.0.0.1:9",
 		"GOOGLE_CLOUD_PROJECT":    "hostile",
-		"SESSION_KEYS":            testKeys,
+		"SESSION_KEYS":            apptest.KeysEnv,
 	}})
 	for _, h := range []struct {
 		name   string
