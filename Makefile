@@ -76,8 +76,7 @@ bench:
 
 # The load benchmark of the real server (docs/benchmarks.md): the built
 # binary against each emulator (pinned to the first CPU, -load.pin), 16
-# visitors, 2000 requests a run, 5 runs, and the app's read beside a minimal HTTP
-# server's; then its startup time. Options after -args: -load.visitors=N,
+# visitors, 2000 requests a run, 5 runs; then its startup time. Options after -args: -load.visitors=N,
 # -load.clickevery=N, -load.emulators=firestore,datastore, -load.pin=false,
 # -load.client=nethttp.
 bench-load:

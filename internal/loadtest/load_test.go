@@ -33,7 +33,7 @@ var (
 	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
 	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs Linux and 2 CPUs)")
 	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
-	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkLoadFloor: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
+	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkRates: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
 )
 
 // loadRounds interleaves the HTTP load with the bare Datastore calls, so
@@ -193,9 +193,9 @@ type warmKey struct {
 // calls as it compiles them, so without this the first runs of a -count
 // series would measure a cold emulator, and their ratios to a warm one
 // would flatter. BenchmarkLoad warms both its mixes, the bare calls and the
-// requests through the server; BenchmarkLoadFloor, which shares the bare
-// calls, only those. It takes a few seconds; the short warm-up of every run
-// stays, for the connections.
+// requests through the server; BenchmarkRates, which shares the requests,
+// only those. It takes a few seconds; the short warm-up of every run stays,
+// for the connections.
 func warmEmulator(b *testing.B, e *dstest.Emulator, mix string, run func(n int) mixResult) {
 	b.Helper()
 	warmed.Lock()
