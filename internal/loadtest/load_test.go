@@ -11,15 +11,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"cloud.google.com/go/datastore"
-	"google.golang.org/api/option"
-	"google.golang.org/grpc"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/internal/serverproc"
@@ -44,10 +41,8 @@ const loadRounds = 4
 // reading and clicking the counter, and measures in the same run the bare
 // Datastore calls those requests need. One op is one request; run it with
 // -benchtime Nx for N requests per run (see the Makefile's bench-load).
-//
-// Datastore calls cannot be counted in a separate process, so the same load
-// then runs against an in-process server whose Datastore client attributes
-// each call to its request.
+// How many Datastore calls each request makes is asserted per request by
+// internal/web's TestCounter_datastoreCallsPerRequest.
 func BenchmarkLoad(b *testing.B) {
 	bin := serverproc.Build(b)
 	for _, e := range benchEmulators(b) {
@@ -125,8 +120,6 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	peak := srv.PeakRSS(b)
 	srv.Stop(b)
 
-	calls := countCalls(b, ctx, e, b.N, visitors, clickEvery)
-
 	if ctx.Err() != nil {
 		b.Errorf("stopped by -load.timeout=%v after %d of %d requests", *loadTimeout, web.done(), b.N)
 	}
@@ -171,9 +164,6 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 		b.ReportMetric(webCPU.emulator.perOp(web.done()), "emulator-cpu-us/req-incl-idle")
 		b.ReportMetric(directCPU.emulator.perOp(direct.done()), "emulator-cpu-us/bare-incl-idle")
 	}
-	for name, v := range calls {
-		b.ReportMetric(v, name)
-	}
 }
 
 // warmed records the warm-ups warmEmulator has run, by emulator and by mix.
@@ -210,56 +200,6 @@ func warmEmulator(b *testing.B, e *dstest.Emulator, mix string, run func(n int) 
 	}
 	warmed.done[k] = true
 	b.Logf("emulator warm-up: %d %s in %v", r.done(), mix, r.elapsed.Round(time.Millisecond))
-}
-
-// countCalls runs the load against an in-process server whose Datastore
-// client attributes each call to its request, and returns the calls per
-// request as metrics. It also counts a new visitor's read and a read with a
-// tampered cookie.
-func countCalls(b *testing.B, ctx context.Context, e *dstest.Emulator, n, visitors, clickEvery int) map[string]float64 {
-	b.Helper()
-	rc := &requestCalls{}
-	opts := append([]option.ClientOption{option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(rc.intercept))}, web.DatastoreOptions...)
-	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(opts...)...)
-	if err != nil {
-		b.Fatalf("datastore client: %v", err)
-	}
-	defer client.Close()
-	ts := httptest.NewServer(rc.wrap(appHandler(b, client, dstest.Namespace(b))))
-	defer ts.Close()
-	vs := newLoadVisitors(b, ts.URL, visitors)
-	defer closeLoadVisitors(vs)
-
-	out := map[string]float64{}
-	one := func(name string, v *loadVisitor) {
-		rc.reset()
-		if _, err := v.do(ctx, opRead); err != nil {
-			b.Errorf("%s: %v", name, err)
-		}
-		calls, _, _, _ := rc.perRequest(opRead)
-		out["calls/"+name] = calls
-	}
-	one("new-read", vs[0])
-	if err := clickOnceEach(ctx, vs); err != nil {
-		b.Fatalf("counted load: %v", err)
-	}
-	tampered := newLoadVisitors(b, ts.URL, 1)[0]
-	defer closeLoadVisitors([]*loadVisitor{tampered})
-	tampered.tamperCookies(b, vs[0])
-	one("tampered-read", tampered)
-
-	rc.reset()
-	if r := driveVisitors(ctx, vs, 0, n, clickEvery); r.errors > 0 {
-		b.Errorf("counted load: %d errors: %q", r.errors, r.errText)
-	}
-	calls, lookups, _, _ := rc.perRequest(opRead)
-	out["calls/read"], out["lookups/read"] = calls, lookups
-	calls, _, commits, most := rc.perRequest(opClick)
-	out["calls/click"], out["commits/click"], out["max-calls/click"] = calls, commits, float64(most)
-	if s := rc.stray.Load(); s > 0 {
-		b.Errorf("%d Datastore calls were made outside any request", s)
-	}
-	return out
 }
 
 // BenchmarkStartup measures how long the built server takes from the start

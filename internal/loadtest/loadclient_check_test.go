@@ -36,27 +36,6 @@ func TestRawClientKeepsTheSessionAcrossRequests(t *testing.T) {
 	}
 }
 
-func TestRawClientTamperedCookieIsANewVisitor(t *testing.T) {
-	a := newApp(t)
-	vs := newLoadVisitors(t, a.URL, 2)
-	defer closeLoadVisitors(vs)
-	ctx := context.Background()
-	if _, err := vs[0].do(ctx, opClick); err != nil {
-		t.Fatal(err)
-	}
-	vs[1].tamperCookies(t, vs[0])
-	if len(vs[1].raw.cookies) == 0 {
-		t.Fatal("the first visitor has no cookie to tamper with")
-	}
-	got, err := vs[1].do(ctx, opRead)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != 0 {
-		t.Errorf("count %d with a tampered cookie, want 0", got)
-	}
-}
-
 // A kept-alive connection the server closed while idle is dialled again,
 // as net/http's client does.
 func TestRawClientRedialsAClosedConnection(t *testing.T) {
