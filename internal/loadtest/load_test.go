@@ -91,28 +91,23 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	}
 
 	var web, direct mixResult
-	var webCPU, directCPU cpuSplit
-	cpu0 := serverCPUTime(b, srv)
-	runDirect := func(first, n int) {
-		c := takeCPU(e)
-		direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
-		directCPU.add(takeCPU(e).since(c))
-	}
+	var visitorsCPU time.Duration // this process's, while the visitors run
+	cpu0 := serverCPU(b, srv)
 	for round := range loadRounds {
 		first, n := round*b.N/loadRounds, (round+1)*b.N/loadRounds-round*b.N/loadRounds
 		if round%2 == 1 {
-			runDirect(first, n)
+			direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
 		}
-		c := takeCPU(e)
+		c := selfCPU()
 		b.StartTimer()
 		web.add(driveVisitors(ctx, vs, first, n, clickEvery))
 		b.StopTimer()
-		webCPU.add(takeCPU(e).since(c))
+		visitorsCPU += selfCPU() - c
 		if round%2 == 0 {
-			runDirect(first, n)
+			direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
 		}
 	}
-	serverCPU := serverCPUTime(b, srv) - cpu0
+	srvCPU := serverCPU(b, srv) - cpu0
 	lost, err := lostClicks(ctx, vs)
 	if err != nil {
 		b.Errorf("checking the counts: %v", err)
@@ -153,17 +148,8 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	b.ReportMetric(float64(web.errors), "errors")
 	b.ReportMetric(float64(lost), "lost-clicks")
 	b.ReportMetric(peak, "peak-RSS-MiB")
-	b.ReportMetric(float64(serverCPU.Microseconds())/float64(web.done()), "server-cpu-us/req")
-	b.ReportMetric(webCPU.client.perOp(web.done()), "client-cpu-us/req")
-	b.ReportMetric(directCPU.client.perOp(direct.done()), "client-cpu-us/bare")
-	if webCPU.emulatorKnown {
-		// The emulator's JVM spins: it keeps its core about fully busy even
-		// with one visitor, so its CPU time over a phase is about the
-		// phase's length, and this is that length over the operations, idle
-		// time included, not what one call costs the emulator.
-		b.ReportMetric(webCPU.emulator.perOp(web.done()), "emulator-cpu-us/req-incl-idle")
-		b.ReportMetric(directCPU.emulator.perOp(direct.done()), "emulator-cpu-us/bare-incl-idle")
-	}
+	b.ReportMetric(perReq(srvCPU, web.done()), "server-cpu-us/req")
+	b.ReportMetric(perReq(visitorsCPU, web.done()), "client-cpu-us/req")
 }
 
 // warmed records the warm-ups warmEmulator has run, by emulator and by mix.

@@ -165,11 +165,11 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 		b.Fatalf("warm-up: %d of %d requests failed; first: %q", w.errors, w.done(), w.errText)
 	}
 
-	cpu0 := serverCPUTime(b, srv)
+	cpu0 := serverCPU(b, srv)
 	b.StartTimer()
 	m := r.run(ctx, vs, 0, b.N)
 	b.StopTimer()
-	serverCPU := serverCPUTime(b, srv) - cpu0
+	srvCPU := serverCPU(b, srv) - cpu0
 	srv.Stop(b)
 	if ctx.Err() != nil {
 		b.Errorf("stopped by -load.timeout=%v after %d of %d requests", *loadTimeout, m.done(), b.N)
@@ -179,7 +179,7 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	}
 	b.ReportMetric(float64(m.done())/m.elapsed.Seconds(), "req/s")
 	b.ReportMetric(ms(percentile(m.lat[opRead], .5)), "p50-ms")
-	b.ReportMetric(float64(serverCPU.Microseconds())/float64(max(m.done(), 1)), "server-cpu-us/req")
+	b.ReportMetric(perReq(srvCPU, m.done()), "server-cpu-us/req")
 	b.ReportMetric(float64(m.bodyBytes)/float64(max(m.done(), 1)), "body-bytes/req")
 	for name, v := range countOps(b, ctx, e, r) {
 		b.ReportMetric(v, name)
