@@ -12,6 +12,5 @@
 // sched_setaffinity. This file, without a build constraint, keeps the
 // package non-empty on every system, so that go vet for macOS and Windows
 // passes. `make bench-load` and `make bench-rates` run the benchmarks;
-// `make test` runs only the tests of the visitors' client and of the
-// pinning.
+// `make test` runs only the tests of the visitors' client.
 package loadtest
