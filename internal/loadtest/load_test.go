@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"cloud.google.com/go/datastore"
-
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/internal/serverproc"
 	"github.com/gae-lessons/sessions-go/internal/web"
@@ -64,7 +62,7 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	srv := startPinnedServer(b, bin, e)
 	vs := newLoadVisitors(b, srv.Base, visitors)
 	defer closeLoadVisitors(vs)
-	client := benchClient(b, e)
+	client, _ := e.Client(b, web.DatastoreOptions...)
 	bare, err := newBareCalls(ctx, client, dstest.Namespace(b), visitors)
 	if err != nil {
 		b.Fatalf("bare entities: %v", err)
@@ -234,16 +232,4 @@ func benchEmulators(b *testing.B) []*dstest.Emulator {
 		}
 	}
 	return es
-}
-
-// benchClient returns a Datastore client on the emulator with the server's
-// options, for the bare calls and the in-process servers.
-func benchClient(tb testing.TB, e *dstest.Emulator) *datastore.Client {
-	tb.Helper()
-	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(web.DatastoreOptions...)...)
-	if err != nil {
-		tb.Fatalf("datastore client: %v", err)
-	}
-	tb.Cleanup(func() { client.Close() })
-	return client
 }
