@@ -18,8 +18,7 @@ import (
 )
 
 func TestRawClientKeepsTheSessionAcrossRequests(t *testing.T) {
-	a := newApp(t)
-	v := newLoadVisitors(t, a.URL, 1)[0]
+	v := newLoadVisitors(t, appURL(t), 1)[0]
 	defer closeLoadVisitors([]*loadVisitor{v})
 	ctx := context.Background()
 	for range 3 {

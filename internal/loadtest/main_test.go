@@ -59,14 +59,12 @@ func appHandler(tb testing.TB, client *datastore.Client, ns string) http.Handler
 	return webtest.Handler(tb, webtest.Config(ns), client, os.DirFS("../.."))
 }
 
-// app is the app served in this process on the emulator, for the tests of
-// the visitors' client.
-type app struct{ URL string }
-
-func newApp(t *testing.T) app {
+// appURL serves the app in this process on the emulator, for the tests of
+// the visitors' client, and returns its address.
+func appURL(t *testing.T) string {
 	t.Helper()
 	client, _ := dstest.First(t).Client(t)
 	ts := httptest.NewServer(appHandler(t, client, dstest.Namespace(t)))
 	t.Cleanup(ts.Close)
-	return app{URL: ts.URL}
+	return ts.URL
 }
