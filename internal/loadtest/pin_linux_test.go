@@ -58,7 +58,7 @@ func pinCPUs(tb testing.TB, e *dstest.Emulator) (others unix.CPUSet) {
 		tb.Fatalf("-load.pin: this process: %v", err)
 	}
 	runtime.GOMAXPROCS(others.Count())
-	tb.Logf("-load.pin: the emulator's %d threads on CPU %d, this process's %d on the %d others", n, first, m, others.Count())
+	tb.Logf("-load.pin: the emulator's %d threads on CPU %d, this process's %d threads on the other %d", n, first, m, others.Count())
 	return others
 }
 
