@@ -2,9 +2,9 @@
 
 package loadtest
 
-// BenchmarkLoad and BenchmarkStartup measure the real server: the binary
-// built from this package, run as a process of its own against a Datastore
-// emulator on loopback. Benchmarks run only with -bench, so `make test`
+// BenchmarkLoad and BenchmarkStartup measure the real server: the app's
+// binary (serverproc.Build), run as a process of its own against a
+// Datastore emulator on loopback. Benchmarks run only with -bench, so `make test`
 // never pays for them; `make bench-load` runs them.
 
 import (
