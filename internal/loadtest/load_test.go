@@ -2,24 +2,19 @@
 
 package loadtest
 
-// BenchmarkLoad and BenchmarkStartup measure the real server: the binary
-// built from this package, run as a process of its own against a Datastore
-// emulator on loopback. Benchmarks run only with -bench, so `make test`
+// BenchmarkLoad and BenchmarkStartup measure the real server: the app's
+// binary (serverproc.Build), run as a process of its own against a
+// Datastore emulator on loopback. Benchmarks run only with -bench, so `make test`
 // never pays for them; `make bench-load` runs them.
 
 import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"cloud.google.com/go/datastore"
-	"google.golang.org/api/option"
-	"google.golang.org/grpc"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/internal/serverproc"
@@ -29,11 +24,11 @@ import (
 var (
 	loadVisitors   = flag.Int("load.visitors", 16, "BenchmarkLoad: concurrent visitors, each with its own cookies")
 	loadClickEvery = flag.Int("load.clickevery", 4, "BenchmarkLoad: one request in this many is a click (POST /counter), the others read (GET /counter)")
-	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad: bound on one run, whatever -benchtime asks")
+	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad, BenchmarkRates: bound on one run, whatever -benchtime asks")
 	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
-	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs Linux and 2 CPUs)")
-	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
-	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkLoadFloor: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
+	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad, BenchmarkRates: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs Linux and 2 CPUs)")
+	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad, BenchmarkRates: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
+	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkRates: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
 )
 
 // loadRounds interleaves the HTTP load with the bare Datastore calls, so
@@ -44,10 +39,8 @@ const loadRounds = 4
 // reading and clicking the counter, and measures in the same run the bare
 // Datastore calls those requests need. One op is one request; run it with
 // -benchtime Nx for N requests per run (see the Makefile's bench-load).
-//
-// Datastore calls cannot be counted in a separate process, so the same load
-// then runs against an in-process server whose Datastore client attributes
-// each call to its request.
+// How many Datastore calls each request makes is asserted per request by
+// internal/web's TestCounter_datastoreCallsPerRequest.
 func BenchmarkLoad(b *testing.B) {
 	bin := serverproc.Build(b)
 	for _, e := range benchEmulators(b) {
@@ -69,7 +62,7 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	srv := startPinnedServer(b, bin, e)
 	vs := newLoadVisitors(b, srv.Base, visitors)
 	defer closeLoadVisitors(vs)
-	client := benchClient(b, e)
+	client, _ := e.Client(b, web.DatastoreOptions...)
 	bare, err := newBareCalls(ctx, client, dstest.Namespace(b), visitors)
 	if err != nil {
 		b.Fatalf("bare entities: %v", err)
@@ -96,36 +89,29 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	}
 
 	var web, direct mixResult
-	var webCPU, directCPU cpuSplit
-	cpu0 := serverCPUTime(b, srv)
-	runDirect := func(first, n int) {
-		c := takeCPU(e)
-		direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
-		directCPU.add(takeCPU(e).since(c))
-	}
+	var visitorsCPU time.Duration // this process's, while the visitors run
+	cpu0 := serverCPU(b, srv)
 	for round := range loadRounds {
 		first, n := round*b.N/loadRounds, (round+1)*b.N/loadRounds-round*b.N/loadRounds
 		if round%2 == 1 {
-			runDirect(first, n)
+			direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
 		}
-		c := takeCPU(e)
+		c := selfCPU()
 		b.StartTimer()
 		web.add(driveVisitors(ctx, vs, first, n, clickEvery))
 		b.StopTimer()
-		webCPU.add(takeCPU(e).since(c))
+		visitorsCPU += selfCPU() - c
 		if round%2 == 0 {
-			runDirect(first, n)
+			direct.add(runMix(ctx, first, n, visitors, clickEvery, bare.do))
 		}
 	}
-	serverCPU := serverCPUTime(b, srv) - cpu0
+	srvCPU := serverCPU(b, srv) - cpu0
 	lost, err := lostClicks(ctx, vs)
 	if err != nil {
 		b.Errorf("checking the counts: %v", err)
 	}
 	peak := srv.PeakRSS(b)
 	srv.Stop(b)
-
-	calls := countCalls(b, ctx, e, b.N, visitors, clickEvery)
 
 	if ctx.Err() != nil {
 		b.Errorf("stopped by -load.timeout=%v after %d of %d requests", *loadTimeout, web.done(), b.N)
@@ -153,27 +139,14 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	b.ReportMetric(ms(percentile(direct.lat[opClick], .99)), "tx-p99-ms")
 	b.ReportMetric(float64(readP50)/float64(max(lookupP50, 1)), "read/lookup")
 	b.ReportMetric(float64(clickP50)/float64(max(txP50, 1)), "click/tx")
-	// What the server adds, in absolute terms: the ratios above also move
-	// with how fast the emulator is, these do not.
+	// What the server adds, in absolute terms: the ratio above also moves
+	// with how fast the emulator is, this does not.
 	b.ReportMetric(ms(readP50-lookupP50), "read-minus-lookup-ms")
-	b.ReportMetric(ms(clickP50-txP50), "click-minus-tx-ms")
 	b.ReportMetric(float64(web.errors), "errors")
 	b.ReportMetric(float64(lost), "lost-clicks")
 	b.ReportMetric(peak, "peak-RSS-MiB")
-	b.ReportMetric(float64(serverCPU.Microseconds())/float64(web.done()), "server-cpu-us/req")
-	b.ReportMetric(webCPU.client.perOp(web.done()), "client-cpu-us/req")
-	b.ReportMetric(directCPU.client.perOp(direct.done()), "client-cpu-us/bare")
-	if webCPU.emulatorKnown {
-		// The emulator's JVM spins: it keeps its core about fully busy even
-		// with one visitor, so its CPU time over a phase is about the
-		// phase's length, and this is that length over the operations, idle
-		// time included, not what one call costs the emulator.
-		b.ReportMetric(webCPU.emulator.perOp(web.done()), "emulator-cpu-us/req-incl-idle")
-		b.ReportMetric(directCPU.emulator.perOp(direct.done()), "emulator-cpu-us/bare-incl-idle")
-	}
-	for name, v := range calls {
-		b.ReportMetric(v, name)
-	}
+	b.ReportMetric(perReq(srvCPU, web.done()), "server-cpu-us/req")
+	b.ReportMetric(perReq(visitorsCPU, web.done()), "client-cpu-us/req")
 }
 
 // warmed records the warm-ups warmEmulator has run, by emulator and by mix.
@@ -193,9 +166,9 @@ type warmKey struct {
 // calls as it compiles them, so without this the first runs of a -count
 // series would measure a cold emulator, and their ratios to a warm one
 // would flatter. BenchmarkLoad warms both its mixes, the bare calls and the
-// requests through the server; BenchmarkLoadFloor, which shares the bare
-// calls, only those. It takes a few seconds; the short warm-up of every run
-// stays, for the connections.
+// requests through the server; BenchmarkRates, which shares the requests,
+// only those. It takes a few seconds; the short warm-up of every run stays,
+// for the connections.
 func warmEmulator(b *testing.B, e *dstest.Emulator, mix string, run func(n int) mixResult) {
 	b.Helper()
 	warmed.Lock()
@@ -210,56 +183,6 @@ func warmEmulator(b *testing.B, e *dstest.Emulator, mix string, run func(n int) 
 	}
 	warmed.done[k] = true
 	b.Logf("emulator warm-up: %d %s in %v", r.done(), mix, r.elapsed.Round(time.Millisecond))
-}
-
-// countCalls runs the load against an in-process server whose Datastore
-// client attributes each call to its request, and returns the calls per
-// request as metrics. It also counts a new visitor's read and a read with a
-// tampered cookie.
-func countCalls(b *testing.B, ctx context.Context, e *dstest.Emulator, n, visitors, clickEvery int) map[string]float64 {
-	b.Helper()
-	rc := &requestCalls{}
-	opts := append([]option.ClientOption{option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(rc.intercept))}, web.DatastoreOptions...)
-	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(opts...)...)
-	if err != nil {
-		b.Fatalf("datastore client: %v", err)
-	}
-	defer client.Close()
-	ts := httptest.NewServer(rc.wrap(appHandler(b, client, dstest.Namespace(b))))
-	defer ts.Close()
-	vs := newLoadVisitors(b, ts.URL, visitors)
-	defer closeLoadVisitors(vs)
-
-	out := map[string]float64{}
-	one := func(name string, v *loadVisitor) {
-		rc.reset()
-		if _, err := v.do(ctx, opRead); err != nil {
-			b.Errorf("%s: %v", name, err)
-		}
-		calls, _, _, _ := rc.perRequest(opRead)
-		out["calls/"+name] = calls
-	}
-	one("new-read", vs[0])
-	if err := clickOnceEach(ctx, vs); err != nil {
-		b.Fatalf("counted load: %v", err)
-	}
-	tampered := newLoadVisitors(b, ts.URL, 1)[0]
-	defer closeLoadVisitors([]*loadVisitor{tampered})
-	tampered.tamperCookies(b, vs[0])
-	one("tampered-read", tampered)
-
-	rc.reset()
-	if r := driveVisitors(ctx, vs, 0, n, clickEvery); r.errors > 0 {
-		b.Errorf("counted load: %d errors: %q", r.errors, r.errText)
-	}
-	calls, lookups, _, _ := rc.perRequest(opRead)
-	out["calls/read"], out["lookups/read"] = calls, lookups
-	calls, _, commits, most := rc.perRequest(opClick)
-	out["calls/click"], out["commits/click"], out["max-calls/click"] = calls, commits, float64(most)
-	if s := rc.stray.Load(); s > 0 {
-		b.Errorf("%d Datastore calls were made outside any request", s)
-	}
-	return out
 }
 
 // BenchmarkStartup measures how long the built server takes from the start
@@ -308,16 +231,4 @@ func benchEmulators(b *testing.B) []*dstest.Emulator {
 		}
 	}
 	return es
-}
-
-// benchClient returns a Datastore client on the emulator with the server's
-// options, for the bare calls and the in-process servers.
-func benchClient(tb testing.TB, e *dstest.Emulator) *datastore.Client {
-	tb.Helper()
-	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(web.DatastoreOptions...)...)
-	if err != nil {
-		tb.Fatalf("datastore client: %v", err)
-	}
-	tb.Cleanup(func() { client.Close() })
-	return client
 }

@@ -6,12 +6,12 @@ package loadtest
 // connection, requests written as bytes, answers read with just enough
 // parsing for the app's JSON and pages (a Content-Length or chunks), and
 // the cookies of one host kept as a browser keeps them. It exists because
-// the visitors of BenchmarkLoad run on the same two cores as the server and
-// the emulator: net/http's client with a cookie jar spent 60–80 µs of CPU
-// per request there, depending on the series, time taken from the server
-// and the emulator that a visitor's browser, on a machine of its own, never
-// takes. This one spends about half of that (docs/benchmarks.md has the
-// figures; -load.client=nethttp runs net/http's).
+// the visitors of the benchmarks run on the same two cores as the server
+// and the emulator: net/http's client with a cookie jar spent 62–73 µs of
+// CPU per request there at 16 visitors, time taken from the server that a
+// visitor's browser, on a machine of its own, never takes; this one spends
+// 33–35 µs, half as much (docs/benchmarks.md, "What each change did";
+// -load.client=nethttp runs net/http's, to measure it again).
 
 import (
 	"bufio"
@@ -52,15 +52,14 @@ func (c *rawClient) close() {
 
 // do sends one request with an empty body and returns the answer's status
 // and body. When a kept-alive connection fails before any byte of an
-// answer, a GET is sent again once on a new connection; a POST only if it
-// could not be written at all, since the server may have acted on one it
-// did not answer. net/http's client does more: it reads from each idle
-// connection in the background, so it knows of one the server closed while
-// it was idle before reusing it, and sends even a POST on a new one. This
-// client does not, so a POST on such a connection fails with an error
-// instead of being sent again. The server closes a connection idle for 2
-// minutes (IdleTimeout in main.go), far longer than any pause in the
-// benchmark, so it does not happen there.
+// answer, a GET is sent again once on a new connection, and a POST is not,
+// since the server may have acted on one it did not answer. net/http's
+// client does more: it reads from each idle connection in the background,
+// so it knows of one the server closed while it was idle before reusing
+// it, and sends even a POST on a new one. This client does not, so a POST
+// on such a connection fails with an error. The server closes a connection
+// idle for 2 minutes (IdleTimeout in main.go), far longer than any pause in
+// the benchmarks, so it does not happen there.
 func (c *rawClient) do(ctx context.Context, method, path string, header map[string]string) (int, []byte, error) {
 	fresh := c.conn == nil
 	if fresh {
@@ -69,9 +68,7 @@ func (c *rawClient) do(ctx context.Context, method, path string, header map[stri
 		}
 	}
 	status, body, answered, err := c.roundTrip(ctx, method, path, header)
-	var notWritten *writeError
-	replayable := method == "GET" || errors.As(err, &notWritten)
-	if err != nil && !fresh && !answered && replayable {
+	if err != nil && !fresh && !answered && method == "GET" {
 		c.close()
 		if err := c.dial(ctx); err != nil {
 			return 0, nil, err
@@ -98,12 +95,6 @@ func (c *rawClient) dial(ctx context.Context) error {
 	}
 	return nil
 }
-
-// writeError is a request that could not be written.
-type writeError struct{ err error }
-
-func (e *writeError) Error() string { return "raw client: write: " + e.err.Error() }
-func (e *writeError) Unwrap() error { return e.err }
 
 // roundTrip writes the request and reads the answer. answered is false when
 // the connection failed before any byte of an answer arrived, as when the
@@ -144,13 +135,13 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 		}
 		b = append(b, "\r\n"...)
 	}
-	if method != "GET" && method != "HEAD" {
+	if method != "GET" {
 		b = append(b, "Content-Length: 0\r\n"...)
 	}
 	b = append(b, "\r\n"...)
 	c.buf = b
 	if _, err := c.conn.Write(b); err != nil {
-		return 0, nil, false, &writeError{err}
+		return 0, nil, false, fmt.Errorf("raw client: write: %w", err)
 	}
 
 	line, err := c.line()
@@ -199,8 +190,6 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 		}
 	}
 	switch {
-	case method == "HEAD":
-		body = []byte{}
 	case chunked:
 		// Go's server chunks an answer it did not know the length of
 		// before it had written 2 KiB of it: the HTML pages.

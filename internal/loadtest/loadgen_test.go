@@ -3,8 +3,7 @@
 package loadtest
 
 // The load generator of BenchmarkLoad: visitors with their own cookies, the
-// read/click mix they run, the bare Datastore calls that mix stands for,
-// and the per-request count of Datastore calls.
+// read/click mix they run, and the bare Datastore calls that mix stands for.
 
 import (
 	"context"
@@ -15,7 +14,6 @@ import (
 	"math"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -25,7 +23,6 @@ import (
 
 	"cloud.google.com/go/datastore"
 	"github.com/gae-lessons/sessions-go/internal/web"
-	"google.golang.org/grpc"
 )
 
 // opKind is what one operation of the mix does.
@@ -162,24 +159,6 @@ func closeLoadVisitors(vs []*loadVisitor) {
 		} else {
 			v.client.CloseIdleConnections()
 		}
-	}
-}
-
-// tamperCookies gives v every cookie of from, each with its signature
-// changed, as a visitor who edits a cookie would.
-func (v *loadVisitor) tamperCookies(tb testing.TB, from *loadVisitor) {
-	tb.Helper()
-	tamper := func(value string) string { return value[:len(value)-4] + "AAA=" }
-	if v.raw != nil {
-		for name, value := range from.raw.cookies {
-			v.raw.cookies[name] = tamper(value)
-		}
-		return
-	}
-	u, _ := url.Parse(v.base)
-	for _, c := range from.client.Jar.Cookies(u) {
-		c.Value = tamper(c.Value)
-		v.client.Jar.SetCookies(u, []*http.Cookie{c})
 	}
 }
 
@@ -348,92 +327,4 @@ func (b *bareCalls) do(ctx context.Context, w int, k opKind) error {
 		return err
 	})
 	return err
-}
-
-// callTally counts the Datastore calls of one request, by method.
-type callTally struct {
-	mu    sync.Mutex
-	calls map[string]int
-}
-
-func (t *callTally) add(method string) {
-	t.mu.Lock()
-	t.calls[method]++
-	t.mu.Unlock()
-}
-
-func (t *callTally) total() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	n := 0
-	for _, c := range t.calls {
-		n += c
-	}
-	return n
-}
-
-type tallyKey struct{}
-
-// requestCalls attributes every Datastore call to the request it is made
-// for: a handler wrapper puts a tally in the request's context, which the
-// Datastore client hands to its gRPC interceptor with each call.
-type requestCalls struct {
-	mu     sync.Mutex
-	byKind [2]struct{ requests, calls, lookups, commits, maxCalls int }
-	stray  atomic.Int64 // calls made outside any request
-}
-
-// intercept is a gRPC interceptor for the Datastore client of the counted
-// server.
-func (rc *requestCalls) intercept(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-	name := method[strings.LastIndex(method, "/")+1:]
-	if t, ok := ctx.Value(tallyKey{}).(*callTally); ok {
-		t.add(name)
-	} else {
-		rc.stray.Add(1)
-	}
-	return invoker(ctx, method, req, reply, cc, opts...)
-}
-
-// wrap counts the calls of each request to h, as a read (GET) or a click
-// (POST).
-func (rc *requestCalls) wrap(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t := &callTally{calls: map[string]int{}}
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tallyKey{}, t)))
-		k := opRead
-		if r.Method == http.MethodPost {
-			k = opClick
-		}
-		n := t.total()
-		rc.mu.Lock()
-		s := &rc.byKind[k]
-		s.requests++
-		s.calls += n
-		s.lookups += t.calls["Lookup"]
-		s.commits += t.calls["Commit"]
-		s.maxCalls = max(s.maxCalls, n)
-		rc.mu.Unlock()
-	})
-}
-
-// reset forgets the requests counted so far.
-func (rc *requestCalls) reset() {
-	rc.mu.Lock()
-	rc.byKind = [2]struct{ requests, calls, lookups, commits, maxCalls int }{}
-	rc.mu.Unlock()
-	rc.stray.Store(0)
-}
-
-// perRequest returns the mean calls, Lookups and Commits per request of
-// kind k, and the most calls one such request made.
-func (rc *requestCalls) perRequest(k opKind) (calls, lookups, commits float64, maxCalls int) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	s := rc.byKind[k]
-	if s.requests == 0 {
-		return 0, 0, 0, 0
-	}
-	n := float64(s.requests)
-	return float64(s.calls) / n, float64(s.lookups) / n, float64(s.commits) / n, s.maxCalls
 }

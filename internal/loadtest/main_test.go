@@ -36,18 +36,19 @@ func startServer(tb testing.TB, bin string, e *dstest.Emulator) *serverproc.Proc
 }
 
 // startPinnedServer is startServer for a benchmark: with -load.pin, the
-// emulator and this process on CPUs of their own first (put back when the
-// benchmark ends), and the server's threads checked to be where they
-// belong.
+// emulator and this process on CPUs of their own first (given back when the
+// benchmark ends), and the server's threads made sure to be on this
+// process's CPUs, where they start.
 func startPinnedServer(b *testing.B, bin string, e *dstest.Emulator) *serverproc.Process {
 	b.Helper()
 	if !*loadPin {
 		return startServer(b, bin, e)
 	}
-	pin := pinCPUs(b, e)
-	b.Cleanup(func() { pin.undo(b) })
+	others := pinCPUs(b, e)
 	srv := startServer(b, bin, e)
-	pin.check(b, srv.Pid())
+	if _, err := setCPUs(others, srv.Pid()); err != nil {
+		b.Fatalf("-load.pin: the server: %v", err)
+	}
 	return srv
 }
 
@@ -58,14 +59,12 @@ func appHandler(tb testing.TB, client *datastore.Client, ns string) http.Handler
 	return webtest.Handler(tb, webtest.Config(ns), client, os.DirFS("../.."))
 }
 
-// app is the app served in this process on the emulator, for the tests of
-// the visitors' client.
-type app struct{ URL string }
-
-func newApp(t *testing.T) app {
+// appURL serves the app in this process on the emulator, for the tests of
+// the visitors' client, and returns its address.
+func appURL(t *testing.T) string {
 	t.Helper()
 	client, _ := dstest.First(t).Client(t)
 	ts := httptest.NewServer(appHandler(t, client, dstest.Namespace(t)))
 	t.Cleanup(ts.Close)
-	return app{URL: ts.URL}
+	return ts.URL
 }

@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"cloud.google.com/go/datastore"
 	"cloud.google.com/go/datastore/apiv1/datastorepb"
 	"google.golang.org/api/option"
 	"google.golang.org/grpc"
@@ -165,11 +164,11 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 		b.Fatalf("warm-up: %d of %d requests failed; first: %q", w.errors, w.done(), w.errText)
 	}
 
-	cpu0 := serverCPUTime(b, srv)
+	cpu0 := serverCPU(b, srv)
 	b.StartTimer()
 	m := r.run(ctx, vs, 0, b.N)
 	b.StopTimer()
-	serverCPU := serverCPUTime(b, srv) - cpu0
+	srvCPU := serverCPU(b, srv) - cpu0
 	srv.Stop(b)
 	if ctx.Err() != nil {
 		b.Errorf("stopped by -load.timeout=%v after %d of %d requests", *loadTimeout, m.done(), b.N)
@@ -179,7 +178,7 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	}
 	b.ReportMetric(float64(m.done())/m.elapsed.Seconds(), "req/s")
 	b.ReportMetric(ms(percentile(m.lat[opRead], .5)), "p50-ms")
-	b.ReportMetric(float64(serverCPU.Microseconds())/float64(max(m.done(), 1)), "server-cpu-us/req")
+	b.ReportMetric(perReq(srvCPU, m.done()), "server-cpu-us/req")
 	b.ReportMetric(float64(m.bodyBytes)/float64(max(m.done(), 1)), "body-bytes/req")
 	for name, v := range countOps(b, ctx, e, r) {
 		b.ReportMetric(v, name)
@@ -214,12 +213,8 @@ func seedClass(b *testing.B, ctx context.Context, e *dstest.Emulator, vs []*load
 func countOps(b *testing.B, ctx context.Context, e *dstest.Emulator, r rateRoute) map[string]float64 {
 	b.Helper()
 	ops := &entityOps{}
-	opts := append([]option.ClientOption{option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(ops.intercept))}, web.DatastoreOptions...)
-	client, err := datastore.NewClient(context.Background(), e.Project, e.ClientOptions(opts...)...)
-	if err != nil {
-		b.Fatalf("datastore client: %v", err)
-	}
-	defer client.Close()
+	counted := option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(ops.intercept))
+	client, calls := e.Client(b, append([]option.ClientOption{counted}, web.DatastoreOptions...)...)
 	// The default namespace, the binary's, so that /class reads the
 	// sessions seedClass made.
 	ts := httptest.NewServer(appHandler(b, client, ""))
@@ -234,6 +229,7 @@ func countOps(b *testing.B, ctx context.Context, e *dstest.Emulator, r rateRoute
 	}
 
 	ops.reset()
+	calls.Reset()
 	if m := r.run(ctx, vs, 0, r.sample); m.errors > 0 {
 		b.Errorf("counted requests: %d of %d failed; first: %q", m.errors, m.done(), m.errText)
 	}
@@ -241,7 +237,7 @@ func countOps(b *testing.B, ctx context.Context, e *dstest.Emulator, r rateRoute
 	out := map[string]float64{
 		"writes/req":   float64(ops.writes.Load()) / n,
 		"deletes/req":  float64(ops.deletes.Load()) / n,
-		"ds-calls/req": float64(ops.calls.Load()) / n,
+		"ds-calls/req": float64(calls.Total()) / n,
 	}
 	if q := ops.queries.Load(); q > 0 {
 		// Reads per request would say only how many viewers shared the
@@ -256,17 +252,15 @@ func countOps(b *testing.B, ctx context.Context, e *dstest.Emulator, r rateRoute
 
 // entityOps counts the Datastore operations of one client that Google
 // bills, from each call's request and answer: entities read by lookups and
-// queries, entities written or deleted by commits. Transactions' begin and
-// rollback are not billed as entity operations and are counted only among
-// the calls.
+// queries, entities written or deleted by commits. (Transactions' begin and
+// rollback are not billed as entity operations; dstest's Counter counts
+// every call.)
 type entityOps struct {
-	calls, reads, writes, deletes, queries atomic.Int64
+	reads, writes, deletes, queries atomic.Int64
 }
 
 func (o *entityOps) intercept(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-	err := invoker(ctx, method, req, reply, cc, opts...)
-	o.calls.Add(1)
-	if err != nil {
+	if err := invoker(ctx, method, req, reply, cc, opts...); err != nil {
 		return err
 	}
 	switch r := reply.(type) {
@@ -293,7 +287,7 @@ func (o *entityOps) intercept(ctx context.Context, method string, req, reply any
 }
 
 func (o *entityOps) reset() {
-	for _, c := range []*atomic.Int64{&o.calls, &o.reads, &o.writes, &o.deletes, &o.queries} {
+	for _, c := range []*atomic.Int64{&o.reads, &o.writes, &o.deletes, &o.queries} {
 		c.Store(0)
 	}
 }
