@@ -1,9 +1,10 @@
 // The race of /race from the browser: the form's submit becomes real
 // concurrent requests, one click each, instead of the server's own burst.
 // Without JavaScript the form still posts /race and the server runs it.
-// It resets both counts (POST /race/reset), sends all the naive clicks at
-// once (POST /race/naive), then all the atomic ones (POST /race/atomic),
-// reads the result (GET /race as JSON) and shows it as the page would.
+// It starts a new race (POST /race/reset, whose cookie names the race for
+// the requests after it), sends all the naive clicks at once (POST
+// /race/naive), then all the atomic ones (POST /race/atomic), reads the
+// result (GET /race as JSON) and shows it as the page would.
 "use strict";
 
 (function () {
