@@ -191,9 +191,7 @@ func (s *Store) delete(ctx context.Context, id string) error {
 // the ones read, so a renewal never overwrites a concurrent Update with
 // older values.
 func (s *Store) renewEntity(ctx context.Context, id string, data []byte, expires time.Time) error {
-	ctx, cancel := dskit.CallContext(ctx, s.Timeout)
-	defer cancel()
-	_, err := s.client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
+	err := dskit.RunInTransaction(ctx, s.client, s.Timeout, func(tx *datastore.Transaction) error {
 		var e entity
 		if err := tx.Get(s.key(id), &e); err != nil {
 			if errors.Is(err, datastore.ErrNoSuchEntity) {

@@ -43,9 +43,7 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 	defer unlock()
 
 	var u updated
-	tctx, cancel := dskit.CallContext(ctx, s.Timeout)
-	defer cancel()
-	_, err = s.client.RunInTransaction(tctx, func(tx *datastore.Transaction) error {
+	err = dskit.RunInTransaction(ctx, s.client, s.Timeout, func(tx *datastore.Transaction) error {
 		var err error
 		u, err = s.updateIn(tx, id, name, fn)
 		return err

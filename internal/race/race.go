@@ -227,10 +227,8 @@ func (s *Store) atomic(ctx context.Context, id string) (Counts, error) {
 		return Counts{}, fmt.Errorf("%w: wait for the clicks before: %w", ErrBusy, err)
 	}
 	defer unlock()
-	ctx, cancel := dskit.CallContext(ctx, s.Timeout)
-	defer cancel()
 	var c Counts
-	_, err = s.Client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
+	err = dskit.RunInTransaction(ctx, s.Client, s.Timeout, func(tx *datastore.Transaction) error {
 		var e entity
 		switch err := tx.Get(k, &e); {
 		case errors.Is(err, datastore.ErrNoSuchEntity):
