@@ -63,8 +63,10 @@
       el("p", { class: "small" }, lostText));
   }
 
-  // show writes the result as templates/race.html does.
+  // show writes the result as templates/race.html does, at the address
+  // that shows it again on a reload: /race, whose race the cookie names.
   function show(res) {
+    history.replaceState(null, "", "/race");
     const naiveLost = res.sent - res.naive;
     const atomicLost = res.sent - res.atomic;
     outcome.replaceChildren(

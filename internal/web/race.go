@@ -2,8 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"sync"
 
@@ -129,8 +129,7 @@ func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	q := url.Values{"naive": {strconv.Itoa(c.Naive)}, "atomic": {strconv.Itoa(c.Atomic)}}
-	done(w, r, "/race?"+q.Encode(), resultOf(c))
+	done(w, r, fmt.Sprintf("/race?naive=%d&atomic=%d", c.Naive, c.Atomic), resultOf(c))
 }
 
 // handleRaceReset starts a new race for the browser to run itself
