@@ -3,7 +3,7 @@ package sessionstore
 import (
 	"context"
 
-	"github.com/gae-lessons/sessions-go/internal/dsexpire"
+	"github.com/gae-lessons/sessions-go/internal/dskit"
 )
 
 // DeleteExpired deletes sessions whose expiry has passed, in batches of 500,
@@ -14,6 +14,6 @@ import (
 // their storage. A Datastore TTL policy on the "expires" property does the
 // same without a cron job; running both is harmless.
 func (s *Store) DeleteExpired(ctx context.Context, limit int) (int, error) {
-	n, err := dsexpire.Delete(ctx, s.client, dsexpire.Query{Kind: s.Kind, Namespace: s.Namespace}, s.now(), limit, s.Timeout)
+	n, err := dskit.DeleteExpired(ctx, s.client, s.Kind, s.Namespace, s.now(), limit, s.Timeout)
 	return n, wrap("delete expired sessions", err)
 }

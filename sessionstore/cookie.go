@@ -36,7 +36,7 @@ const maxCookies = 8
 // Cookies returns the cookies of the given name that the store reads for
 // r, in the order they were sent: up to and including the first whose
 // signature and timestamp verify, and at most 8. The session is the one
-// the last of them names, if it verifies (CookieID); a page that shows the
+// the last of them names, if it verifies; a page that shows the
 // visitor their cookie shows these, and only these.
 func (s *Store) Cookies(r *http.Request, name string) []*http.Cookie {
 	all := r.CookiesNamed(name)
@@ -48,11 +48,10 @@ func (s *Store) Cookies(r *http.Request, name string) []*http.Cookie {
 	return all[:min(len(all), maxCookies)]
 }
 
-// CookieID returns the id of the session that r's cookie names, as New and
+// cookieID returns the id of the session that r's cookie names, as New and
 // Update resolve it: the first of Cookies that verifies. It makes no
-// Datastore call, so the session may have ended or expired since the
-// cookie was signed; ok is false when no cookie verifies.
-func (s *Store) CookieID(r *http.Request, name string) (id string, ok bool) {
+// Datastore call; ok is false when no cookie verifies.
+func (s *Store) cookieID(r *http.Request, name string) (id string, ok bool) {
 	cs := s.Cookies(r, name)
 	if len(cs) == 0 {
 		return "", false

@@ -14,6 +14,8 @@ import (
 
 	"cloud.google.com/go/datastore"
 	"github.com/gorilla/sessions"
+
+	"github.com/gae-lessons/sessions-go/internal/dskit"
 )
 
 // entity is one session as Datastore holds it. Only the expiry is indexed:
@@ -149,11 +151,8 @@ func unchanged(values map[any]any, encoded, stored []byte) bool {
 	return err == nil && reflect.DeepEqual(old, values)
 }
 
-// Key returns the Datastore key of session id's entity (the layout is in
-// docs/sessionstore.md): for a record of your own kept beside a session
-// and read with it, in one call or one transaction, so that the record
-// lives only while the session does.
-func (s *Store) Key(id string) *datastore.Key {
+// key returns the Datastore key of session id's entity.
+func (s *Store) key(id string) *datastore.Key {
 	k := datastore.NameKey(s.Kind, id, nil)
 	k.Namespace = s.Namespace
 	return k
@@ -161,10 +160,10 @@ func (s *Store) Key(id string) *datastore.Key {
 
 // lookup reads a session's entity; a missing entity is (nil, nil).
 func (s *Store) lookup(ctx context.Context, id string) (*entity, error) {
-	ctx, cancel := s.callContext(ctx)
+	ctx, cancel := dskit.CallContext(ctx, s.Timeout)
 	defer cancel()
 	var e entity
-	err := s.client.Get(ctx, s.Key(id), &e)
+	err := s.client.Get(ctx, s.key(id), &e)
 	if errors.Is(err, datastore.ErrNoSuchEntity) {
 		return nil, nil
 	}
@@ -175,16 +174,16 @@ func (s *Store) lookup(ctx context.Context, id string) (*entity, error) {
 }
 
 func (s *Store) put(ctx context.Context, id string, data []byte, expires time.Time) error {
-	ctx, cancel := s.callContext(ctx)
+	ctx, cancel := dskit.CallContext(ctx, s.Timeout)
 	defer cancel()
-	_, err := s.client.Put(ctx, s.Key(id), &entity{Values: data, Expires: expires})
+	_, err := s.client.Put(ctx, s.key(id), &entity{Values: data, Expires: expires})
 	return wrap("save session", err)
 }
 
 func (s *Store) delete(ctx context.Context, id string) error {
-	ctx, cancel := s.callContext(ctx)
+	ctx, cancel := dskit.CallContext(ctx, s.Timeout)
 	defer cancel()
-	return wrap("delete session", s.client.Delete(ctx, s.Key(id)))
+	return wrap("delete session", s.client.Delete(ctx, s.key(id)))
 }
 
 // renewEntity pushes back the expiry of unchanged values, writing back data, the
@@ -192,11 +191,9 @@ func (s *Store) delete(ctx context.Context, id string) error {
 // the ones read, so a renewal never overwrites a concurrent Update with
 // older values.
 func (s *Store) renewEntity(ctx context.Context, id string, data []byte, expires time.Time) error {
-	ctx, cancel := s.callContext(ctx)
-	defer cancel()
-	_, err := s.client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
+	err := dskit.RunInTransaction(ctx, s.client, s.Timeout, func(tx *datastore.Transaction) error {
 		var e entity
-		if err := tx.Get(s.Key(id), &e); err != nil {
+		if err := tx.Get(s.key(id), &e); err != nil {
 			if errors.Is(err, datastore.ErrNoSuchEntity) {
 				return nil // ended meanwhile: do not bring it back
 			}
@@ -205,7 +202,7 @@ func (s *Store) renewEntity(ctx context.Context, id string, data []byte, expires
 		if !bytes.Equal(e.Values, data) || !e.Expires.Before(expires) {
 			return nil // changed meanwhile, and renewed by that write
 		}
-		_, err := tx.Put(s.Key(id), &entity{Values: data, Expires: expires})
+		_, err := tx.Put(s.key(id), &entity{Values: data, Expires: expires})
 		return err
 	})
 	return wrap("renew session", err)

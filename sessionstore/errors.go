@@ -4,17 +4,18 @@ import "errors"
 
 // Errors callers tell apart with errors.Is.
 var (
-	// ErrUnavailable marks every error that comes from Datastore: the
+	// ErrUnavailable marks every error from Datastore but ErrBusy: the
 	// session could be neither read nor written, and a retry may succeed.
 	// Web handlers answer it with 503 Service Unavailable.
 	ErrUnavailable = errors.New("sessionstore: datastore unavailable")
-	// ErrBusy is Update's answer when one session had too many updates at
-	// once for this one to be made in time: its transaction kept meeting
-	// concurrent ones for MaxAttempts, or its wait for the updates queued
-	// before it on this instance outlasted the context. Nothing was
-	// written. It is the visitor's own requests contending (a burst of
-	// clicks), not Datastore failing, though a retry may succeed all the
-	// same: web handlers answer it with 503 too, and log it as contention.
+	// ErrBusy is the answer when one session had too many updates at once
+	// for this one to be made in time: its write or transaction met
+	// concurrent ones (Update's, for MaxAttempts), or Update's wait for
+	// the updates queued before it on this instance outlasted the
+	// context. Nothing was written. It is the visitor's own requests
+	// contending (a burst of clicks), not Datastore failing, though a
+	// retry may succeed all the same: web handlers answer it with 503 too,
+	// and log it as contention.
 	ErrBusy = errors.New("sessionstore: too many concurrent updates of one session")
 	// ErrLoadFailed is Save's answer for a session whose load from
 	// Datastore failed: saving it would replace the visitor's real session.

@@ -1,16 +1,19 @@
 package sessionstore
 
 import (
+	"net/http"
 	"time"
 
-	"github.com/gae-lessons/sessions-go/internal/dsexpire"
+	"cloud.google.com/go/datastore"
+
+	"github.com/gae-lessons/sessions-go/internal/dskit"
 )
 
 // SetClock replaces the store's clock, so tests can move time forward.
 func SetClock(s *Store, now func() time.Time) { s.now = now }
 
 // CleanupBatch is DeleteExpired's batch size.
-const CleanupBatch = dsexpire.Batch
+const CleanupBatch = dskit.Batch
 
 // KeyLength is the length of the keys LoadOrCreateKeys makes.
 const KeyLength = keyLength
@@ -21,3 +24,9 @@ var (
 	EncodeValues = encodeValues
 	DecodeValues = decodeValues
 )
+
+// Key and CookieID are the store's key of a session and the id that a
+// request's cookie names, for tests that look at the entity or the cookie.
+func (s *Store) Key(id string) *datastore.Key { return s.key(id) }
+
+func (s *Store) CookieID(r *http.Request, name string) (string, bool) { return s.cookieID(r, name) }

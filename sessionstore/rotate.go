@@ -5,6 +5,8 @@ import (
 
 	"cloud.google.com/go/datastore"
 	"github.com/gorilla/sessions"
+
+	"github.com/gae-lessons/sessions-go/internal/dskit"
 )
 
 // RotateID gives a stored session a new id, keeping its values, deletes the
@@ -33,11 +35,11 @@ func (s *Store) RotateID(r *http.Request, w http.ResponseWriter, sess *sessions.
 		return err
 	}
 	expires := s.now().Add(s.lifetime(sess.Options))
-	ctx, cancel := s.callContext(r.Context())
+	ctx, cancel := dskit.CallContext(r.Context(), s.Timeout)
 	defer cancel()
 	_, err = s.client.Mutate(ctx,
-		datastore.NewInsert(s.Key(id), &entity{Values: data, Expires: expires}),
-		datastore.NewDelete(s.Key(sess.ID)))
+		datastore.NewInsert(s.key(id), &entity{Values: data, Expires: expires}),
+		datastore.NewDelete(s.key(sess.ID)))
 	if err != nil {
 		return wrap("rotate session id", err)
 	}

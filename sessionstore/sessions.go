@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"cloud.google.com/go/datastore"
+
+	"github.com/gae-lessons/sessions-go/internal/dskit"
 )
 
 // Sessions returns the decoded values of at most limit live sessions, those
@@ -22,7 +24,7 @@ func (s *Store) Sessions(ctx context.Context, limit int) (values []map[any]any, 
 	}
 	q := datastore.NewQuery(s.Kind).Namespace(s.Namespace).
 		FilterField("expires", ">", s.now()).Order("-expires").Limit(limit + 1)
-	cctx, cancel := s.callContext(ctx)
+	cctx, cancel := dskit.CallContext(ctx, s.Timeout)
 	defer cancel()
 	var ents []entity
 	if _, err := s.client.GetAll(cctx, q, &ents); err != nil {

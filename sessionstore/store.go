@@ -1,7 +1,6 @@
 package sessionstore
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +11,7 @@ import (
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
-	"github.com/gae-lessons/sessions-go/internal/keylock"
+	"github.com/gae-lessons/sessions-go/internal/dskit"
 )
 
 // Defaults of a new Store.
@@ -60,7 +59,7 @@ type Store struct {
 	Logger *slog.Logger
 
 	client *datastore.Client
-	locks  keylock.Map
+	locks  dskit.Locks
 	now    func() time.Time
 }
 
@@ -129,7 +128,7 @@ func (s *Store) Get(r *http.Request, name string) (*sessions.Session, error) {
 // fresh session and a warning in the log.
 func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	sess := s.fresh(name)
-	id, ok := s.CookieID(r, name)
+	id, ok := s.cookieID(r, name)
 	if !ok {
 		return sess, nil
 	}
@@ -260,19 +259,16 @@ func (s *Store) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// callContext bounds one Datastore call by the store's Timeout.
-func (s *Store) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if s.Timeout <= 0 {
-		return ctx, func() {}
-	}
-	return context.WithTimeout(ctx, s.Timeout)
-}
-
 // wrap adds the package prefix and the operation to a Datastore error, and
-// marks it as ErrUnavailable so callers can answer "try again".
+// marks it as ErrBusy when it is contention (dskit.Contention), else as
+// ErrUnavailable, so that callers can answer "try again" and log each as
+// what it is.
 func wrap(op string, err error) error {
-	if err == nil {
+	switch {
+	case err == nil:
 		return nil
+	case dskit.Contention(err):
+		return fmt.Errorf("%w: %s: %w", ErrBusy, op, err)
 	}
 	return fmt.Errorf("%w: %s: %w", ErrUnavailable, op, err)
 }

@@ -7,6 +7,8 @@ import (
 
 	"cloud.google.com/go/datastore"
 	"github.com/gorilla/sessions"
+
+	"github.com/gae-lessons/sessions-go/internal/dskit"
 )
 
 // Update applies fn to the named session atomically and saves the result:
@@ -25,7 +27,7 @@ import (
 // gorilla's registry: use the returned session for the rest of the request.
 func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn func(*sessions.Session) error) (*sessions.Session, error) {
 	ctx := r.Context()
-	id, ok := s.CookieID(r, name)
+	id, ok := s.cookieID(r, name)
 	if !ok {
 		sess := s.fresh(name)
 		if err := fn(sess); err != nil {
@@ -41,9 +43,7 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 	defer unlock()
 
 	var u updated
-	tctx, cancel := s.callContext(ctx)
-	defer cancel()
-	_, err = s.client.RunInTransaction(tctx, func(tx *datastore.Transaction) error {
+	err = dskit.RunInTransaction(ctx, s.client, s.Timeout, func(tx *datastore.Transaction) error {
 		var err error
 		u, err = s.updateIn(tx, id, name, fn)
 		return err
@@ -54,9 +54,6 @@ func (s *Store) Update(r *http.Request, w http.ResponseWriter, name string, fn f
 		}
 		if errors.Is(err, ErrNewerFormat) {
 			return s.failed(r, name), fmt.Errorf("sessionstore: update session: %w", err)
-		}
-		if errors.Is(err, datastore.ErrConcurrentTransaction) {
-			return s.failed(r, name), fmt.Errorf("%w: update session: %w", ErrBusy, err)
 		}
 		return s.failed(r, name), wrap("update session", err)
 	}
@@ -87,14 +84,14 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 	u := updated{sess: s.fresh(name)}
 	sess := u.sess
 	var e entity
-	switch err := tx.Get(s.Key(id), &e); {
+	switch err := tx.Get(s.key(id), &e); {
 	case errors.Is(err, datastore.ErrNoSuchEntity):
 	case err != nil:
 		return u, err
 	case !e.live(now):
 		// Expired: a fresh session under a new id; the old entity goes in the
 		// same commit.
-		if err := tx.Delete(s.Key(id)); err != nil {
+		if err := tx.Delete(s.key(id)); err != nil {
 			return u, err
 		}
 	default:
@@ -104,7 +101,7 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 		}
 		if err != nil {
 			s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
-			if err := tx.Delete(s.Key(id)); err != nil {
+			if err := tx.Delete(s.key(id)); err != nil {
 				return u, err
 			}
 			break
@@ -126,7 +123,7 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 	case remove:
 		u.state = loadState{}
 		if in.stored {
-			return u, tx.Delete(s.Key(id))
+			return u, tx.Delete(s.key(id))
 		}
 	case write, renew:
 		if u.action == renew {
@@ -139,7 +136,7 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 		}
 		u.state = loadState{data: data, expires: now.Add(in.lifetime)}
 		sess.IsNew = false
-		_, err = tx.Put(s.Key(sess.ID), &entity{Values: data, Expires: u.state.expires})
+		_, err = tx.Put(s.key(sess.ID), &entity{Values: data, Expires: u.state.expires})
 		return u, err
 	}
 	return u, nil

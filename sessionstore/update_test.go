@@ -1,15 +1,18 @@
 package sessionstore_test
 
 import (
+	"context"
 	"errors"
 	"net/http/httptest"
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/sessions"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
 func TestStore_Update_concurrentClicksAreAllCounted(t *testing.T) {
@@ -74,6 +77,53 @@ func TestStore_Update_concurrentClicksOnTwoInstancesAreAllCounted(t *testing.T) 
 		if failed > 0 {
 			t.Errorf("%d of %d cross-instance clicks failed, want none", failed, 2*clicksEach)
 		}
+	})
+}
+
+// Contention is told from an outage: clicks of one session racing across
+// two instances, bounded tighter than the app bounds them (a second a
+// call, two a click) so that some run out of time, fail, if at all, with
+// ErrBusy, never ErrUnavailable. On the Firestore emulator a transaction
+// waits on the other instance's locks until its deadline.
+func TestStore_Update_contentionAcrossInstancesIsErrBusy(t *testing.T) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+		a := newEnv(t, e)
+		b := a.sibling(t, e)
+		cookie, err := a.click(t, nil)
+		if err != nil {
+			t.Fatalf("first click: %v", err)
+		}
+		a.store.Timeout, b.store.Timeout = time.Second, time.Second
+		errs := make(chan error, 20)
+		var wg sync.WaitGroup
+		for range 10 {
+			for _, v := range []*env{a, b} {
+				wg.Go(func() {
+					ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+					defer cancel()
+					r := httptest.NewRequestWithContext(ctx, "POST", "/", nil)
+					r.AddCookie(cookie)
+					_, err := v.store.Update(r, httptest.NewRecorder(), name, func(s *sessions.Session) error {
+						n, _ := s.Values["count"].(int)
+						s.Values["count"] = n + 1
+						return nil
+					})
+					errs <- err
+				})
+			}
+		}
+		wg.Wait()
+		close(errs)
+		busy := 0
+		for err := range errs {
+			switch {
+			case errors.Is(err, sessionstore.ErrBusy):
+				busy++
+			case err != nil:
+				t.Errorf("got %v, want ErrBusy or nothing", err)
+			}
+		}
+		t.Logf("%d of 20 clicks were too contended to be made in time", busy)
 	})
 }
 

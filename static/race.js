@@ -1,9 +1,10 @@
 // The race of /race from the browser: the form's submit becomes real
 // concurrent requests, one click each, instead of the server's own burst.
 // Without JavaScript the form still posts /race and the server runs it.
-// It resets both counts (POST /race/reset), sends all the naive clicks at
-// once (POST /race/naive), then all the atomic ones (POST /race/atomic),
-// reads the result (GET /race as JSON) and shows it as the page would.
+// It starts a new race (POST /race/reset, whose cookie names the race for
+// the requests after it), sends all the naive clicks at once (POST
+// /race/naive), then all the atomic ones (POST /race/atomic), reads the
+// result (GET /race as JSON) and shows it as the page would.
 "use strict";
 
 (function () {
@@ -62,8 +63,10 @@
       el("p", { class: "small" }, lostText));
   }
 
-  // show writes the result as templates/race.html does.
+  // show writes the result as templates/race.html does, at the address
+  // that shows it again on a reload: /race, whose race the cookie names.
   function show(res) {
+    history.replaceState(null, "", "/race");
     const naiveLost = res.sent - res.naive;
     const atomicLost = res.sent - res.atomic;
     outcome.replaceChildren(

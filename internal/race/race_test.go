@@ -2,9 +2,9 @@ package race
 
 import (
 	"context"
-
 	"errors"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,107 +17,116 @@ func TestMain(m *testing.M) {
 	os.Exit(dstest.Main(m, dstest.Firestore, dstest.Datastore))
 }
 
-const id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-
 // newStore is a Store on e in a namespace of the test's own, whose clock
-// the test sets, and the key of a session there that lives 100 hours
-// (sessionstore's layout: kind Session, property expires).
-func newStore(t *testing.T, e *dstest.Emulator) (*Store, *datastore.Key, *dstest.Counter, *time.Time) {
+// the test sets.
+func newStore(t *testing.T, e *dstest.Emulator) (*Store, *dstest.Counter, *time.Time) {
 	t.Helper()
 	client, calls := e.Client(t)
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	s := &Store{Client: client, Namespace: dstest.Namespace(t), Timeout: 5 * time.Second}
 	s.now = func() time.Time { return now }
-	return s, putSession(t, s, id, now.Add(100*time.Hour)), calls, &now
+	return s, calls, &now
 }
 
-// putSession stores a session entity of id that expires then, as
-// sessionstore does, and returns its key.
-func putSession(t *testing.T, s *Store, id string, expires time.Time) *datastore.Key {
+// start starts a race on s and returns its id.
+func start(t *testing.T, s *Store) string {
 	t.Helper()
-	k := datastore.NameKey("Session", id, nil)
-	k.Namespace = s.Namespace
-	e := struct {
-		Values  []byte    `datastore:"values,noindex"`
-		Expires time.Time `datastore:"expires"`
-	}{[]byte{2, 0}, expires}
-	if _, err := s.Client.Put(context.Background(), k, &e); err != nil {
+	id, err := s.Start(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
-	return k
+	return id
+}
+
+// races returns how many race entities s's namespace holds.
+func races(t *testing.T, s *Store) int {
+	t.Helper()
+	keys, err := s.Client.GetAll(context.Background(), datastore.NewQuery(Kind).Namespace(s.Namespace).KeysOnly(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(keys)
 }
 
 func TestStore_startGetAndOneClickOfEach(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, sess, calls, _ := newStore(t, e)
+		s, calls, _ := newStore(t, e)
 		ctx := context.Background()
-		if _, ok, err := s.Get(ctx, sess); err != nil || ok {
-			t.Fatalf("before Start: got ok %v, error %v; want no race", ok, err)
-		}
-		if err := s.Start(ctx, sess); err != nil {
-			t.Fatal(err)
-		}
-		if c, err := s.Naive(ctx, sess); c != (Counts{Naive: 1}) || err != nil {
+		id := start(t, s)
+		if c, err := s.Naive(ctx, id); c != (Counts{Naive: 1}) || err != nil {
 			t.Errorf("Naive: got %+v, %v; want naive 1", c, err)
 		}
-		if c, err := s.Atomic(ctx, sess); c != (Counts{Naive: 1, Atomic: 1}) || err != nil {
+		if c, err := s.Atomic(ctx, id); c != (Counts{Naive: 1, Atomic: 1}) || err != nil {
 			t.Errorf("Atomic: got %+v, %v; want naive 1 and atomic 1", c, err)
 		}
 		calls.Reset()
-		got, ok, err := s.Get(ctx, sess)
+		got, ok, err := s.Get(ctx, id)
 		if err != nil || !ok || got != (Counts{Naive: 1, Atomic: 1}) {
 			t.Errorf("Get: got %+v, ok %v, error %v; want 1 and 1", got, ok, err)
 		}
 		if n := calls.Calls()["Lookup"]; n != 1 || calls.Total() != 1 {
 			t.Errorf("Get: got Datastore calls %v, want one Lookup", calls.Calls())
 		}
-		// Start again: both from 0.
-		if err := s.Start(ctx, sess); err != nil {
-			t.Fatal(err)
+		// Another start is another race, from 0, and leaves the first alone.
+		other := start(t, s)
+		if got, _, _ := s.Get(ctx, other); other == id || got != (Counts{}) {
+			t.Errorf("a second Start: got id %s (first %s), counts %+v; want a new id, 0 and 0", other, id, got)
 		}
-		if got, _, _ := s.Get(ctx, sess); got != (Counts{}) {
-			t.Errorf("after a second Start: got %+v, want 0 and 0", got)
+		if got, _, _ := s.Get(ctx, id); got != (Counts{Naive: 1, Atomic: 1}) {
+			t.Errorf("the first race after a second Start: got %+v, want 1 and 1", got)
 		}
 	})
 }
 
-// A click on no race, an expired race or a deleted one writes nothing.
+// A click on a race that is not there writes nothing: an id never
+// started, an expired or deleted race, or a string that is no id at all,
+// which costs no Datastore call.
 func TestStore_clickWithoutALiveRaceWritesNothing(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, sess, calls, now := newStore(t, e)
+		s, calls, now := newStore(t, e)
 		ctx := context.Background()
-		expired := func() {
-			if err := s.Start(ctx, sess); err != nil {
-				t.Fatal(err)
-			}
+		expired := func() string {
+			id := start(t, s)
 			*now = now.Add(Lifetime)
+			return id
 		}
-		deleted := func() {
-			if err := s.Start(ctx, sess); err != nil {
+		deleted := func() string {
+			id := start(t, s)
+			if err := s.Client.Delete(ctx, s.key(id)); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Delete(ctx, sess); err != nil {
-				t.Fatal(err)
-			}
+			return id
 		}
+		fixed := func(id string) func() string { return func() string { return id } }
 		for _, tt := range []struct {
-			name  string
-			setup func()
-		}{{"never started", func() {}}, {"expired", expired}, {"deleted", deleted}} {
+			name    string
+			id      func() string
+			noCalls bool
+		}{
+			{"never started", fixed("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), false},
+			{"expired", expired, false},
+			{"deleted", deleted, false},
+			{"empty", fixed(""), true},
+			{"lower case", fixed("abcdefghijklmnopqrstuvwxyz"), true},
+			{"too long", fixed("ABCDEFGHIJKLMNOPQRSTUVWXYZ2"), true},
+		} {
 			for _, click := range []struct {
 				name string
-				f    func(context.Context, *datastore.Key) (Counts, error)
+				f    func(context.Context, string) (Counts, error)
 			}{{"naive", s.Naive}, {"atomic", s.Atomic}} {
 				t.Run(tt.name+"/"+click.name, func(t *testing.T) {
-					tt.setup()
+					id := tt.id()
 					calls.Reset()
-					if _, err := click.f(ctx, sess); !errors.Is(err, ErrNoRace) {
+					if _, err := click.f(ctx, id); !errors.Is(err, ErrNoRace) {
 						t.Errorf("got %v, want ErrNoRace", err)
 					}
 					if n := calls.Calls()["Commit"]; n != 0 {
 						t.Errorf("got %d commits, want none", n)
 					}
-					if _, ok, _ := s.Get(ctx, sess); ok {
+					if n := calls.Total(); tt.noCalls && n != 0 {
+						t.Errorf("got Datastore calls %v, want none", calls.Calls())
+					}
+					if _, ok, _ := s.Get(ctx, id); ok {
 						t.Errorf("Get after the click: a race, want none")
 					}
 				})
@@ -130,175 +139,76 @@ func TestStore_clickWithoutALiveRaceWritesNothing(t *testing.T) {
 // was deleted cannot bring it back.
 func TestStore_naiveWriteDoesNotBringBackADeletedRace(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, sess, _, _ := newStore(t, e)
+		s, _, _ := newStore(t, e)
 		ctx := context.Background()
-		if err := s.Start(ctx, sess); err != nil {
-			t.Fatal(err)
-		}
-		read, err := s.lookup(ctx, sess, false) // the naive click's read...
+		id := start(t, s)
+		read, err := s.lookup(ctx, id) // the naive click's read...
 		if err != nil || read == nil {
 			t.Fatalf("lookup: got %v, %v", read, err)
 		}
-		if err := s.Delete(ctx, sess); err != nil { // ...the session ends...
+		if err := s.Client.Delete(ctx, s.key(id)); err != nil { // ...the race goes...
 			t.Fatal(err)
 		}
 		read.Naive++ // ...and the click writes what it read, plus one
-		if err := s.writeBack(ctx, sess, read); !errors.Is(err, ErrNoRace) {
+		if err := s.writeBack(ctx, id, read); !errors.Is(err, ErrNoRace) {
 			t.Errorf("the write of a deleted race: got %v, want ErrNoRace", err)
 		}
-		if _, ok, _ := s.Get(ctx, sess); ok {
+		if races(t, s) != 0 {
 			t.Errorf("the race is back after its deletion")
 		}
 	})
 }
 
-// A race run by the server: 20 clicks at once each way. The atomic way
-// keeps every one; the naive way may lose some, which is the lesson, so
-// its figure is logged, not asserted. The run is its start, a commit per
-// click, and its end.
+// Two races run by the server at once, on two instances: each is a race of
+// its own, 20 clicks at once each way, and is gone when it ends. The atomic
+// way keeps every click; the naive way may lose some, which is the lesson,
+// so its figure is logged, not asserted. A run is its start, a commit per
+// click, and its deletion.
 func TestStore_Run(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, sess, calls, _ := newStore(t, e)
+		s, calls, _ := newStore(t, e)
+		other := &Store{Client: s.Client, Namespace: s.Namespace, Timeout: s.Timeout, now: s.now}
 		const clicks = 20
 		calls.Reset()
-		got, err := s.Run(context.Background(), sess, clicks, time.Minute)
-		if err != nil {
-			t.Fatal(err)
+		var got [2]Counts
+		var errs [2]error
+		var wg sync.WaitGroup
+		for i, st := range []*Store{s, other} {
+			wg.Go(func() { got[i], errs[i] = st.Run(context.Background(), clicks) })
 		}
-		t.Logf("%d concurrent clicks each way: naive kept %d, atomic %d", clicks, got.Naive, got.Atomic)
-		if got.Atomic != clicks || got.Naive < 1 || got.Naive > clicks {
-			t.Errorf("got naive %d, atomic %d; want 1 to %d, and %d", got.Naive, got.Atomic, clicks, clicks)
-		}
-		if n := calls.Calls()["Commit"]; n != 2+2*clicks {
-			t.Errorf("got %d commits, want %d", n, 2+2*clicks)
-		}
-	})
-}
-
-// While the server runs a race, the session's own starts and clicks are
-// refused, on every instance, until the run ends or its mark lapses.
-func TestStore_runningRaceRefusesStartsAndClicks(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, sess, _, now := newStore(t, e)
-		other := &Store{Client: s.Client, Namespace: s.Namespace, now: s.now} // another instance
-		ctx := context.Background()
-		if err := s.start(ctx, sess, now.Add(time.Minute)); err != nil {
-			t.Fatal(err)
-		}
-		refused := func(when string) {
-			t.Helper()
-			if err := other.Start(ctx, sess); !errors.Is(err, ErrRunning) {
-				t.Errorf("%s: Start got %v, want ErrRunning", when, err)
+		wg.Wait()
+		for i := range got {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
 			}
-			for name, click := range map[string]func(context.Context, *datastore.Key) (Counts, error){"naive": other.Naive, "atomic": other.Atomic} {
-				if _, err := click(ctx, sess); !errors.Is(err, ErrRunning) {
-					t.Errorf("%s: %s click got %v, want ErrRunning", when, name, err)
-				}
+			t.Logf("%d concurrent clicks each way: naive kept %d, atomic %d", clicks, got[i].Naive, got[i].Atomic)
+			if got[i].Atomic != clicks || got[i].Naive < 1 || got[i].Naive > clicks {
+				t.Errorf("got naive %d, atomic %d; want 1 to %d, and %d", got[i].Naive, got[i].Atomic, clicks, clicks)
 			}
 		}
-		refused("during the run")
-		// A naive click that read the race before the run started writes
-		// it back whole: the mark, an entity of its own, holds.
-		read, err := s.lookup(ctx, sess, false)
-		if err != nil || read == nil {
-			t.Fatalf("lookup: got %v, %v", read, err)
+		if n, want := calls.Calls()["Commit"], 2*(2+2*clicks); n != want {
+			t.Errorf("got %d commits, want %d", n, want)
 		}
-		if err := s.writeBack(ctx, sess, read); err != nil {
-			t.Fatal(err)
-		}
-		refused("after a naive write-back")
-		gone, cancel := context.WithCancel(ctx)
-		cancel()
-		s.clearMark(gone, sess) // Run's client left: the mark goes all the same
-		if _, err := other.Naive(ctx, sess); err != nil {
-			t.Errorf("after the run: naive click got %v", err)
-		}
-		if err := s.start(ctx, sess, now.Add(time.Minute)); err != nil {
-			t.Fatal(err)
-		}
-		refused("during a second run")
-		*now = now.Add(time.Minute) // the run never finished: its mark lapses
-		if err := other.Start(ctx, sess); err != nil {
-			t.Errorf("after the mark lapsed: Start got %v", err)
+		if n := races(t, s); n != 0 {
+			t.Errorf("got %d races left after the runs, want none", n)
 		}
 	})
 }
 
 func TestStore_DeleteExpired(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, _, _, now := newStore(t, e)
+		s, _, now := newStore(t, e)
 		ctx := context.Background()
-		var sessions []*datastore.Key
-		for _, id := range []string{id[:63] + "0", id[:63] + "1", id[:63] + "2"} {
-			sessions = append(sessions, putSession(t, s, id, now.Add(3*Lifetime)))
-		}
-		for _, sess := range sessions[:2] {
-			if err := s.Start(ctx, sess); err != nil {
-				t.Fatal(err)
-			}
-		}
+		start(t, s)
+		start(t, s)
 		*now = now.Add(Lifetime + time.Second)
-		if err := s.Start(ctx, sessions[2]); err != nil { // live
-			t.Fatal(err)
-		}
+		live := start(t, s)
 		n, err := s.DeleteExpired(ctx, 0)
 		if err != nil || n != 2 {
 			t.Errorf("got %d deleted, error %v; want 2", n, err)
 		}
-		if _, ok, _ := s.Get(ctx, sessions[2]); !ok {
-			t.Errorf("the live race was deleted")
-		}
-	})
-}
-
-// A race lives only while its session does: none starts for a session
-// that is gone or expired, and one whose session ends or expires is no
-// longer read or clicked, though its own hour has not passed.
-func TestStore_raceOnlyWhileItsSessionLives(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		s, sess, calls, now := newStore(t, e)
-		ctx := context.Background()
-		gone := datastore.NameKey("Session", id[:63]+"9", nil)
-		gone.Namespace = s.Namespace
-		expired := putSession(t, s, id[:63]+"8", now.Add(-time.Second))
-		for name, k := range map[string]*datastore.Key{"no session": gone, "an expired session": expired} {
-			calls.Reset()
-			if err := s.Start(ctx, k); !errors.Is(err, ErrNoSession) {
-				t.Errorf("Start for %s: got %v, want ErrNoSession", name, err)
-			}
-			if n := calls.Calls()["Commit"]; n != 0 {
-				t.Errorf("Start for %s: got %d commits, want none", name, n)
-			}
-		}
-		if err := s.Start(ctx, sess); err != nil {
-			t.Fatal(err)
-		}
-		// The session ends, and its race is not deleted yet (or its deletion
-		// failed): reads and naive clicks, which read the session, find no
-		// race; the atomic click, whose transaction reads no session so
-		// as to lock nothing of the session, waits for the race's deletion.
-		if err := s.Client.Delete(ctx, sess); err != nil {
-			t.Fatal(err)
-		}
-		if _, ok, err := s.Get(ctx, sess); ok || err != nil {
-			t.Errorf("Get after the session ended: got ok %v, %v; want no race", ok, err)
-		}
-		if _, err := s.Naive(ctx, sess); !errors.Is(err, ErrNoRace) {
-			t.Errorf("naive click after the session ended: got %v, want ErrNoRace", err)
-		}
-		if err := s.Delete(ctx, sess); err != nil { // as ending a session does, after it
-			t.Fatal(err)
-		}
-		if _, err := s.Atomic(ctx, sess); !errors.Is(err, ErrNoRace) {
-			t.Errorf("atomic click after the race's deletion: got %v, want ErrNoRace", err)
-		}
-		putSession(t, s, id, now.Add(time.Minute)) // a session of that id again, that expires first
-		if err := s.Start(ctx, sess); err != nil {
-			t.Fatal(err)
-		}
-		*now = now.Add(time.Minute)
-		if _, ok, _ := s.Get(ctx, sess); ok {
-			t.Errorf("Get after the session expired: a race, want none")
+		if _, ok, _ := s.Get(ctx, live); !ok || races(t, s) != 1 {
+			t.Errorf("the live race was deleted, or an expired one kept")
 		}
 	})
 }

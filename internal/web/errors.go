@@ -28,7 +28,6 @@ var (
 	errBadEncoding = &clientError{http.StatusBadRequest, "The form's body is not valid URL encoding: send it as a browser encodes a form (fields joined by &, and a % followed by two hex digits)."}
 	errNotCron     = &clientError{http.StatusForbidden, "This task runs only from App Engine cron."}
 	errGameOver    = &clientError{http.StatusConflict, "This game is over. Start a new game to play again."}
-	errRaceRunning = &clientError{http.StatusTooManyRequests, "Your race is still running. Wait for its result, then send another."}
 	errNoRace      = &clientError{http.StatusConflict, "No race has been started for you, or it has ended: press the button on /race to start one."}
 	errRacesBusy   = &clientError{http.StatusTooManyRequests, "Other races are running on this server right now. Try again in a few seconds."}
 )
@@ -89,8 +88,6 @@ func failureOf(r *http.Request, err error) failure {
 	case errors.Is(err, sessionstore.ErrUnavailable), errors.Is(err, sessionstore.ErrLoadFailed),
 		errors.Is(err, race.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return unavailable
-	case errors.Is(err, race.ErrRunning):
-		return failure{errRaceRunning.status, errRaceRunning.msg, raceRetryAfter, slog.LevelDebug, ""}
 	case errors.As(err, &ce) && ce.status == http.StatusTooManyRequests:
 		return failure{ce.status, ce.msg, raceRetryAfter, slog.LevelDebug, ""}
 	case errors.As(err, &ce):
@@ -102,7 +99,7 @@ func failureOf(r *http.Request, err error) failure {
 		return failure{code: http.StatusBadRequest, msg: codeErr.Message()}
 	case errors.Is(err, mastermind.ErrGameOver):
 		return failure{code: errGameOver.status, msg: errGameOver.msg}
-	case errors.Is(err, race.ErrNoRace), errors.Is(err, race.ErrNoSession):
+	case errors.Is(err, race.ErrNoRace):
 		return failure{code: errNoRace.status, msg: errNoRace.msg}
 	default:
 		return failure{http.StatusInternalServerError, "Something went wrong on our side; please try again.",

@@ -50,7 +50,6 @@ func TestFailureOf_messageNeverFromInternalText(t *testing.T) {
 		{"a race's clicks contending", fmt.Errorf("%w: atomic click: %w", race.ErrBusy, context.DeadlineExceeded), http.StatusServiceUnavailable, "Too many clicks at the same moment"},
 		{"a session's updates contending", fmt.Errorf("%w: update session: datastore: concurrent transaction", sessionstore.ErrBusy), http.StatusServiceUnavailable, "Too many clicks at the same moment"},
 		{"no race", fmt.Errorf("%w", race.ErrNoRace), http.StatusConflict, "start one"},
-		{"the server runs the race", fmt.Errorf("%w", race.ErrRunning), http.StatusTooManyRequests, "still running"},
 		{"a race's Datastore failure", fmt.Errorf("%w: naive click: rpc error", race.ErrUnavailable), http.StatusServiceUnavailable, "Session storage is not answering"},
 	}
 	for _, tt := range tests {

@@ -48,38 +48,41 @@ func hstsMaxAge(h http.Header) int {
 	return -1
 }
 
+// The session's cookie and the race's are named and set alike: __Host-
+// and Secure where the app is served over HTTPS only.
 func TestHTTPS_cookieIsHostPrefixedWhenSecure(t *testing.T) {
 	tests := []struct {
-		name       string
-		secure     bool
-		wantName   string
-		wantSecure bool
+		name   string
+		secure bool
+		prefix string
 	}{
-		{"App Engine", true, "__Host-session", true},
-		{"plain HTTP", false, "session", false},
+		{"App Engine", true, "__Host-"},
+		{"plain HTTP", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := testConfig(t)
 			cfg.Secure = tt.secure
 			a := startApp(t, cfg)
-			got := sendCookie(t, a, "POST", "/counter", "")
-			if got.status != http.StatusOK {
-				t.Fatalf("click: got %d %s, want 200", got.status, got.body)
+			for path, name := range map[string]string{"/counter": "session", "/race/reset": "race"} {
+				got := sendCookie(t, a, "POST", path, "")
+				if got.status != http.StatusOK {
+					t.Fatalf("POST %s: got %d %s, want 200", path, got.status, got.body)
+				}
+				set := got.header.Values("Set-Cookie")
+				if len(set) != 1 {
+					t.Fatalf("POST %s: got Set-Cookie %q, want one cookie", path, set)
+				}
+				c, err := http.ParseSetCookie(set[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.Name != tt.prefix+name || c.Secure != tt.secure || c.Path != "/" || c.Domain != "" || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+					t.Errorf("POST %s: got %q, want %s%s, Secure=%v, Path=/, no Domain, HttpOnly, SameSite=Lax", path, set[0], tt.prefix, name, tt.secure)
+				}
 			}
-			set := got.header.Values("Set-Cookie")
-			if len(set) != 1 {
-				t.Fatalf("got Set-Cookie %q, want one cookie", set)
-			}
-			c, err := http.ParseSetCookie(set[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.Name != tt.wantName || c.Secure != tt.wantSecure || c.Path != "/" || c.Domain != "" || !c.HttpOnly {
-				t.Errorf("got %q, want %s, Secure=%v, Path=/, no Domain, HttpOnly", set[0], tt.wantName, tt.wantSecure)
-			}
-			if a.srv.cookieName() != tt.wantName {
-				t.Errorf("got cookieName() %q, want %q", a.srv.cookieName(), tt.wantName)
+			if want := tt.prefix + "session"; a.srv.cookieName() != want {
+				t.Errorf("got cookieName() %q, want %q", a.srv.cookieName(), want)
 			}
 		})
 	}

@@ -4,16 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"cloud.google.com/go/datastore"
 	"github.com/gorilla/securecookie"
+	"google.golang.org/api/option"
+	"google.golang.org/grpc"
 
 	"github.com/gae-lessons/sessions-go/internal/cloudlog"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
@@ -45,10 +50,10 @@ func loggedServer(t *testing.T, onAppEngine bool) (http.Handler, *syncBuffer) {
 }
 
 // loggedApp is startApp with the server's log, as on App Engine, in the
-// returned buffer.
-func loggedApp(t *testing.T, cfg Config) (*app, *syncBuffer) {
+// returned buffer, and the Datastore client's extra options, if any.
+func loggedApp(t *testing.T, cfg Config, opts ...option.ClientOption) (*app, *syncBuffer) {
 	t.Helper()
-	client, calls := dstest.First(t).Client(t)
+	client, calls := dstest.First(t).Client(t, opts...)
 	var buf syncBuffer
 	logger := cloudlog.New(&buf, true, "my-project", slog.LevelDebug)
 	srv := newTestServer(t, cfg, client, logger)
@@ -203,7 +208,8 @@ func TestLog_clientThatHangsUpIsNoOutage(t *testing.T) {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
 			a, buf := loggedApp(t, testConfig(t))
 			v := newVisitor(t, a)
-			v.postJSON("/race/reset", nil, http.StatusOK, nil) // a session and a race
+			v.click()    // a session...
+			startRace(v) // ...and a race
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			r := httptest.NewRequestWithContext(ctx, tt.method, tt.path, nil)
@@ -219,29 +225,45 @@ func TestLog_clientThatHangsUpIsNoOutage(t *testing.T) {
 	}
 }
 
-// The same over a real connection: clients that give up on races and class
-// views while they run leave no warning once the server has finished.
-func TestLog_clientsThatHangUpOnARaceLeaveNoWarning(t *testing.T) {
-	a, buf := loggedApp(t, testConfig(t))
-	var wg sync.WaitGroup
-	for _, path := range []string{"/race", "/race", "/class", "/class"} {
-		v := newVisitor(t, a)
-		wg.Go(func() {
-			method := "GET"
-			if path == "/race" {
-				method = "POST"
+// The same over a real connection, mid-race: a client that hangs up while
+// its race runs leaves no warning, and the race's record is deleted all the
+// same. One Datastore call of the race is held until the server cancels it,
+// so that the client leaves while the race runs, and the test knows that
+// the handler was cancelled rather than done before.
+func TestLog_clientThatHangsUpMidRaceLeavesNoWarning(t *testing.T) {
+	var commits, cancelled atomic.Int32
+	held := make(chan struct{})
+	hold := func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		if strings.HasSuffix(method, "/Commit") && commits.Add(1) == 3 { // the race's start, a naive click, this one
+			close(held)
+			<-ctx.Done()
+			if errors.Is(ctx.Err(), context.Canceled) {
+				cancelled.Add(1)
 			}
-			req, _ := v.newRequest(method, path, nil, true)
-			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-			defer cancel()
-			if resp, err := v.http.Do(req.WithContext(ctx)); err == nil {
-				resp.Body.Close()
-			}
-		})
+			return ctx.Err()
+		}
+		return invoker(ctx, method, req, reply, cc, opts...)
 	}
-	wg.Wait()
-	a.Close() // waits for the handlers
+	a, buf := loggedApp(t, testConfig(t), option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(hold)))
+	v := newVisitor(t, a)
+	req, _ := v.newRequest("POST", "/race", url.Values{}, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-held; cancel() }()
+	if resp, err := v.http.Do(req.WithContext(ctx)); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the race answered %d, want the client gone before", resp.StatusCode)
+	}
+	a.Close() // waits for the handler
+	if n := cancelled.Load(); n != 1 {
+		t.Fatalf("got %d calls cancelled mid-race, want 1", n)
+	}
 	checkNoWarnings(t, buf.String())
+	if !strings.Contains(buf.String(), "client went away") {
+		t.Errorf("the log has no debug line for the client that went away:\n%s", buf)
+	}
+	if n := raceRecords(t, a); n != 0 {
+		t.Errorf("got %d race records after the hang-up, want none", n)
+	}
 }
 
 // checkNoWarnings fails if the JSON log has a line above info level.

@@ -27,7 +27,8 @@ const strictTransportSecurity = "max-age=63072000"
 
 // middleware wraps the routes with what every request goes through, outermost
 // first: trace and access log, security headers, a body limit, a deadline
-// for Datastore work, cross-origin refusal, and readable 404 and 405 pages.
+// for Datastore work, readable 404 and 405 pages, and cross-origin refusal
+// (http.CrossOriginProtection, then refuseForeignOrigin).
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -2,36 +2,35 @@ package web
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
-
-	"cloud.google.com/go/datastore"
-	"github.com/gorilla/sessions"
 
 	"github.com/gae-lessons/sessions-go/internal/race"
 )
 
-// The race of docs/lesson.md, section 7, live: POST /race sends raceClicks
-// clicks at once for the visitor, first the naive way (read, +1, write
-// back), then atomically (a transaction), each on a count of its own from
-// 0. The counts live in a race record beside the visitor's session, named
-// by the session's id (package race), never in the session: the naive
-// way's blind writes can lose the race's clicks, and nothing else.
+// The race of docs/lesson.md, section 7, live: raceClicks clicks at once,
+// first the naive way (read, +1, write back), then atomically (a
+// transaction), each on a count of its own from 0. The counts live in a
+// race record of their own under a random id (package race), never in the
+// session and never tied to it: the naive way's blind writes can lose the
+// race's clicks, and nothing else.
 const (
 	raceClicks = 20
 	// racesAtOnce bounds the races an instance runs at a time: a race is
-	// 41 Datastore commits from one request.
+	// 42 Datastore commits from one request.
 	racesAtOnce = 2
-	// keyRace is the session key a visitor without a session gets when a
-	// race starts, so that the race has a session to be filed under.
-	keyRace = "race"
+	// raceCookieName names the cookie that carries the id of the browser's
+	// race over plain HTTP; where the session cookie is Secure, the race's
+	// is too, and __Host- prefixed for the same reason (server.go).
+	raceCookieName = "race"
 )
 
 // racePage is the data of the race template.
 type racePage struct {
 	pageData
-	Ran                   bool // a race has been started and not expired
+	Ran                   bool // a race has been run and can be shown
 	Sent, Naive, Atomic   int
 	NaiveLost, AtomicLost int
 }
@@ -48,15 +47,40 @@ func resultOf(c race.Counts) raceResult {
 	return raceResult{Sent: raceClicks, Naive: c.Naive, Atomic: c.Atomic}
 }
 
-// raceOf reads the race of the session r's cookie names, with the session:
-// one Lookup, or none without a cookie that verifies. ran is false before
-// the first race, after it expires, and once the session has ended.
-func (s *Server) raceOf(r *http.Request) (res raceResult, ran bool, err error) {
-	sess, ok, err := s.sessionKey(r)
-	if err != nil || !ok {
-		return resultOf(race.Counts{}), false, err
+// raceCookie returns the name of the race's cookie.
+func (s *Server) raceCookie() string {
+	if s.cfg.Secure {
+		return "__Host-" + raceCookieName
 	}
-	c, ran, err := s.races.Get(r.Context(), sess)
+	return raceCookieName
+}
+
+// raceID returns the id that r's race cookie carries, or "" without one;
+// package race answers ErrNoRace for an id that is not one.
+func (s *Server) raceID(r *http.Request) string {
+	c, err := r.Cookie(s.raceCookie())
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// raceOf reads the race to show: the one whose result the address carries
+// (where POST /race sends a browser: that race is deleted), else the one
+// the race cookie names, one Lookup, none without the cookie. ran is false
+// before the first race and after it expires.
+func (s *Server) raceOf(r *http.Request) (res raceResult, ran bool, err error) {
+	q := r.URL.Query()
+	naive, err1 := strconv.Atoi(q.Get("naive"))
+	atomic, err2 := strconv.Atoi(q.Get("atomic"))
+	if err1 == nil && err2 == nil && min(naive, atomic) >= 0 && max(naive, atomic) <= raceClicks {
+		return resultOf(race.Counts{Naive: naive, Atomic: atomic}), true, nil
+	}
+	id := s.raceID(r)
+	if id == "" {
+		return resultOf(race.Counts{}), false, nil
+	}
+	c, ran, err := s.races.Get(r.Context(), id)
 	return resultOf(c), ran, err
 }
 
@@ -88,10 +112,11 @@ func (s *Server) handleRacePage(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// handleRace runs the race for this visitor on the server (race.Store.Run),
-// within the bounds: racesAtOnce per instance (raceBound), and one at a
-// time per session, kept in the race's record so that it holds on every
-// instance. Beyond either, 429 and nothing written.
+// handleRace runs a whole race on the server (race.Store.Run), on a race
+// record of its own that it deletes when done, within the instance's
+// bound of racesAtOnce (raceBound): beyond it, 429 and nothing written. A
+// browser is sent to the page with the result in its address, since the
+// record is gone.
 func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
 	release, err := s.raceBound.acquire()
 	if err != nil {
@@ -99,64 +124,31 @@ func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	var c race.Counts
-	err = s.withRaceSession(w, r, func(key *datastore.Key) (err error) {
-		c, err = s.races.Run(r.Context(), key, raceClicks, requestTimeout)
-		return err
-	})
+	c, err := s.races.Run(r.Context(), raceClicks)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/race", resultOf(c))
+	done(w, r, fmt.Sprintf("/race?naive=%d&atomic=%d", c.Naive, c.Atomic), resultOf(c))
 }
 
-// withRaceSession calls start with the key of the visitor's live session.
-// A visitor whose session is there keeps it untouched. One without (no
-// cookie, or the cookie of a session that has ended: start says so with
-// race.ErrNoSession) gets a new session holding only keyRace, written
-// through Update, so never over another request's work, and a new cookie
-// with it; start then runs again, with its key.
-func (s *Server) withRaceSession(w http.ResponseWriter, r *http.Request, start func(*datastore.Key) error) error {
-	key, ok, err := s.sessionKey(r)
-	if err != nil {
-		return err
-	}
-	if ok {
-		if err := start(key); !errors.Is(err, race.ErrNoSession) {
-			return err
-		}
-	}
-	sess, err := s.update(w, r, func(sess *sessions.Session) error {
-		if len(sess.Values) == 0 {
-			sess.Values[keyRace] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	st, err := s.store(r.Context())
-	if err != nil {
-		return err
-	}
-	return start(st.Key(sess.ID))
-}
-
-// handleRaceReset starts the race afresh: the start of a race the browser
-// runs itself (static/race.js), one request per click. While the server
-// runs this session's race, 429.
+// handleRaceReset starts a new race for the browser to run itself
+// (static/race.js), one request per click, and gives the browser its id
+// in the race cookie, for an hour: the race's Lifetime.
 func (s *Server) handleRaceReset(w http.ResponseWriter, r *http.Request) {
-	err := s.withRaceSession(w, r, func(key *datastore.Key) error { return s.races.Start(r.Context(), key) })
+	id, err := s.races.Start(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	http.SetCookie(w, &http.Cookie{
+		Name: s.raceCookie(), Value: id, Path: "/", MaxAge: int(race.Lifetime.Seconds()),
+		HttpOnly: true, Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode,
+	})
 	done(w, r, "/race", resultOf(race.Counts{}))
 }
 
-// handleRaceNaive is one naive click from the browser; without a race
-// started, 409 and nothing written.
+// handleRaceNaive is one naive click from the browser.
 func (s *Server) handleRaceNaive(w http.ResponseWriter, r *http.Request) {
 	s.raceClick(w, r, s.races.Naive)
 }
@@ -166,18 +158,11 @@ func (s *Server) handleRaceAtomic(w http.ResponseWriter, r *http.Request) {
 	s.raceClick(w, r, s.races.Atomic)
 }
 
-// raceClick is one click of the browser's race on the visitor's race,
-// answered with the race's counts after it: 409 without a live race, 429
-// while the server runs this session's race.
-func (s *Server) raceClick(w http.ResponseWriter, r *http.Request, click func(context.Context, *datastore.Key) (race.Counts, error)) {
-	key, ok, err := s.sessionKey(r)
-	if err == nil && !ok {
-		err = errNoRace
-	}
-	var c race.Counts
-	if err == nil {
-		c, err = click(r.Context(), key)
-	}
+// raceClick is one click on the race the race cookie names, answered with
+// the race's counts after it: 409 for no race, with nothing written and no
+// cookie set.
+func (s *Server) raceClick(w http.ResponseWriter, r *http.Request, click func(context.Context, string) (race.Counts, error)) {
+	c, err := click(r.Context(), s.raceID(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -187,8 +172,7 @@ func (s *Server) raceClick(w http.ResponseWriter, r *http.Request, click func(co
 
 // raceBound is the instance's bound on POST /race, the one route where a
 // request makes many writes: racesAtOnce at a time. It lives in the
-// instance and holds nothing of any visitor; the bound of one race per
-// session is in the race's record (race.Store.Run).
+// instance and holds nothing of any visitor.
 type raceBound struct {
 	mu sync.Mutex
 	n  int

@@ -46,12 +46,6 @@ const (
 func (rt route) method() string { m, _, _ := strings.Cut(rt.pattern, " "); return m }
 func (rt route) path() string   { _, p, _ := strings.Cut(rt.pattern, " "); return p }
 
-// writes reports whether the route may change state: POSTs, and the cron
-// task. A GET or HEAD of any other route never writes.
-func (rt route) writes() bool {
-	return rt.method() == http.MethodPost || rt.needs == cron
-}
-
 // routes is every route of the HTTP interface, in the order of
 // docs/http.md's table, each with the file of its handler. Handler builds
 // the mux from this table alone, and the tests that cover every route

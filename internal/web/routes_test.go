@@ -32,6 +32,7 @@ var routeSamples = map[string]routeRequest{
 	"GET /{$}":                    {path: "/"},
 	"POST /stateless":             {html: http.StatusOK}, // the page, not a redirect (http.md)
 	"POST /mastermind/guess":      {form: url.Values{"guess": {"3456"}}},
+	"GET /race":                   {ready: startRace},
 	"POST /race/naive":            {ready: startRace},
 	"POST /race/atomic":           {ready: startRace},
 	"GET /class":                  {path: "/class?refresh=off"},

@@ -5,8 +5,8 @@
 // A Server's methods are the handlers; routes.go lists them. Nothing about a
 // visitor is kept in the Server: it all lives in the visitor's session, in
 // Datastore, through package sessionstore (and a race's counts in a record
-// beside it, through package race). The Server holds only what no visitor
-// owns: how many races it runs (raceBound), and /class's figures for a few
+// of their own, through package race). The Server holds only what no
+// visitor owns: how many races it runs (raceBound), and /class's figures for a few
 // seconds (classFigures).
 package web
 
@@ -246,20 +246,4 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, fn func(*session
 		return nil, err
 	}
 	return st.Update(r, w, s.cookieName(), fn)
-}
-
-// sessionKey returns the Datastore key of the session r's cookie names, as
-// the store resolves it (Store.CookieID), with no Datastore call once the
-// store is built; ok is false without a cookie that verifies. The session
-// may have ended: whoever reads by this key reads the session with it.
-func (s *Server) sessionKey(r *http.Request) (key *datastore.Key, ok bool, err error) {
-	st, err := s.store(r.Context())
-	if err != nil {
-		return nil, false, err
-	}
-	id, ok := st.CookieID(r, s.cookieName())
-	if !ok {
-		return nil, false, nil
-	}
-	return st.Key(id), true, nil
 }

@@ -14,26 +14,18 @@ import (
 const cleanupLimit = 100_000
 
 // handleEndSession ends the visitor's session: the entity is deleted and the
-// cookie cleared, so replaying the old cookie finds nothing. Its race goes
-// after it: a race is read only with its session, so once the session is
-// gone the race is out of reach, and a failure to delete it leaves only
-// storage for the cleanup to free.
+// cookie cleared, so replaying the old cookie finds nothing. A race is no
+// part of the session, so it is left as it is.
 func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.session(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	existed := !sess.IsNew
 	sess.Options.MaxAge = -1
 	if err := sess.Save(r, w); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if key, ok, err := s.sessionKey(r); err == nil && ok && existed {
-		if err := s.races.Delete(r.Context(), key); err != nil && !clientGone(r) {
-			s.log.WarnContext(r.Context(), "datastore unavailable: the ended session's race is left for the cleanup", "path", r.URL.Path, "error", err)
-		}
 	}
 	done(w, r, "/", map[string]bool{"ended": true})
 }
