@@ -63,6 +63,11 @@ func failureOf(r *http.Request, err error) failure {
 	var codeErr *mastermind.CodeError
 	var tooBig *http.MaxBytesError
 	switch {
+	case errors.Is(err, errIncompleteBody):
+		// The body stopped short, the client's doing, whether it left or
+		// stalled past the ReadTimeout; the read's end also ends the
+		// request's context, so this comes before the context's cases.
+		return failure{code: errIncompleteBody.status, msg: errIncompleteBody.msg}
 	case clientGone(r):
 		f := unavailable
 		f.level, f.log = slog.LevelDebug, "client went away"
