@@ -143,7 +143,8 @@ type errorPage struct {
 
 // clientGone reports whether r's context ended because the client closed
 // the connection. net/http cancels it then with no other cause; a deadline
-// (withDeadline) and the server's shutdown (main) give causes of their own.
+// (each route's, set by Handler) and the server's shutdown (main) give
+// causes of their own.
 func clientGone(r *http.Request) bool {
 	return context.Cause(r.Context()) == context.Canceled
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -26,16 +25,16 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-sr
 const strictTransportSecurity = "max-age=63072000"
 
 // middleware wraps the routes with what every request goes through, outermost
-// first: trace and access log, security headers, a body limit, a deadline
-// for Datastore work, readable 404 and 405 pages, and cross-origin refusal
-// (http.CrossOriginProtection, then refuseForeignOrigin).
+// first: trace and access log, security headers, a body limit, readable 404
+// and 405 pages, and cross-origin refusal (http.CrossOriginProtection, then
+// refuseForeignOrigin). The deadline of a route's Datastore work is the
+// route's own (Handler).
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errCrossOrigin)
 	}))
 	var h http.Handler = s.notFound(mux, cop.Handler(refuseForeignOrigin(s, mux)))
-	h = s.withDeadline(h)
 	h = limitBody(s, h)
 	h = securityHeaders(s.cfg.Secure, h)
 	return s.logRequests(h)
@@ -94,20 +93,6 @@ func limitBody(s *Server, next http.Handler) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(b))
 		next.ServeHTTP(w, r)
-	})
-}
-
-// withDeadline bounds the request's Datastore work; the cleanup cron gets
-// longer.
-func (s *Server) withDeadline(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d := requestTimeout
-		if r.URL.Path == "/tasks/cleanup-sessions" {
-			d = cleanupTimeout
-		}
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 )
@@ -37,8 +38,9 @@ const (
 	// 503 during an outage, to a visitor who has a session at least.
 	store
 	// cron: the route is a task only App Engine cron may call
-	// (X-Appengine-Cron: true), and it needs Datastore. It writes,
-	// although it is a GET.
+	// (X-Appengine-Cron: true; Handler refuses any other caller), and it
+	// needs Datastore, with a longer deadline. It writes, although it is
+	// a GET.
 	cron
 )
 
@@ -79,7 +81,23 @@ var routes = []route{
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range routes {
-		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { rt.handle(s, w, r) })
+		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
+			d := requestTimeout
+			if rt.needs == cron {
+				// App Engine strips X-Appengine-Cron from requests that
+				// come from outside, so the header proves the caller.
+				if r.Header.Get("X-Appengine-Cron") != "true" {
+					s.fail(w, r, errNotCron)
+					return
+				}
+				d = cleanupTimeout
+			}
+			// The route's Datastore work is bounded; past the deadline
+			// it answers 503.
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			rt.handle(s, w, r.WithContext(ctx))
+		})
 	}
 	return s.middleware(mux)
 }

@@ -30,14 +30,9 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
 	done(w, r, "/", map[string]bool{"ended": true})
 }
 
-// handleCleanup deletes expired sessions and races; App Engine cron calls it. The
-// X-Appengine-Cron header proves that, since App Engine strips it from
-// requests that come from outside.
+// handleCleanup deletes expired sessions and races; App Engine cron calls it
+// (its route is a cron route: Handler has checked the caller).
 func (s *Server) handleCleanup(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("X-Appengine-Cron") != "true" {
-		s.fail(w, r, errNotCron)
-		return
-	}
 	st, err := s.store(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
