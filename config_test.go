@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gae-lessons/sessions-go/internal/apptest"
+	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
 
 func TestLoadConfig(t *testing.T) {
-	key32 := apptest.KeysEnv
+	key32 := dstest.KeysEnv
 	key64 := strings.Repeat("A", 86) + "=="
 	tests := []struct {
 		name    string

@@ -25,8 +25,8 @@ import (
 
 	"cloud.google.com/go/datastore"
 
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
-	"github.com/gae-lessons/sessions-go/internal/webtest"
 )
 
 func TestAppYAML_runtimeMatchesGoMod(t *testing.T) {
@@ -140,7 +140,7 @@ func TestCronYAML_urlsAreServed(t *testing.T) {
 // nil where the request must not reach Datastore.
 func appHandler(tb testing.TB, client *datastore.Client) http.Handler {
 	tb.Helper()
-	return webtest.Handler(tb, webtest.Config(dstest.Namespace(tb)), client, assets)
+	return apptest.Handler(tb, apptest.Config(dstest.Namespace(tb)), client, assets)
 }
 
 // allowed returns the Allow header of a POST to path: the methods the

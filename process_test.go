@@ -21,8 +21,6 @@ import (
 
 	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
-	"github.com/gae-lessons/sessions-go/internal/faultproxy"
-	"github.com/gae-lessons/sessions-go/internal/serverproc"
 )
 
 func TestMain(m *testing.M) {
@@ -111,14 +109,14 @@ type clickAnswer struct {
 // once, then hangs the proxy, sends a click that sticks in flight, and
 // sends SIGTERM. It returns the binary, the proxy, the clicker, and the
 // stuck click's answer to come.
-func stuckAtSIGTERM(t *testing.T, bin string) (*serverproc.Process, *faultproxy.Proxy, *clicker, chan clickAnswer) {
+func stuckAtSIGTERM(t *testing.T, bin string) (*apptest.Process, *dstest.Proxy, *clicker, chan clickAnswer) {
 	t.Helper()
 	e := dstest.First(t)
-	proxy := faultproxy.Start(t, e.Host)
-	srv := serverproc.Start(t, bin, serverproc.Options{Env: map[string]string{
+	proxy := dstest.StartProxy(t, e.Host)
+	srv := apptest.Start(t, bin, apptest.Options{Env: map[string]string{
 		"DATASTORE_EMULATOR_HOST": proxy.Addr(),
 		"GOOGLE_CLOUD_PROJECT":    e.Project,
-		"SESSION_KEYS":            apptest.KeysEnv,
+		"SESSION_KEYS":            dstest.KeysEnv,
 	}})
 	c := newClicker()
 	// The first click also warms up the emulator, whose very first write
@@ -129,7 +127,7 @@ func stuckAtSIGTERM(t *testing.T, bin string) (*serverproc.Process, *faultproxy.
 	t.Logf("first Datastore-backed answer %v after the process started (it logs startup_ms=%s)",
 		time.Since(srv.Started).Round(time.Millisecond), srv.LoggedStartup())
 
-	proxy.Set(faultproxy.Hang)
+	proxy.Set(dstest.Hang)
 	inFlight := make(chan clickAnswer, 1)
 	go func() {
 		status, n, err := c.click(srv.Base)
@@ -142,7 +140,7 @@ func stuckAtSIGTERM(t *testing.T, bin string) (*serverproc.Process, *faultproxy.
 
 func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 	dstest.First(t) // skips early without an emulator
-	bin := serverproc.Build(t)
+	bin := apptest.Build(t)
 	srv, proxy, c, inFlight := stuckAtSIGTERM(t, bin)
 
 	var dialErr error
@@ -165,7 +163,7 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 	default:
 	}
 
-	proxy.Set(faultproxy.Pass)
+	proxy.Set(dstest.Pass)
 	got := <-inFlight
 	if got.err != nil || got.status != http.StatusOK || got.count != 2 {
 		t.Fatalf("click in flight: got status %d, count %d, %v; want 200 and count 2", got.status, got.count, got.err)
@@ -176,10 +174,10 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 
 	// The click is kept: another instance on the same Datastore sees it.
 	e := dstest.First(t)
-	other := serverproc.Start(t, bin, serverproc.Options{Env: map[string]string{
+	other := apptest.Start(t, bin, apptest.Options{Env: map[string]string{
 		"DATASTORE_EMULATOR_HOST": e.Host,
 		"GOOGLE_CLOUD_PROJECT":    e.Project,
-		"SESSION_KEYS":            apptest.KeysEnv,
+		"SESSION_KEYS":            dstest.KeysEnv,
 	}})
 	if n, err := c.count(other.Base); err != nil || n != 2 {
 		t.Errorf("after shutdown: got count %d (%v), want 2", n, err)
@@ -189,7 +187,7 @@ func TestShutdown_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 func TestShutdown_requestStuckPastTheGraceAnswers503(t *testing.T) {
 	dstest.First(t) // skips early without an emulator
 	// The proxy stays hung.
-	srv, _, _, inFlight := stuckAtSIGTERM(t, serverproc.Build(t))
+	srv, _, _, inFlight := stuckAtSIGTERM(t, apptest.Build(t))
 	got := <-inFlight
 	// click checks that a 503 carries Retry-After.
 	if got.err != nil || got.status != http.StatusServiceUnavailable {
@@ -202,10 +200,10 @@ func TestShutdown_requestStuckPastTheGraceAnswers503(t *testing.T) {
 
 func TestShutdown_stuckUploadIsCutAfterTheGrace(t *testing.T) {
 	// Served without Datastore: the stuck click never reaches its handler.
-	srv := serverproc.Start(t, serverproc.Build(t), serverproc.Options{Env: map[string]string{
+	srv := apptest.Start(t, apptest.Build(t), apptest.Options{Env: map[string]string{
 		"DATASTORE_EMULATOR_HOST": "127.0.0.1:9",
 		"GOOGLE_CLOUD_PROJECT":    "stuck-upload",
-		"SESSION_KEYS":            apptest.KeysEnv,
+		"SESSION_KEYS":            dstest.KeysEnv,
 	}})
 	c, err := net.Dial("tcp", srv.Addr)
 	if err != nil {
@@ -242,10 +240,10 @@ func TestShutdown_stuckUploadIsCutAfterTheGrace(t *testing.T) {
 
 func TestServer_headerLimits(t *testing.T) {
 	// Served without Datastore: the binary never dials it here.
-	srv := serverproc.Start(t, serverproc.Build(t), serverproc.Options{Env: map[string]string{
+	srv := apptest.Start(t, apptest.Build(t), apptest.Options{Env: map[string]string{
 		"DATASTORE_EMULATOR_HOST": "127.0.0.1:9",
 		"GOOGLE_CLOUD_PROJECT":    "hostile",
-		"SESSION_KEYS":            apptest.KeysEnv,
+		"SESSION_KEYS":            dstest.KeysEnv,
 	}})
 	for _, h := range []struct {
 		name   string

@@ -14,7 +14,6 @@ import (
 	"cloud.google.com/go/datastore"
 	"github.com/gorilla/sessions"
 
-	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
@@ -26,7 +25,7 @@ func TestMain(m *testing.M) {
 const name = "session"
 
 var (
-	key1 = apptest.Key
+	key1 = dstest.Key
 	key2 = []byte("fedcba9876543210fedcba9876543210")
 )
 

@@ -16,13 +16,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gae-lessons/sessions-go/internal/serverproc"
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 )
 
 // serverCPU returns the CPU time the server has used so far, all its
 // threads, user and system, from /proc/PID/stat, to the kernel's tick
 // (USER_HZ, 100 on Linux).
-func serverCPU(tb testing.TB, srv *serverproc.Process) time.Duration {
+func serverCPU(tb testing.TB, srv *apptest.Process) time.Duration {
 	tb.Helper()
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", srv.Pid()))
 	if err != nil {

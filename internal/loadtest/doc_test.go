@@ -1,5 +1,5 @@
 // Package loadtest is the load benchmark behind docs/benchmarks.md: the
-// app's real binary (package serverproc) against each Datastore emulator,
+// app's real binary (package apptest) against each Datastore emulator,
 // driven by concurrent visitors with a lean HTTP/1.1 client of their own,
 // beside the bare Datastore calls the same requests need; and how many
 // requests of each costly route one server process answers a second, with

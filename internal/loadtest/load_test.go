@@ -3,7 +3,7 @@
 package loadtest
 
 // BenchmarkLoad and BenchmarkStartup measure the real server: the app's
-// binary (serverproc.Build), run as a process of its own against a
+// binary (apptest.Build), run as a process of its own against a
 // Datastore emulator on loopback. Benchmarks run only with -bench, so `make test`
 // never pays for them; `make bench-load` runs them.
 
@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
-	"github.com/gae-lessons/sessions-go/internal/serverproc"
 	"github.com/gae-lessons/sessions-go/internal/web"
 )
 
@@ -42,7 +42,7 @@ const loadRounds = 4
 // How many Datastore calls each request makes is asserted per request by
 // internal/web's TestCounter_datastoreCallsPerRequest.
 func BenchmarkLoad(b *testing.B) {
-	bin := serverproc.Build(b)
+	bin := apptest.Build(b)
 	for _, e := range benchEmulators(b) {
 		name := fmt.Sprintf("%s/visitors=%d", e.Mode, *loadVisitors)
 		if *loadPin {
@@ -190,7 +190,7 @@ func warmEmulator(b *testing.B, e *dstest.Emulator, mix string, run func(n int) 
 // Datastore call), and to its first click (the first Datastore round trip,
 // which opens the connection).
 func BenchmarkStartup(b *testing.B) {
-	bin := serverproc.Build(b)
+	bin := apptest.Build(b)
 	e := dstest.First(b)
 	var first, click time.Duration
 	b.ResetTimer()

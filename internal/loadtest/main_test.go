@@ -12,8 +12,6 @@ import (
 
 	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
-	"github.com/gae-lessons/sessions-go/internal/serverproc"
-	"github.com/gae-lessons/sessions-go/internal/webtest"
 )
 
 func TestMain(m *testing.M) {
@@ -22,14 +20,14 @@ func TestMain(m *testing.M) {
 
 // startServer runs the binary against emulator e with fixed session keys,
 // and waits for its first answer to GET /counter.
-func startServer(tb testing.TB, bin string, e *dstest.Emulator) *serverproc.Process {
+func startServer(tb testing.TB, bin string, e *dstest.Emulator) *apptest.Process {
 	tb.Helper()
-	return serverproc.Start(tb, bin, serverproc.Options{
+	return apptest.Start(tb, bin, apptest.Options{
 		Env: map[string]string{
 			"DATASTORE_EMULATOR_HOST": e.Host,
 			"DATASTORE_PROJECT_ID":    e.Project,
 			"GOOGLE_CLOUD_PROJECT":    e.Project,
-			"SESSION_KEYS":            apptest.KeysEnv,
+			"SESSION_KEYS":            dstest.KeysEnv,
 		},
 		Ready: "/counter",
 	})
@@ -39,7 +37,7 @@ func startServer(tb testing.TB, bin string, e *dstest.Emulator) *serverproc.Proc
 // emulator and this process on CPUs of their own first (given back when the
 // benchmark ends), and the server's threads made sure to be on this
 // process's CPUs, where they start.
-func startPinnedServer(b *testing.B, bin string, e *dstest.Emulator) *serverproc.Process {
+func startPinnedServer(b *testing.B, bin string, e *dstest.Emulator) *apptest.Process {
 	b.Helper()
 	if !*loadPin {
 		return startServer(b, bin, e)
@@ -56,7 +54,7 @@ func startPinnedServer(b *testing.B, bin string, e *dstest.Emulator) *serverproc
 // keys, in namespace ns.
 func appHandler(tb testing.TB, client *datastore.Client, ns string) http.Handler {
 	tb.Helper()
-	return webtest.Handler(tb, webtest.Config(ns), client, os.DirFS("../.."))
+	return apptest.Handler(tb, apptest.Config(ns), client, os.DirFS("../.."))
 }
 
 // appURL serves the app in this process on the emulator, for the tests of

@@ -20,8 +20,8 @@ import (
 	"google.golang.org/api/option"
 	"google.golang.org/grpc"
 
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
-	"github.com/gae-lessons/sessions-go/internal/serverproc"
 	"github.com/gae-lessons/sessions-go/internal/web"
 )
 
@@ -126,7 +126,7 @@ func (r rateRoute) run(ctx context.Context, vs []*loadVisitor, first, n int) rat
 // for an App Engine instance: production Datastore answers slower, and an
 // F1 instance has a smaller share of a CPU than this machine's core.
 func BenchmarkRates(b *testing.B) {
-	bin := serverproc.Build(b)
+	bin := apptest.Build(b)
 	e := dstest.First(b)
 	for _, r := range rateRoutes {
 		name := fmt.Sprintf("%s/%s/clients=%d", e.Mode, r.name, r.clients)

@@ -19,7 +19,6 @@ import (
 	grpcstatus "google.golang.org/grpc/status"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
-	"github.com/gae-lessons/sessions-go/internal/faultproxy"
 )
 
 // contractBound is the contract's bound on an answer when Datastore is
@@ -39,10 +38,10 @@ var outage = flag.Duration("fault.outage", 3*time.Second, "how long the outage t
 // appViaProxy starts an instance, with fixed keys in a fresh
 // namespace, whose Datastore client reaches the emulator through a fault
 // proxy.
-func appViaProxy(t *testing.T) (*app, *faultproxy.Proxy) {
+func appViaProxy(t *testing.T) (*app, *dstest.Proxy) {
 	t.Helper()
 	e := dstest.First(t)
-	p := faultproxy.Start(t, e.Host)
+	p := dstest.StartProxy(t, e.Host)
 	via := dstest.At(p.Addr(), e.Project)
 	client, calls := via.Client(t, DatastoreOptions...)
 	return serveApp(t, testConfig(t), client, calls), p
@@ -100,7 +99,7 @@ func outageRequests(t *testing.T) []outageRequest {
 }
 
 func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
-	for _, mode := range []faultproxy.Mode{faultproxy.Refuse, faultproxy.Hang} {
+	for _, mode := range []dstest.ProxyMode{dstest.Refuse, dstest.Hang} {
 		t.Run(mode.String(), func(t *testing.T) {
 			t.Parallel()
 			a, proxy := appViaProxy(t)
@@ -147,7 +146,7 @@ func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
 			t.Logf("%s: slowest 503 took %v", mode, slowest.Round(time.Millisecond))
 
 			time.Sleep(length - time.Since(began))
-			proxy.Set(faultproxy.Pass)
+			proxy.Set(dstest.Pass)
 			length = time.Since(began)
 			t.Logf("%s: first session read %v after an outage of %v ended", mode,
 				waitRecovered(t, all[0].p).Round(time.Millisecond), length.Round(time.Millisecond))
@@ -182,7 +181,7 @@ func TestFault_refusedDatastoreIs503AtOnce(t *testing.T) {
 	t.Parallel()
 	a, proxy := appViaProxy(t)
 	p := newPlayer(t, a, 1)
-	proxy.Set(faultproxy.Refuse)
+	proxy.Set(dstest.Refuse)
 
 	ctx, cancel := context.WithTimeout(context.Background(), StoreCallTimeout)
 	defer cancel()

@@ -16,7 +16,6 @@ import (
 
 	"cloud.google.com/go/datastore"
 
-	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
@@ -26,7 +25,7 @@ func TestMain(m *testing.M) {
 }
 
 // testKey signs the sessions of tests that need no generated keys.
-var testKey = apptest.Key
+var testKey = dstest.Key
 
 // repoFiles are the repository's templates/, static/ and docs/lesson.md,
 // which main embeds.

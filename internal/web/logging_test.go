@@ -22,7 +22,6 @@ import (
 
 	"github.com/gae-lessons/sessions-go/internal/cloudlog"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
-	"github.com/gae-lessons/sessions-go/internal/faultproxy"
 )
 
 const (
@@ -36,8 +35,8 @@ const (
 // connection: these tests need no emulator.
 func loggedServer(t *testing.T, onAppEngine bool) (http.Handler, *syncBuffer) {
 	t.Helper()
-	down := faultproxy.Start(t, "127.0.0.1:9")
-	down.Set(faultproxy.Refuse)
+	down := dstest.StartProxy(t, "127.0.0.1:9")
+	down.Set(dstest.Refuse)
 	via := dstest.At(down.Addr(), "my-project")
 	client, err := datastore.NewClient(context.Background(), "my-project", via.ClientOptions()...)
 	if err != nil {

@@ -1,4 +1,4 @@
-package faultproxy_test
+package dstest_test
 
 import (
 	"bufio"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gae-lessons/sessions-go/internal/faultproxy"
+	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
 
 // echoServer answers every line it reads with the same line.
@@ -77,7 +77,7 @@ func echoOnce(addr, line string) (string, error) {
 }
 
 // waitStalled waits (boundedly) until the proxy holds something back.
-func waitStalled(t *testing.T, p *faultproxy.Proxy) {
+func waitStalled(t *testing.T, p *dstest.Proxy) {
 	t.Helper()
 	for range 500 {
 		if p.Stalled() > 0 {
@@ -89,7 +89,7 @@ func waitStalled(t *testing.T, p *faultproxy.Proxy) {
 }
 
 func TestProxy_passForwards(t *testing.T) {
-	p := faultproxy.Start(t, echoServer(t))
+	p := dstest.StartProxy(t, echoServer(t))
 	c := dial(t, p.Addr())
 	for _, want := range []string{"hello", "again"} {
 		if got, err := c.echo(want, 10*time.Second); err != nil || got != want {
@@ -99,31 +99,31 @@ func TestProxy_passForwards(t *testing.T) {
 }
 
 func TestProxy_refuseClosesExistingAndNewConnections(t *testing.T) {
-	p := faultproxy.Start(t, echoServer(t))
+	p := dstest.StartProxy(t, echoServer(t))
 	existing := dial(t, p.Addr())
 	if _, err := existing.echo("before", 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	p.Set(faultproxy.Refuse)
+	p.Set(dstest.Refuse)
 	if got, err := existing.echo("during", 10*time.Second); err == nil {
 		t.Errorf("existing connection: got echo %q, want it closed", got)
 	}
 	if got, err := echoOnce(p.Addr(), "new"); err == nil {
 		t.Errorf("new connection: got echo %q, want it refused or closed", got)
 	}
-	p.Set(faultproxy.Pass)
+	p.Set(dstest.Pass)
 	if got, err := dial(t, p.Addr()).echo("after", 10*time.Second); err != nil || got != "after" {
 		t.Errorf("after Pass: got %q, %v; want %q", got, err, "after")
 	}
 }
 
 func TestProxy_hangHoldsTrafficUntilPass(t *testing.T) {
-	p := faultproxy.Start(t, echoServer(t))
+	p := dstest.StartProxy(t, echoServer(t))
 	existing := dial(t, p.Addr())
 	if _, err := existing.echo("before", 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	p.Set(faultproxy.Hang)
+	p.Set(dstest.Hang)
 	got, err := existing.echo("held", 200*time.Millisecond)
 	if !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("during Hang: got %q, %v; want no answer", got, err)
@@ -134,7 +134,7 @@ func TestProxy_hangHoldsTrafficUntilPass(t *testing.T) {
 		t.Fatalf("new connection during Hang: got %q, %v; want no answer", got, err)
 	}
 
-	p.Set(faultproxy.Pass)
+	p.Set(dstest.Pass)
 	existing.SetDeadline(time.Now().Add(10 * time.Second))
 	if got, err := existing.r.ReadString('\n'); err != nil || got != "held\n" {
 		t.Errorf("held bytes after Pass: got %q, %v; want %q", got, err, "held\n")

@@ -1,12 +1,16 @@
-// Package serverproc runs the app's real binary for tests and benchmarks:
-// built from the module's main package, started on a free loopback port
-// with the environment a test gives it, watched through /proc, and stopped
-// with SIGTERM as App Engine stops an instance.
+// Package apptest runs the app for tests outside package web, signing with
+// dstest.Key: its handler in process (Handler, as main builds it), or its
+// real binary (Build, Start): built from the module's main package, started
+// on a free loopback port with the environment a test gives it, and
+// stopped with SIGTERM as App Engine stops an instance (its peak memory is
+// read from Linux's /proc, for the load benchmark).
 //
 // The tests of the root package (start-up, shutdown, the http.Server's
-// limits) and the load benchmark (internal/loadtest) use it; handler tests
-// serve package web in-process instead, which is faster and needs no build.
-package serverproc
+// limits) and the load benchmark (internal/loadtest) run the binary; handler
+// tests serve the app in process, which is faster and needs no build.
+// Package web's own tests build the handler in their helpers_test.go, since
+// they cannot import a package that imports web.
+package apptest
 
 import (
 	"bufio"

@@ -1,13 +1,4 @@
-// Package faultproxy is a TCP proxy for tests that breaks the way to its
-// upstream on demand, to show what a client does when its server goes away
-// (Refuse) or stops answering (Hang), and that it recovers once the way is
-// open again (Pass).
-//
-// It listens on a free loopback port and forwards every connection to one
-// upstream address. The mode can be changed at any time and applies at once
-// to new and existing connections. It is a test tool: it holds every
-// connection in memory and makes no attempt at speed.
-package faultproxy
+package dstest
 
 import (
 	"fmt"
@@ -16,13 +7,13 @@ import (
 	"testing"
 )
 
-// Mode is what the proxy does with traffic.
-type Mode int
+// ProxyMode is what the proxy does with traffic.
+type ProxyMode int
 
 const (
 	// Pass forwards traffic both ways. Switching to Pass resumes the
 	// connections a Hang held, and lets new connections through.
-	Pass Mode = iota
+	Pass ProxyMode = iota
 	// Refuse closes every existing connection at once and closes each new
 	// one as soon as it is accepted, as a server that is down would.
 	Refuse
@@ -33,7 +24,7 @@ const (
 	Hang
 )
 
-func (m Mode) String() string {
+func (m ProxyMode) String() string {
 	switch m {
 	case Pass:
 		return "Pass"
@@ -42,17 +33,26 @@ func (m Mode) String() string {
 	case Hang:
 		return "Hang"
 	}
-	return fmt.Sprintf("Mode(%d)", int(m))
+	return fmt.Sprintf("ProxyMode(%d)", int(m))
 }
 
-// Proxy is a running fault proxy. Its methods are safe for concurrent use.
+// Proxy is a TCP proxy for tests that breaks the way to its upstream (an
+// emulator) on demand, to show what a client does when its server goes away
+// (Refuse) or stops answering (Hang), and that it recovers once the way is
+// open again (Pass).
+//
+// It listens on a free loopback port and forwards every connection to one
+// upstream address. The mode can be changed at any time and applies at once
+// to new and existing connections. It is a test tool: it holds every
+// connection in memory and makes no attempt at speed. Its methods are safe
+// for concurrent use.
 type Proxy struct {
 	upstream string
 	l        net.Listener
 	wg       sync.WaitGroup
 
 	mu      sync.Mutex
-	mode    Mode
+	mode    ProxyMode
 	changed chan struct{} // closed, and replaced, whenever mode changes
 	closed  bool
 	conns   map[net.Conn]struct{} // both ends of every live link
@@ -61,11 +61,11 @@ type Proxy struct {
 
 // Start starts a proxy to upstream (host:port) in Pass mode. It stops when
 // the test ends.
-func Start(tb testing.TB, upstream string) *Proxy {
+func StartProxy(tb testing.TB, upstream string) *Proxy {
 	tb.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatalf("faultproxy: listen: %v", err)
+		tb.Fatalf("dstest: proxy: listen: %v", err)
 	}
 	p := &Proxy{
 		upstream: upstream,
@@ -84,7 +84,7 @@ func Start(tb testing.TB, upstream string) *Proxy {
 func (p *Proxy) Addr() string { return p.l.Addr().String() }
 
 // Set switches the proxy to mode m.
-func (p *Proxy) Set(m Mode) {
+func (p *Proxy) Set(m ProxyMode) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.mode == m {
@@ -101,7 +101,7 @@ func (p *Proxy) Set(m Mode) {
 }
 
 // Mode returns the current mode.
-func (p *Proxy) Mode() Mode {
+func (p *Proxy) Mode() ProxyMode {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.mode

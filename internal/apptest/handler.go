@@ -1,8 +1,4 @@
-// Package webtest builds the app's handler for tests outside package web
-// (the root package's, the load benchmark's) as main builds it, signing
-// with apptest.Key. Package web's own tests build it in helpers_test.go,
-// since they cannot import a package that imports web.
-package webtest
+package apptest
 
 import (
 	"io/fs"
@@ -12,7 +8,7 @@ import (
 
 	"cloud.google.com/go/datastore"
 
-	"github.com/gae-lessons/sessions-go/internal/apptest"
+	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/internal/web"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
@@ -21,7 +17,7 @@ import (
 // lifetime, and the Datastore namespace ns.
 func Config(ns string) web.Config {
 	return web.Config{
-		SessionKeys: [][]byte{apptest.Key, nil},
+		SessionKeys: [][]byte{dstest.Key, nil},
 		MaxAge:      sessionstore.DefaultMaxAge,
 		Namespace:   ns,
 	}

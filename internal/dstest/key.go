@@ -1,0 +1,13 @@
+package dstest
+
+import "encoding/base64"
+
+// Key is the fixed signing key of every test of the app: 32 bytes, for
+// HMAC-SHA256, so that a cookie made in one test verifies in another (two
+// instances of the app, the binary and the handler in process). Never use
+// it outside tests.
+var Key = []byte("0123456789abcdef0123456789abcdef")
+
+// KeysEnv is Key as the app's SESSION_KEYS variable takes it, for tests
+// that run the binary.
+var KeysEnv = base64.StdEncoding.EncodeToString(Key)
