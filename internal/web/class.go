@@ -338,12 +338,14 @@ type barChart struct {
 	Summary       string // the chart as a sentence, its text alternative
 }
 
-// bar is one bar: the count under it, the visitors above it.
+// bar is one bar: the count (or range of counts) under it, the visitors
+// above it.
 type bar struct {
-	Count, Visitors int
-	X, Y, W, H      int
-	LabelX, ValueY  int
-	CountY          int
+	Label          string
+	Visitors       int
+	X, Y, W, H     int
+	LabelX, ValueY int
+	CountY         int
 }
 
 // Chart geometry, in SVG user units.
@@ -355,40 +357,65 @@ const (
 	chartBottom    = 30  // room for the count under a bar
 	chartLeftRight = 10
 	chartMinBars   = 10 // a chart of one bar is as wide as one of ten
+	// chartMaxBars bounds the chart, and so the page: beyond it, the bars
+	// are ranges of counts of one width.
+	chartMaxBars = 40
 )
 
+// newBarChart lays out the histogram: every count from 1 up to
+// chartGapless, so that an empty count shows as a gap; above, the counts
+// some visitor has; and when those are more than chartMaxBars, ranges of
+// counts, at most chartMaxBars of them, so that however many visitors
+// click however often, the page stays the same size.
 func newBarChart(hist []classBucket) barChart {
-	buckets := hist
-	if n := len(hist); n > 0 && hist[n-1].Count <= chartGapless {
-		// Every count from 1 up, so that an empty count shows as a gap.
-		buckets = make([]classBucket, hist[n-1].Count)
-		for i := range buckets {
-			buckets[i].Count = i + 1
+	type column struct {
+		label    string
+		visitors int
+	}
+	var columns []column
+	for _, b := range hist {
+		columns = append(columns, column{strconv.Itoa(b.Count), b.Visitors})
+	}
+	n := len(hist)
+	switch {
+	case n > 0 && hist[n-1].Count <= chartGapless:
+		columns = make([]column, hist[n-1].Count)
+		for i := range columns {
+			columns[i].label = strconv.Itoa(i + 1)
 		}
 		for _, b := range hist {
-			buckets[b.Count-1].Visitors = b.Visitors
+			columns[b.Count-1].visitors = b.Visitors
+		}
+	case n > chartMaxBars:
+		width := (hist[n-1].Count + chartMaxBars - 1) / chartMaxBars
+		columns = make([]column, (hist[n-1].Count+width-1)/width)
+		for i := range columns {
+			columns[i].label = fmt.Sprintf("%d–%d", i*width+1, (i+1)*width)
+		}
+		for _, b := range hist {
+			columns[(b.Count-1)/width].visitors += b.Visitors
 		}
 	}
 	most := 1
-	for _, b := range buckets {
-		most = max(most, b.Visitors)
+	for _, c := range columns {
+		most = max(most, c.visitors)
 	}
 	c := barChart{
-		Width:  2*chartLeftRight + chartBarStep*max(len(buckets), chartMinBars),
+		Width:  2*chartLeftRight + chartBarStep*max(len(columns), chartMinBars),
 		Height: chartTop + chartPlot + chartBottom,
 	}
 	var parts []string
-	for i, b := range buckets {
-		h := b.Visitors * chartPlot / most
+	for i, col := range columns {
+		h := col.visitors * chartPlot / most
 		x := chartLeftRight + i*chartBarStep + (chartBarStep-chartBarWidth)/2
 		c.Bars = append(c.Bars, bar{
-			Count: b.Count, Visitors: b.Visitors,
+			Label: col.label, Visitors: col.visitors,
 			X: x, Y: chartTop + chartPlot - h, W: chartBarWidth, H: h,
 			LabelX: x + chartBarWidth/2, ValueY: chartTop + chartPlot - h - 8,
 			CountY: chartTop + chartPlot + 20,
 		})
-		if b.Visitors > 0 {
-			parts = append(parts, fmt.Sprintf("%d at %d click%s", b.Visitors, b.Count, plural(b.Count)))
+		if col.visitors > 0 {
+			parts = append(parts, fmt.Sprintf("%d at %s click%s", col.visitors, col.label, plural(col.label)))
 		}
 	}
 	if len(parts) == 0 {
@@ -399,8 +426,8 @@ func newBarChart(hist []classBucket) barChart {
 	return c
 }
 
-func plural(n int) string {
-	if n == 1 {
+func plural(label string) string {
+	if label == "1" {
 		return ""
 	}
 	return "s"

@@ -180,25 +180,32 @@ func TestCountClicks_skipsVisitorsWithoutAClick(t *testing.T) {
 }
 
 func TestNewBarChart(t *testing.T) {
+	// Every count from 1 to 1,000, one visitor at each: the most distinct
+	// counts /class reads (classLimit), as 40 ranges of 25.
+	var spread []classBucket
+	for c := 1; c <= classLimit; c++ {
+		spread = append(spread, classBucket{c, 1})
+	}
 	tests := []struct {
 		name       string
 		hist       []classBucket
-		wantCounts []int
+		wantLabels []string
 		wantTitle  string
 	}{
 		{"empty", nil, nil, "nobody has clicked yet"},
-		{"a gap shows", []classBucket{{1, 2}, {3, 1}}, []int{1, 2, 3}, "2 at 1 click, 1 at 3 clicks."},
-		{"past the gapless range, counts some visitor has", []classBucket{{1, 1}, {100, 1}}, []int{1, 100}, "1 at 100 clicks."},
+		{"a gap shows", []classBucket{{1, 2}, {3, 1}}, []string{"1", "2", "3"}, "2 at 1 click, 1 at 3 clicks."},
+		{"past the gapless range, counts some visitor has", []classBucket{{1, 1}, {100, 1}}, []string{"1", "100"}, "1 at 100 clicks."},
+		{"more distinct counts than bars: ranges", spread, nil, "25 at 1–25 clicks, 25 at 26–50 clicks"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newBarChart(tt.hist)
-			var counts []int
+			var labels []string
 			for _, b := range c.Bars {
-				counts = append(counts, b.Count)
+				labels = append(labels, b.Label)
 			}
-			if !reflect.DeepEqual(counts, tt.wantCounts) {
-				t.Errorf("got bars at counts %v, want %v", counts, tt.wantCounts)
+			if tt.wantLabels != nil && !reflect.DeepEqual(labels, tt.wantLabels) || len(labels) > chartMaxBars {
+				t.Errorf("got bars %v, want %v (at most %d)", labels, tt.wantLabels, chartMaxBars)
 			}
 			if !strings.Contains(c.Summary, tt.wantTitle) {
 				t.Errorf("got summary %q, want it to contain %q", c.Summary, tt.wantTitle)
