@@ -84,9 +84,10 @@ bench-load:
 	go test -run '^$$' -bench Startup -benchtime 20x -count 5 ./internal/loadtest
 
 # What one server process answers a second of each route a client could
-# repeat to run up the bill, and what each request costs in Datastore
-# operations: the built binary against the Firestore emulator (pinned as
-# for bench-load), 5 runs of 3 s per route. The figures behind
-# docs/deploy.md's "What it can cost" (docs/benchmarks.md).
+# repeat to run up the bill, the bytes it sends and the Datastore operations
+# each request costs: the built binary against the Firestore emulator
+# (pinned as for bench-load), 3 runs of 2 s per route. The medians go to
+# docs/rates.json, from which docs/deploy.md's "What it can cost" is
+# computed (go test -run TestCost -update . writes it again).
 bench-rates:
-	go test -run '^$$' -bench Rates -benchtime 3s -count 5 -timeout 30m ./internal/loadtest
+	go test -run '^$$' -bench Rates -benchtime 2s -count 3 -timeout 30m ./internal/loadtest -args -rates.out="$(CURDIR)/docs/rates.json"

@@ -68,7 +68,7 @@ func TestRawClientReadsAChunkedAnswer(t *testing.T) {
 	}
 	defer c.close()
 	for i := range 2 {
-		status, body, err := c.do(context.Background(), "GET", "/lesson", nil)
+		status, body, err := c.do(context.Background(), "GET", "/lesson", nil, "")
 		if err != nil || status != http.StatusOK || string(body) != page+"\n" {
 			t.Fatalf("request %d: status %d, %d bytes, %v; want 200 and %d bytes", i, status, len(body), err, len(page)+1)
 		}

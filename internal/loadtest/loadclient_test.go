@@ -33,6 +33,21 @@ type rawClient struct {
 	br      *bufio.Reader
 	buf     []byte            // the request being written
 	cookies map[string]string // name → value, for the one host
+	// received counts the bytes of every answer, status line and headers
+	// included: what the server sends (BenchmarkRates' bytes sent).
+	received int64
+}
+
+// counted counts what is read through it into *n.
+type counted struct {
+	net.Conn
+	n *int64
+}
+
+func (c counted) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	*c.n += int64(n)
+	return n, err
 }
 
 func newRawClient(base string) (*rawClient, error) {
@@ -50,7 +65,7 @@ func (c *rawClient) close() {
 	}
 }
 
-// do sends one request with an empty body and returns the answer's status
+// do sends one request with form as its body (a POST's) and returns the answer's status
 // and body. When a kept-alive connection fails before any byte of an
 // answer, a GET is sent again once on a new connection, and a POST is not,
 // since the server may have acted on one it did not answer. net/http's
@@ -60,20 +75,20 @@ func (c *rawClient) close() {
 // on such a connection fails with an error. The server closes a connection
 // idle for 2 minutes (IdleTimeout in main.go), far longer than any pause in
 // the benchmarks, so it does not happen there.
-func (c *rawClient) do(ctx context.Context, method, path string, header map[string]string) (int, []byte, error) {
+func (c *rawClient) do(ctx context.Context, method, path string, header map[string]string, form string) (int, []byte, error) {
 	fresh := c.conn == nil
 	if fresh {
 		if err := c.dial(ctx); err != nil {
 			return 0, nil, err
 		}
 	}
-	status, body, answered, err := c.roundTrip(ctx, method, path, header)
+	status, body, answered, err := c.roundTrip(ctx, method, path, header, form)
 	if err != nil && !fresh && !answered && method == "GET" {
 		c.close()
 		if err := c.dial(ctx); err != nil {
 			return 0, nil, err
 		}
-		status, body, _, err = c.roundTrip(ctx, method, path, header)
+		status, body, _, err = c.roundTrip(ctx, method, path, header, form)
 	}
 	if err != nil {
 		c.close()
@@ -89,9 +104,9 @@ func (c *rawClient) dial(ctx context.Context) error {
 	}
 	c.conn = conn
 	if c.br == nil {
-		c.br = bufio.NewReaderSize(conn, 8<<10)
+		c.br = bufio.NewReaderSize(counted{conn, &c.received}, 8<<10)
 	} else {
-		c.br.Reset(conn)
+		c.br.Reset(counted{conn, &c.received})
 	}
 	return nil
 }
@@ -99,7 +114,7 @@ func (c *rawClient) dial(ctx context.Context) error {
 // roundTrip writes the request and reads the answer. answered is false when
 // the connection failed before any byte of an answer arrived, as when the
 // server closed it while it was idle.
-func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string) (status int, body []byte, answered bool, err error) {
+func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string, form string) (status int, body []byte, answered bool, err error) {
 	// 15 s, as the nethttp client's Timeout, or sooner if ctx ends sooner:
 	// ctx is the whole run's, bounded by minutes.
 	deadline := time.Now().Add(15 * time.Second)
@@ -136,9 +151,12 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 		b = append(b, "\r\n"...)
 	}
 	if method != "GET" {
-		b = append(b, "Content-Length: 0\r\n"...)
+		b = append(b, "Content-Length: "...)
+		b = strconv.AppendInt(b, int64(len(form)), 10)
+		b = append(b, "\r\n"...)
 	}
 	b = append(b, "\r\n"...)
+	b = append(b, form...)
 	c.buf = b
 	if _, err := c.conn.Write(b); err != nil {
 		return 0, nil, false, fmt.Errorf("raw client: write: %w", err)

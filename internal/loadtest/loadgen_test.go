@@ -198,10 +198,15 @@ func (v *loadVisitor) send(ctx context.Context, method, path string) (int, []byt
 	if method == "POST" {
 		header = clickHeader
 	}
+	return v.sendForm(ctx, method, path, header, "")
+}
+
+// sendForm makes one request with header and form (a POST's body).
+func (v *loadVisitor) sendForm(ctx context.Context, method, path string, header map[string]string, form string) (int, []byte, error) {
 	if v.raw != nil {
-		return v.raw.do(ctx, method, path, header)
+		return v.raw.do(ctx, method, path, header, form)
 	}
-	return v.netHTTP(ctx, method, path, header)
+	return v.netHTTP(ctx, method, path, header, form)
 }
 
 // forget drops the visitor's cookies: its next request is a new visitor's.
@@ -213,10 +218,10 @@ func (v *loadVisitor) forget() {
 	v.client.Jar, _ = cookiejar.New(nil)
 }
 
-func (v *loadVisitor) netHTTP(ctx context.Context, method, path string, header map[string]string) (int, []byte, error) {
+func (v *loadVisitor) netHTTP(ctx context.Context, method, path string, header map[string]string, form string) (int, []byte, error) {
 	var body io.Reader
 	if method == "POST" {
-		body = strings.NewReader("")
+		body = strings.NewReader(form)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, v.base+path, body)
 	if err != nil {

@@ -3,6 +3,7 @@
 package loadtest
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,7 +16,14 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(dstest.Main(m, dstest.Firestore))
+	code := dstest.Main(m, dstest.Firestore)
+	if code == 0 {
+		if err := writeRates(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // startServer runs the binary against emulator e with fixed session keys,

@@ -8,13 +8,23 @@ package loadtest
 // behind docs/deploy.md's "What it can cost".
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"cloud.google.com/go/datastore/apiv1/datastorepb"
 	"google.golang.org/api/option"
@@ -29,6 +39,13 @@ import (
 type rateRoute struct {
 	name         string
 	method, path string
+	// html asks for the page (what a browser gets, larger than the JSON);
+	// otherwise the JSON answer, as the pages' scripts and tests ask.
+	html bool
+	// form is a POST's body, url-encoded.
+	form string
+	// status is the answer each request must get: 200 unless set.
+	status int
 	// clients send requests one after another, each with its own cookies
 	// and connection.
 	clients int
@@ -41,22 +58,36 @@ type rateRoute struct {
 	sample int
 }
 
-// rateRoutes are the routes whose repetition costs the most: the class
-// view, the largest page (for the bytes sent), a click, a race, one click
-// of a race the browser runs (the naive way, two Datastore calls; the
-// atomic way is a click's transaction), and a click that creates a
-// session. That last comes last: it leaves tens of thousands of sessions
-// in the emulator, and after it, in a first series, the emulator took
-// longer than the app's 4-s bound to answer /class's query.
-// Clients: 10 is App Engine's default max_concurrent_requests per
-// instance; 2 is the races an instance runs at a time (racesAtOnce in
+// rateRoutes are every route a client can repeat, each as the request of
+// it that costs most: a page where the route has one (its bytes), a click
+// that writes. The route table's routes not here: POST /mastermind/guess,
+// which costs what POST /mastermind/new does (an update of the session)
+// and answers 409 after a game's 10 guesses; POST /race/atomic, a
+// transaction of the naive click's read and write; GET /_ah/warmup, which
+// App Engine alone sends. A click that creates a session and a new race
+// come last: they leave tens of thousands of entities in the emulator, and
+// after them, in a first series, /class's query took longer than the app's
+// 4-s bound. Clients: 10 is App Engine's default max_concurrent_requests
+// per instance; 2 is the races an instance runs at a time (racesAtOnce in
 // internal/web), beyond which POST /race answers 429.
 var rateRoutes = []rateRoute{
-	{name: "class", method: "GET", path: "/class", clients: 10, sample: 100},
-	{name: "lesson", method: "GET", path: "/lesson", clients: 10, sample: 100},
+	{name: "home", method: "GET", path: "/", html: true, clients: 10, sample: 100},
+	{name: "lesson", method: "GET", path: "/lesson", html: true, clients: 10, sample: 100},
+	{name: "stateless", method: "GET", path: "/stateless", html: true, clients: 10, sample: 100},
+	{name: "stateless-click", method: "POST", path: "/stateless", html: true, clients: 10, sample: 100},
+	{name: "counter", method: "GET", path: "/counter", html: true, clients: 10, sample: 100},
 	{name: "click", method: "POST", path: "/counter", clients: 10, sample: 200},
+	{name: "mastermind", method: "GET", path: "/mastermind", html: true, clients: 10, sample: 100},
+	{name: "new-game", method: "POST", path: "/mastermind/new", clients: 10, sample: 200},
+	{name: "hint", method: "GET", path: "/mastermind/hint", clients: 10, sample: 100},
+	{name: "race-page", method: "GET", path: "/race", html: true, clients: 10, sample: 100},
 	{name: "race", method: "POST", path: "/race", clients: 2, sample: 4},
 	{name: "race-naive", method: "POST", path: "/race/naive", clients: 10, prepare: "/race/reset", sample: 200},
+	{name: "class", method: "GET", path: "/class", html: true, clients: 10, sample: 100},
+	{name: "end-session", method: "POST", path: "/session/end", clients: 10, sample: 100},
+	{name: "cleanup-refused", method: "GET", path: "/tasks/cleanup-sessions", status: http.StatusForbidden, clients: 10, sample: 100},
+	{name: "static", method: "GET", path: "/static/style.css", clients: 10, sample: 100},
+	{name: "not-found", method: "GET", path: "/no-such-page", html: true, status: http.StatusNotFound, clients: 10, sample: 100},
 	{name: "new-session", method: "POST", path: "/counter", clients: 10, fresh: true, sample: 200},
 	{name: "new-race", method: "POST", path: "/race/reset", clients: 10, fresh: true, sample: 200},
 }
@@ -66,18 +97,37 @@ var rateRoutes = []rateRoute{
 // internal/web), so that its query returns as many entities as it ever does.
 const classSessions = 1001
 
-// do sends one request of the route as v and returns the length of the
-// answer's body; anything but a 200 is an error.
+var formHeader = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+
+// do sends one request of the route as v and returns the bytes of its
+// answer, status line and headers included (the body's alone with
+// -load.client=nethttp); an answer other than r.status is an error.
 func (r rateRoute) do(ctx context.Context, v *loadVisitor) (int, error) {
 	if r.fresh {
 		v.forget()
 	}
-	status, body, err := v.send(ctx, r.method, r.path)
+	header := readHeader
+	switch {
+	case r.html && r.method == "POST":
+		header = formHeader
+	case r.html:
+		header = nil
+	case r.method == "POST":
+		header = clickHeader
+	}
+	var before int64
+	if v.raw != nil {
+		before = v.raw.received
+	}
+	status, body, err := v.sendForm(ctx, r.method, r.path, header, r.form)
 	if err != nil {
 		return 0, err
 	}
-	if status != http.StatusOK {
-		return 0, fmt.Errorf("%s %s: status %d: %s", r.method, r.path, status, body)
+	if want := cmp.Or(r.status, http.StatusOK); status != want {
+		return 0, fmt.Errorf("%s %s: status %d, want %d: %.200s", r.method, r.path, status, want, body)
+	}
+	if v.raw != nil {
+		return int(v.raw.received - before), nil
 	}
 	return len(body), nil
 }
@@ -97,10 +147,10 @@ func (r rateRoute) prepareAll(ctx context.Context, vs []*loadVisitor) error {
 }
 
 // rateResult is what a run of a route measured: its requests, and the
-// bytes of their answers' bodies.
+// bytes of their answers.
 type rateResult struct {
 	mixResult
-	bodyBytes int64
+	sentBytes int64
 }
 
 // run sends requests first..first+n-1 of the route, each client on its own
@@ -179,9 +229,18 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	b.ReportMetric(float64(m.done())/m.elapsed.Seconds(), "req/s")
 	b.ReportMetric(ms(percentile(m.lat[opRead], .5)), "p50-ms")
 	b.ReportMetric(perReq(srvCPU, m.done()), "server-cpu-us/req")
-	b.ReportMetric(float64(m.bodyBytes)/float64(max(m.done(), 1)), "body-bytes/req")
-	for name, v := range countOps(b, ctx, e, r) {
-		b.ReportMetric(v, name)
+	metrics := countOps(b, ctx, e, r)
+	metrics["req/s"] = float64(m.done()) / m.elapsed.Seconds()
+	metrics["bytes/req"] = float64(m.sentBytes) / float64(max(m.done(), 1))
+	b.ReportMetric(metrics["bytes/req"], "bytes/req")
+	for name, v := range metrics {
+		if name != "req/s" && name != "bytes/req" {
+			b.ReportMetric(v, name)
+		}
+	}
+	if b.N > 1 {
+		// Not the one-request probe the testing package runs first.
+		recordRate(r, metrics)
 	}
 }
 
@@ -290,4 +349,117 @@ func (o *entityOps) reset() {
 	for _, c := range []*atomic.Int64{&o.reads, &o.writes, &o.deletes, &o.queries} {
 		c.Store(0)
 	}
+}
+
+var ratesOut = flag.String("rates.out", "", "BenchmarkRates: write each route's medians over the runs to this JSON file (make bench-rates: docs/rates.json, which docs/deploy.md's costs are computed from)")
+
+var (
+	ratesMu sync.Mutex
+	rates   = map[string][]map[string]float64{} // route name → each run's metrics
+)
+
+// recordRate keeps one run's metrics of r for the results file.
+func recordRate(r rateRoute, metrics map[string]float64) {
+	ratesMu.Lock()
+	defer ratesMu.Unlock()
+	rates[r.name] = append(rates[r.name], metrics)
+}
+
+// RateFile is the results file of make bench-rates (docs/rates.json): which
+// run, on what, and each route's medians over the runs. The root package's
+// cost test reads it.
+type RateFile struct {
+	Measured  string      `json:"measured"` // the day, UTC
+	Commit    string      `json:"commit"`
+	Machine   string      `json:"machine"`
+	Go        string      `json:"go"`
+	Emulator  string      `json:"emulator"`
+	Runs      int         `json:"runs"`
+	Benchtime string      `json:"benchtime"`
+	Routes    []RateRoute `json:"routes"`
+}
+
+// RateRoute is one route's medians: requests a second one server process
+// answered, bytes it sent per answer, and the Datastore operations per
+// request (for /class, per query, and queries per request).
+type RateRoute struct {
+	Name     string  `json:"name"`
+	Request  string  `json:"request"` // "GET /lesson (page)"
+	Clients  int     `json:"clients"`
+	PerSec   float64 `json:"perSecond"`
+	Bytes    float64 `json:"bytesPerRequest"`
+	Reads    float64 `json:"readsPerRequest"`
+	Writes   float64 `json:"writesPerRequest"`
+	Deletes  float64 `json:"deletesPerRequest"`
+	Queries  float64 `json:"queriesPerRequest"`
+	PerQuery float64 `json:"readsPerQuery"`
+}
+
+// writeRates writes the results file, if -rates.out names one and every
+// route has run.
+func writeRates() error {
+	if *ratesOut == "" {
+		return nil
+	}
+	f := RateFile{
+		Measured:  time.Now().UTC().Format(time.DateOnly),
+		Commit:    gitCommit(),
+		Machine:   machine(),
+		Go:        runtime.Version(),
+		Emulator:  string(dstest.Firestore),
+		Benchtime: flag.Lookup("test.benchtime").Value.String(),
+	}
+	for _, r := range rateRoutes {
+		runs := rates[r.name]
+		if len(runs) == 0 {
+			return fmt.Errorf("loadtest: -rates.out: route %s did not run (run every route of BenchmarkRates)", r.name)
+		}
+		f.Runs = len(runs)
+		med := func(k string) float64 {
+			vs := make([]float64, len(runs))
+			for i, m := range runs {
+				vs[i] = m[k]
+			}
+			slices.Sort(vs)
+			return vs[len(vs)/2]
+		}
+		req := r.method + " " + r.path
+		if r.html {
+			req += " (page)"
+		}
+		if r.fresh {
+			req += " (no cookie)"
+		}
+		f.Routes = append(f.Routes, RateRoute{Name: r.name, Request: req, Clients: r.clients,
+			PerSec: math.Round(med("req/s")), Bytes: math.Round(med("bytes/req")),
+			Reads: med("reads/req"), Writes: med("writes/req"), Deletes: med("deletes/req"),
+			Queries: med("queries/req"), PerQuery: med("reads/query")})
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(*ratesOut, append(b, '\n'), 0o644)
+}
+
+func gitCommit() string {
+	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// machine names the CPU and how many this process may use.
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %d CPUs, Linux", model, runtime.NumCPU())
 }
