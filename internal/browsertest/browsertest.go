@@ -50,10 +50,10 @@ var installBrowser = map[string]string{
 // never loads fails the test instead of hanging it.
 const TabTimeout = 60 * time.Second
 
-// ExecPath returns the Chrome or Chromium to run: the first on PATH of
+// execPath returns the Chrome or Chromium to run: the first on PATH of
 // the names Linux distributions give it, else an installed application
 // (macOS, Windows). Without one it skips tb, or fails it under CI.
-func ExecPath(tb testing.TB) string {
+func execPath(tb testing.TB) string {
 	tb.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -73,27 +73,6 @@ func ExecPath(tb testing.TB) string {
 	return ""
 }
 
-// AllocatorOptions are the flags Chromium starts with. Background
-// networking, component updates, sync and QUIC are off because the test
-// machine's closed network refuses those connections, and they add nothing
-// to a test; the sandbox is off because the tests may run as root. chromedp
-// gives each browser a fresh temporary --user-data-dir and removes it when
-// the browser stops.
-func AllocatorOptions(execPath string) []chromedp.ExecAllocatorOption {
-	return append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 900),
-	)
-}
-
 // Browser is one headless Chromium.
 type Browser struct {
 	ctx context.Context
@@ -102,10 +81,23 @@ type Browser struct {
 // Start starts Chromium for the life of t: it stops, and its profile is
 // removed, when t and its subtests end. Give it the parent test of the
 // browser tests, so one browser serves them all.
+//
+// Chromium starts with chromedp's default flags (headless, no first-run
+// screens, no background networking, no sync) and a fresh temporary
+// --user-data-dir that chromedp removes when it stops. QUIC and component
+// updates are off too, because the test machine's closed network refuses
+// those connections; the sandbox is off because the tests may run as root.
 func Start(t testing.TB) *Browser {
 	t.Helper()
-	path := ExecPath(t)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), AllocatorOptions(path)...)
+	path := execPath(t)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(1280, 900),
+	)...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(cancel)
@@ -142,10 +134,9 @@ func (b *Browser) NewTab(tb testing.TB, base string) *Tab {
 	return &Tab{Ctx: ctx, t: tb, base: base}
 }
 
-// ArtifactDir returns the directory for test artifacts: $ARTIFACTS_DIR if
-// set, else artifacts/ at the root of the module the test runs in. It
-// creates the directory.
-func ArtifactDir(tb testing.TB) string {
+// SaveArtifact writes data to name in $ARTIFACTS_DIR if set, else in
+// artifacts/ at the root of the module the test runs in, and logs where.
+func SaveArtifact(tb testing.TB, name string, data []byte) {
 	tb.Helper()
 	dir := os.Getenv("ARTIFACTS_DIR")
 	if dir == "" {
@@ -155,21 +146,14 @@ func ArtifactDir(tb testing.TB) string {
 		}
 		dir = filepath.Join(root, "artifacts")
 	}
+	path := filepath.Join(dir, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		tb.Fatalf("artifact directory: %v", err)
+		tb.Fatalf("save artifact: %v", err)
 	}
-	return dir
-}
-
-// SaveArtifact writes data to name in ArtifactDir and logs where.
-func SaveArtifact(tb testing.TB, name string, data []byte) string {
-	tb.Helper()
-	path := filepath.Join(ArtifactDir(tb), name)
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		tb.Fatalf("save artifact: %v", err)
 	}
 	tb.Logf("artifact: %s", path)
-	return path
 }
 
 // moduleRoot is the nearest directory at or above the working directory
