@@ -4,6 +4,8 @@ package markdown
 // differently: raw HTML, and notes naming files of the repository.
 
 import (
+	"bytes"
+
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
@@ -33,17 +35,10 @@ func (rawHTMLText) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			text = append(text, b.ClosureLine.Value(src)...)
 		}
 		_, _ = w.WriteString("<p>")
-		gmhtml.DefaultWriter.RawWrite(w, trimNewline(text))
+		gmhtml.DefaultWriter.RawWrite(w, bytes.TrimRight(text, "\r\n"))
 		_, _ = w.WriteString("</p>\n")
 		return ast.WalkSkipChildren, nil
 	})
-}
-
-func trimNewline(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // sourceNote stands for a link to another file of the repository, which
