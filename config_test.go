@@ -3,77 +3,50 @@ package main
 import (
 	"log/slog"
 	"math"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"testing"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
+	"github.com/gae-lessons/sessions-go/internal/web"
 )
 
 func TestLoadConfig(t *testing.T) {
-	key32 := dstest.KeysEnv
-	key64 := strings.Repeat("A", 86) + "=="
+	key64 := strings.Repeat("A", 86) + "==" // 64 zero bytes
+	days30 := web.Config{MaxAge: 30 * 86400}
 	tests := []struct {
 		name    string
 		env     map[string]string
+		want    config
 		wantErr string
-		check   func(t *testing.T, c config)
 	}{
-		{name: "defaults", env: map[string]string{}, check: func(t *testing.T, c config) {
-			if c.port != "8080" || c.web.MaxAge != 30*86400 || c.web.SessionKeys != nil || c.onAppEngine {
-				t.Errorf("got %+v, want port 8080, 30 days, generated keys, not App Engine", c)
-			}
-		}},
-		{name: "emulator project", env: map[string]string{"DATASTORE_EMULATOR_HOST": "localhost:8081"}, check: func(t *testing.T, c config) {
-			if c.project != "local-sessions" {
-				t.Errorf("got project %q, want local-sessions", c.project)
-			}
-		}},
-		{name: "App Engine", env: map[string]string{"GAE_ENV": "standard", "GOOGLE_CLOUD_PROJECT": "p", "PORT": "8081"}, check: func(t *testing.T, c config) {
-			if !c.onAppEngine || c.project != "p" || c.port != "8081" {
-				t.Errorf("got %+v", c)
-			}
-		}},
-		{name: "two keys, newest first", env: map[string]string{"SESSION_KEYS": key32 + ", " + key64}, check: func(t *testing.T, c config) {
-			if len(c.web.SessionKeys) != 4 || len(c.web.SessionKeys[0]) != 32 || len(c.web.SessionKeys[2]) != 64 || c.web.SessionKeys[1] != nil {
-				t.Errorf("got %d key pair parts, want [32-byte, nil, 64-byte, nil]", len(c.web.SessionKeys))
-			}
-		}},
-		{name: "max age", env: map[string]string{"SESSION_MAX_AGE": "60"}, check: func(t *testing.T, c config) {
-			if c.web.MaxAge != 60 {
-				t.Errorf("got max age %d, want 60", c.web.MaxAge)
-			}
-		}},
+		{name: "defaults: generated keys, the class view on", env: map[string]string{},
+			want: config{port: "8080", web: days30}},
+		{name: "class view on", env: map[string]string{"CLASS_VIEW": "on"},
+			want: config{port: "8080", web: days30}},
+		{name: "class view off", env: map[string]string{"CLASS_VIEW": "off"},
+			want: config{port: "8080", web: web.Config{MaxAge: 30 * 86400, NoClassView: true}}},
+		{name: "emulator project", env: map[string]string{"DATASTORE_EMULATOR_HOST": "localhost:8081"},
+			want: config{port: "8080", project: "local-sessions", emulator: "localhost:8081", web: days30}},
+		{name: "App Engine", env: map[string]string{"GAE_ENV": "standard", "GOOGLE_CLOUD_PROJECT": "p", "PORT": "8081"},
+			want: config{port: "8081", project: "p", onAppEngine: true, web: web.Config{MaxAge: 30 * 86400, Secure: true}}},
+		{name: "two keys, newest first", env: map[string]string{"SESSION_KEYS": dstest.KeysEnv + ", " + key64},
+			want: config{port: "8080", web: web.Config{MaxAge: 30 * 86400, SessionKeys: [][]byte{dstest.Key, nil, make([]byte, 64), nil}}}},
+		{name: "max age", env: map[string]string{"SESSION_MAX_AGE": "60"},
+			want: config{port: "8080", web: web.Config{MaxAge: 60}}},
+		{name: "log level", env: map[string]string{"LOG_LEVEL": "debug"},
+			want: config{port: "8080", logLevel: slog.LevelDebug, web: days30}},
 		{name: "key not base64", env: map[string]string{"SESSION_KEYS": "not base64!"}, wantErr: "key 1 is not base64"},
-		{name: "key too short", env: map[string]string{"SESSION_KEYS": key32 + ",c2hvcnQ="}, wantErr: "key 2 is 5 bytes long, want 32 or 64"},
+		{name: "key too short", env: map[string]string{"SESSION_KEYS": dstest.KeysEnv + ",c2hvcnQ="}, wantErr: "key 2 is 5 bytes long, want 32 or 64"},
+		{name: "blank keys", env: map[string]string{"SESSION_KEYS": " "}, wantErr: "set but blank"},
 		{name: "max age not a number", env: map[string]string{"SESSION_MAX_AGE": "30d"}, wantErr: "SESSION_MAX_AGE"},
 		{name: "max age negative", env: map[string]string{"SESSION_MAX_AGE": "-1"}, wantErr: "want a number of seconds from 1"},
+		{name: "max age past 400 days", env: map[string]string{"SESSION_MAX_AGE": "10000000000"}, wantErr: "from 1 to 34560000"},
 		{name: "bad port", env: map[string]string{"PORT": "http"}, wantErr: "not a port number"},
 		{name: "port zero", env: map[string]string{"PORT": "0"}, wantErr: "not a port number"},
-		{name: "max age past 400 days", env: map[string]string{"SESSION_MAX_AGE": "10000000000"}, wantErr: "from 1 to 34560000"},
-		{name: "log level", env: map[string]string{"LOG_LEVEL": "debug"}, check: func(t *testing.T, c config) {
-			if c.logLevel != slog.LevelDebug {
-				t.Errorf("got log level %v, want DEBUG", c.logLevel)
-			}
-		}},
 		{name: "bad log level", env: map[string]string{"LOG_LEVEL": "loud"}, wantErr: "LOG_LEVEL"},
-		{name: "class view on by default", env: map[string]string{}, check: func(t *testing.T, c config) {
-			if c.web.NoClassView {
-				t.Error("got the class view off, want it on")
-			}
-		}},
-		{name: "class view on", env: map[string]string{"CLASS_VIEW": "on"}, check: func(t *testing.T, c config) {
-			if c.web.NoClassView {
-				t.Error("got the class view off, want it on")
-			}
-		}},
-		{name: "class view off", env: map[string]string{"CLASS_VIEW": "off"}, check: func(t *testing.T, c config) {
-			if !c.web.NoClassView {
-				t.Error("got the class view on, want it off")
-			}
-		}},
 		{name: "bad class view", env: map[string]string{"CLASS_VIEW": "no"}, wantErr: `CLASS_VIEW="no": want on`},
-		{name: "blank keys", env: map[string]string{"SESSION_KEYS": " "}, wantErr: "set but blank"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,10 +57,9 @@ func TestLoadConfig(t *testing.T) {
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("loadConfig: %v", err)
+			if err != nil || !reflect.DeepEqual(c, tt.want) {
+				t.Errorf("got %+v, %v; want %+v", c, err, tt.want)
 			}
-			tt.check(t, c)
 		})
 	}
 }

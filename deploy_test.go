@@ -12,7 +12,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,8 +21,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"cloud.google.com/go/datastore"
 
 	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
@@ -65,19 +62,10 @@ func TestAppYAML_warmupIsServed(t *testing.T) {
 	if !slices.Contains(app.InboundServices, "warmup") {
 		t.Errorf("app.yaml: got inbound_services %v, want it to contain warmup", app.InboundServices)
 	}
-	// The mux answers a wrong method with the methods it serves, without
-	// running any handler: proof of the route that needs no Datastore.
+	// internal/web's tests show what the route does.
 	if got := allowed(t, "/_ah/warmup"); !slices.Contains(got, "GET") {
 		t.Errorf("POST /_ah/warmup: got Allow %q, want it to include GET", got)
 	}
-	t.Run("answers", func(t *testing.T) {
-		client, _ := dstest.First(t).Client(t)
-		w := httptest.NewRecorder()
-		appHandler(t, client).ServeHTTP(w, httptest.NewRequest("GET", "/_ah/warmup", nil))
-		if w.Code != http.StatusOK {
-			t.Errorf("GET /_ah/warmup: got status %d, want 200; body %s", w.Code, w.Body)
-		}
-	})
 }
 
 // The cap on instances is the ceiling of docs/deploy.md's "What it can
@@ -98,57 +86,45 @@ func TestAppYAML_capsInstances(t *testing.T) {
 	}
 }
 
+// TestCronYAML_urlsAreServed checks that each job's URL is a task of the
+// route table: GET is routed there, and a request without the header App
+// Engine's cron adds is refused. internal/web's tests show what the task
+// does.
 func TestCronYAML_urlsAreServed(t *testing.T) {
 	cron := readYAMLFile[cronYAML](t, "cron.yaml")
 	if len(cron.Cron) == 0 {
 		t.Fatal("cron.yaml: no jobs; want the daily cleanup of expired sessions")
 	}
 	for _, job := range cron.Cron {
-		url := job.URL
-		path, _, _ := strings.Cut(url, "?")
-		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
-			if job.Schedule == "" {
-				t.Errorf("cron.yaml job %s: no schedule", url)
-			}
-			// App Engine cron sends GET.
-			if got := allowed(t, path); !slices.Contains(got, "GET") {
-				t.Fatalf("POST %s: got Allow %q, want it to include GET: App Engine cron sends GET", path, got)
-			}
-			// Without the header App Engine adds, the task must refuse, and it
-			// does so before touching Datastore: a nil client will do.
-			w := httptest.NewRecorder()
-			appHandler(t, nil).ServeHTTP(w, httptest.NewRequest("GET", url, nil))
-			if w.Code != http.StatusForbidden {
-				t.Errorf("GET %s without X-Appengine-Cron: got status %d, want 403", url, w.Code)
-			}
-			t.Run("with cron header", func(t *testing.T) {
-				client, _ := dstest.First(t).Client(t)
-				req := httptest.NewRequest("GET", url, nil)
-				req.Header.Set("X-Appengine-Cron", "true")
-				req.Header.Set("Accept", "application/json")
-				w := httptest.NewRecorder()
-				appHandler(t, client).ServeHTTP(w, req)
-				if w.Code != http.StatusOK {
-					t.Errorf("GET %s with X-Appengine-Cron: true: got status %d, want 200; body %s", url, w.Code, w.Body)
-				}
-			})
-		})
+		path, _, _ := strings.Cut(job.URL, "?")
+		if job.Schedule == "" {
+			t.Errorf("cron.yaml job %s: no schedule", job.URL)
+		}
+		// App Engine cron sends GET.
+		if got := allowed(t, path); !slices.Contains(got, "GET") {
+			t.Errorf("POST %s: got Allow %q, want it to include GET: App Engine cron sends GET", path, got)
+		}
+		if w := serve(t, "GET", job.URL); w.Code != http.StatusForbidden {
+			t.Errorf("GET %s without X-Appengine-Cron: got status %d, want 403", job.URL, w.Code)
+		}
 	}
 }
 
-// appHandler is the app's handler, with the files main embeds, on client:
-// nil where the request must not reach Datastore.
-func appHandler(tb testing.TB, client *datastore.Client) http.Handler {
+// serve answers a request with the app's handler, with the files main
+// embeds, and no Datastore: none of these requests may reach it.
+func serve(tb testing.TB, method, url string) *httptest.ResponseRecorder {
 	tb.Helper()
-	return apptest.Handler(tb, apptest.Config(dstest.Namespace(tb)), client, assets)
+	w := httptest.NewRecorder()
+	h := apptest.Handler(tb, apptest.Config(dstest.Namespace(tb)), nil, assets)
+	h.ServeHTTP(w, httptest.NewRequest(method, url, nil))
+	return w
 }
 
 // allowed returns the Allow header of a POST to path: the methods the
-// server routes there. It needs no Datastore: 405 is decided by the mux.
+// server routes there. 405 is decided by the mux.
 func allowed(tb testing.TB, path string) []string {
 	tb.Helper()
-	w := httptest.NewRecorder()
-	appHandler(tb, nil).ServeHTTP(w, httptest.NewRequest("POST", path, nil))
+	w := serve(tb, "POST", path)
 	if w.Code != http.StatusMethodNotAllowed {
 		tb.Fatalf("POST %s: got status %d, want 405 for a GET-only route (404 means no route)", path, w.Code)
 	}
@@ -159,14 +135,19 @@ func allowed(tb testing.TB, path string) []string {
 	return methods
 }
 
-// TestIndexYAML_coversQueries checks every Datastore query in the app's
-// non-test sources. A query with at most one property filter and no sort
-// order is served by the single-property indexes Datastore builds itself;
-// anything more needs a composite index in index.yaml with the same
-// properties. Queries must be written as one chain from datastore.NewQuery,
-// so that this test sees all of each query.
+// TestIndexYAML_coversQueries checks every Datastore query of the sources
+// the app's build reads. A query on one property, filtered or ordered on in
+// either direction, is served by the single-property indexes Datastore
+// builds itself; one on more needs a composite index in index.yaml with the
+// same properties. Queries must be written as one chain from
+// datastore.NewQuery, so that this test sees all of each query. index.yaml
+// must say which composite indexes exist, `indexes: []` when there are
+// none: a bare `indexes:` reads as no list at all.
 func TestIndexYAML_coversQueries(t *testing.T) {
 	idx := readYAMLFile[indexYAML](t, "index.yaml")
+	if idx.Indexes == nil {
+		t.Error("index.yaml: no indexes list; want one, indexes: [] when no query needs a composite index")
+	}
 	var composite [][]string // property names of each index in index.yaml
 	for _, i := range idx.Indexes {
 		var names []string
@@ -186,21 +167,11 @@ func TestIndexYAML_coversQueries(t *testing.T) {
 			continue
 		}
 		if len(q.props) <= 1 {
-			continue // built-in single-property indexes: filters and sort orders, both directions, on one property
+			continue
 		}
 		if !slices.ContainsFunc(composite, func(names []string) bool { return equalSets(names, q.props) }) {
-			t.Errorf("%s: query on properties %v (ordered: %v) needs a composite index; index.yaml has %v", q.pos, q.props, q.ordered, composite)
+			t.Errorf("%s: query on properties %v needs a composite index; index.yaml has %v", q.pos, q.props, composite)
 		}
-	}
-}
-
-// TestIndexYAML_listsIndexes checks that index.yaml says which composite
-// indexes exist, `indexes: []` when there are none, rather than leaving the
-// list out: a bare `indexes:` reads as no list at all.
-func TestIndexYAML_listsIndexes(t *testing.T) {
-	idx := readYAMLFile[indexYAML](t, "index.yaml")
-	if idx.Indexes == nil {
-		t.Error("index.yaml: no indexes list; want one, indexes: [] when no query needs a composite index")
 	}
 }
 
@@ -208,39 +179,28 @@ func TestIndexYAML_listsIndexes(t *testing.T) {
 type query struct {
 	pos       string
 	props     []string // properties filtered or ordered on
-	ordered   bool
-	unchained string // a query method called outside a NewQuery chain
+	unchained string   // a query method called outside a NewQuery chain
 }
 
 // queryMethods are the datastore.Query methods that decide its index.
 var queryMethods = map[string]bool{"Filter": true, "FilterField": true, "FilterEntity": true, "Order": true}
 
-// findQueries parses the module's non-test Go files and returns every query
-// chain that starts at datastore.NewQuery.
+// findQueries parses the Go files the app's build reads (buildFiles) and
+// returns every query chain that starts at datastore.NewQuery.
 func findQueries(tb testing.TB) []query {
 	tb.Helper()
 	fset := token.NewFileSet()
 	var found []query
-	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			name := d.Name()
-			if path != "." && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
+	for _, path := range buildFiles(tb) {
+		if !strings.HasSuffix(path, ".go") {
+			continue
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
 		if err != nil {
-			return err
+			tb.Fatal(err)
 		}
 		if !slices.ContainsFunc(f.Imports, func(s *ast.ImportSpec) bool { return s.Path.Value == `"cloud.google.com/go/datastore"` }) {
-			return nil
+			continue
 		}
 		inChain := map[ast.Node]bool{} // calls already counted as part of a chain
 		ast.Inspect(f, func(n ast.Node) bool {
@@ -285,15 +245,10 @@ func findQueries(tb testing.TB) []query {
 				if !slices.Contains(q.props, name) {
 					q.props = append(q.props, name)
 				}
-				q.ordered = q.ordered || sel.Sel.Name == "Order"
 			}
 			found = append(found, q)
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		tb.Fatalf("scan Go sources: %v", err)
 	}
 	return found
 }

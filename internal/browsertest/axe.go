@@ -18,10 +18,6 @@ import (
 // installs it, and so does the command that AxeScript's skip names.
 const axeScript = "internal/browsertest/axe/node_modules/axe-core/axe.min.js"
 
-// WCAG2AA are axe-core's tags for the rules of WCAG 2.0, 2.1 and 2.2 at
-// levels A and AA: the tags the lesson is checked against.
-var WCAG2AA = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
-
 var axeSource = sync.OnceValues(func() (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
@@ -48,59 +44,35 @@ func AxeScript(tb testing.TB) string {
 
 // Violation is one axe-core rule that the page breaks.
 type Violation struct {
-	ID     string // the rule, as "scrollable-region-focusable"
-	Impact string // "minor", "moderate", "serious" or "critical"
-	Help   string
+	ID     string `json:"id"`     // the rule, as "scrollable-region-focusable"
+	Impact string `json:"impact"` // "minor", "moderate", "serious" or "critical"
+	Help   string `json:"help"`
 	// Nodes is how many elements break the rule; Targets are the CSS
 	// selectors of the first few.
-	Nodes   int
-	Targets []string
+	Nodes   int      `json:"nodes"`
+	Targets []string `json:"targets"`
 }
 
 func (v Violation) String() string {
 	return fmt.Sprintf("%s (%s, %d elements: %s): %s", v.ID, v.Impact, v.Nodes, strings.Join(v.Targets, ", "), v.Help)
 }
 
-// axeRun runs axe on the document with the rules of the tags in %s (a
-// JSON array) and keeps of its answer what a test message needs.
-const axeRun = `axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})
-	.then(r => r.violations.map(v => ({
+// axeRun runs axe on the document with the rules of WCAG 2.0, 2.1 and 2.2
+// at levels A and AA, and keeps of its answer what a test message needs.
+const axeRun = `axe.run(document, {
+		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+		resultTypes: ['violations'],
+	}).then(r => r.violations.map(v => ({
 		id: v.id, impact: v.impact || '', help: v.help, nodes: v.nodes.length,
 		targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
 	})))`
 
-// Axe checks the page open in p with axe-core's rules of tags (WCAG2AA if
-// none) and returns the violations. It injects axe.min.js with the
-// DevTools protocol's Runtime.evaluate, which the page's Content-Security-
-// Policy does not govern: the page under test stays as it is served.
-func Axe(tb testing.TB, p *Tab, tags ...string) []Violation {
+// Axe checks the page open in p with axe-core's rules of WCAG 2 A and AA
+// and returns the violations. It injects axe.min.js with the DevTools
+// protocol's Runtime.evaluate, which the page's Content-Security-Policy
+// does not govern: the page under test stays as it is served.
+func Axe(tb testing.TB, p *Tab) []Violation {
 	tb.Helper()
-	src := AxeScript(tb)
-	if len(tags) == 0 {
-		tags = WCAG2AA
-	}
-	if err := chromedp.Do(p.Ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
-		tb.Fatalf("inject axe-core: %v", err)
-	}
-	quoted := make([]string, len(tags))
-	for i, tag := range tags {
-		quoted[i] = fmt.Sprintf("%q", tag)
-	}
-	expr := fmt.Sprintf(axeRun, "["+strings.Join(quoted, ",")+"]")
-	type result struct {
-		ID      string   `json:"id"`
-		Impact  string   `json:"impact"`
-		Help    string   `json:"help"`
-		Nodes   int      `json:"nodes"`
-		Targets []string `json:"targets"`
-	}
-	res, err := chromedp.Run(p.Ctx, chromedp.Evaluate[[]result](expr, chromedp.EvalAwaitPromise))
-	if err != nil {
-		tb.Fatalf("run axe-core: %v", err)
-	}
-	vs := make([]Violation, len(res))
-	for i, r := range res {
-		vs[i] = Violation(r)
-	}
-	return vs
+	run(p, "inject axe-core", chromedp.Evaluate[chromedp.Void](AxeScript(tb)))
+	return run(p, "run axe-core", chromedp.Evaluate[[]Violation](axeRun, chromedp.EvalAwaitPromise))
 }

@@ -1,11 +1,11 @@
-// Package browsertest runs end-to-end tests in a real, headless Chromium
-// driven by chromedp: it finds Debian's Chromium, starts it with flags that
-// work in a closed network and as root, opens a fresh tab per test, and
+// Package browsertest runs end-to-end tests in a real, headless Chrome or
+// Chromium driven by chromedp: it starts the browser chromedp finds, with
+// flags that work in a closed network, opens a fresh tab per test, and
 // saves screenshots as test artifacts.
 //
 // One browser serves the tests of one parent test (Start), and each test
 // gets a tab in a browser context of its own (NewTab), so tests share no
-// cookies. Without Chromium, tests skip with a message naming the package to
+// cookies. Without a browser, tests skip with a message saying what to
 // install; under CI=true they fail instead.
 package browsertest
 
@@ -24,21 +24,6 @@ import (
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
 
-// browsers are where Chrome and Chromium are found, after the names on
-// PATH: macOS's application bundles, Windows' installers' folders.
-var browsers = map[string][]string{
-	"darwin": {
-		"/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-		"/Applications/Chromium.app/Contents/MacOS/Chromium",
-		os.ExpandEnv("$HOME/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"),
-	},
-	"windows": {
-		os.ExpandEnv(`${ProgramFiles}\Google\Chrome\Application\chrome.exe`),
-		os.ExpandEnv(`${ProgramFiles(x86)}\Google\Chrome\Application\chrome.exe`),
-		os.ExpandEnv(`${LocalAppData}\Google\Chrome\Application\chrome.exe`),
-	},
-}
-
 // installBrowser says how to install a browser for the tests, by system.
 var installBrowser = map[string]string{
 	"darwin":  "install Google Chrome, or brew install --cask chromium",
@@ -50,50 +35,6 @@ var installBrowser = map[string]string{
 // never loads fails the test instead of hanging it.
 const TabTimeout = 60 * time.Second
 
-// ExecPath returns the Chrome or Chromium to run: the first on PATH of
-// the names Linux distributions give it, else an installed application
-// (macOS, Windows). Without one it skips tb, or fails it under CI.
-func ExecPath(tb testing.TB) string {
-	tb.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	for _, p := range browsers[runtime.GOOS] {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	msg := "no Chrome or Chromium for the browser tests: " + installBrowser[runtime.GOOS]
-	if dstest.InCI() {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-	return ""
-}
-
-// AllocatorOptions are the flags Chromium starts with. Background
-// networking, component updates, sync and QUIC are off because the test
-// machine's closed network refuses those connections, and they add nothing
-// to a test; the sandbox is off because the tests may run as root. chromedp
-// gives each browser a fresh temporary --user-data-dir and removes it when
-// the browser stops.
-func AllocatorOptions(execPath string) []chromedp.ExecAllocatorOption {
-	return append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 900),
-	)
-}
-
 // Browser is one headless Chromium.
 type Browser struct {
 	ctx context.Context
@@ -101,11 +42,24 @@ type Browser struct {
 
 // Start starts Chromium for the life of t: it stops, and its profile is
 // removed, when t and its subtests end. Give it the parent test of the
-// browser tests, so one browser serves them all.
+// browser tests, so one browser serves them all. Without Chrome or
+// Chromium where chromedp looks for one (PATH on Linux, /Applications on
+// macOS, Program Files on Windows, where it also takes Edge), it skips t,
+// or fails it under CI.
+//
+// Chromium starts with chromedp's default flags (headless, no first-run
+// screens, no background networking, no sync, no sandbox when run as root)
+// and a fresh temporary --user-data-dir that chromedp removes when it
+// stops. QUIC and component updates are off too, because the test
+// machine's closed network refuses those connections.
 func Start(t testing.TB) *Browser {
 	t.Helper()
-	path := ExecPath(t)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), AllocatorOptions(path)...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(1280, 900),
+	)...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(cancel)
@@ -115,11 +69,18 @@ func Start(t testing.TB) *Browser {
 	go func() { started <- chromedp.Do(ctx) }()
 	select {
 	case err := <-started:
+		if errors.Is(err, exec.ErrNotFound) {
+			msg := "no Chrome or Chromium for the browser tests: " + installBrowser[runtime.GOOS]
+			if dstest.InCI() {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
 		if err != nil {
-			t.Fatalf("start %s: %v", path, err)
+			t.Fatalf("start the browser: %v", err)
 		}
 	case <-time.After(TabTimeout):
-		t.Fatalf("start %s: no answer within %v", path, TabTimeout)
+		t.Fatalf("start the browser: no answer within %v", TabTimeout)
 	}
 	return &Browser{ctx: ctx}
 }
@@ -142,10 +103,9 @@ func (b *Browser) NewTab(tb testing.TB, base string) *Tab {
 	return &Tab{Ctx: ctx, t: tb, base: base}
 }
 
-// ArtifactDir returns the directory for test artifacts: $ARTIFACTS_DIR if
-// set, else artifacts/ at the root of the module the test runs in. It
-// creates the directory.
-func ArtifactDir(tb testing.TB) string {
+// SaveArtifact writes data to name in $ARTIFACTS_DIR if set, else in
+// artifacts/ at the root of the module the test runs in, and logs where.
+func SaveArtifact(tb testing.TB, name string, data []byte) {
 	tb.Helper()
 	dir := os.Getenv("ARTIFACTS_DIR")
 	if dir == "" {
@@ -155,21 +115,14 @@ func ArtifactDir(tb testing.TB) string {
 		}
 		dir = filepath.Join(root, "artifacts")
 	}
+	path := filepath.Join(dir, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		tb.Fatalf("artifact directory: %v", err)
+		tb.Fatalf("save artifact: %v", err)
 	}
-	return dir
-}
-
-// SaveArtifact writes data to name in ArtifactDir and logs where.
-func SaveArtifact(tb testing.TB, name string, data []byte) string {
-	tb.Helper()
-	path := filepath.Join(ArtifactDir(tb), name)
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		tb.Fatalf("save artifact: %v", err)
 	}
 	tb.Logf("artifact: %s", path)
-	return path
 }
 
 // moduleRoot is the nearest directory at or above the working directory

@@ -23,136 +23,114 @@ type Tab struct {
 	base string
 }
 
+// run runs a in the tab and returns its result; on an error it fails the
+// test, saying what it was doing.
+func run[T any](p *Tab, what string, a chromedp.Action[T]) T {
+	p.t.Helper()
+	v, err := chromedp.Run(p.Ctx, a)
+	if err != nil {
+		p.t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// on is run for an action on the element sel, which the page must have.
+func on[T any](p *Tab, sel, what string, a chromedp.Action[T]) T {
+	p.t.Helper()
+	p.mustHave(sel)
+	return run(p, what+" "+sel, a)
+}
+
+func (p *Tab) mustHave(sel string) {
+	p.t.Helper()
+	if p.Count(sel) == 0 {
+		p.t.Fatalf("no %s on %s", sel, run(p, "location", chromedp.Location()))
+	}
+}
+
 // Open loads path and returns the status of its page.
 func (p *Tab) Open(path string) int64 {
 	p.t.Helper()
-	resp, err := chromedp.Run(p.Ctx, chromedp.NavigateResponse(p.base+path))
-	if err != nil {
-		p.t.Fatalf("open %s: %v", path, err)
-	}
-	return resp.Status
+	return run(p, "open "+path, chromedp.NavigateResponse(p.base+path)).Status
 }
 
 // Reload loads the page again, as the browser's reload button does.
 func (p *Tab) Reload() {
 	p.t.Helper()
-	if err := chromedp.Do(p.Ctx, chromedp.Reload()); err != nil {
-		p.t.Fatalf("reload: %v", err)
-	}
+	run(p, "reload", chromedp.Reload())
 }
 
 // Click clicks the link or button sel, waits for the page it leads to,
 // and returns that page's status and path, after any redirect.
 func (p *Tab) Click(sel string) (status int64, path string) {
 	p.t.Helper()
-	p.mustHave(sel)
-	return p.follow("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	return p.follow(sel, "click", chromedp.Click(chromedp.CSS(sel)))
 }
 
-// TypeAndEnter replaces what the field sel holds with text and presses
-// Enter, which submits its form; it returns the status of the answer.
+// Type replaces the value the page gave the field sel with text.
+// (chromedp.Clear empties that value, not what was typed into the field
+// since the page loaded.)
+func (p *Tab) Type(sel, text string) {
+	p.t.Helper()
+	on(p, sel, "clear", chromedp.Clear(chromedp.CSS(sel)))
+	on(p, sel, "type into", chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// TypeAndEnter is Type, then Enter, which submits the field's form; it
+// returns the status of the answer.
 func (p *Tab) TypeAndEnter(sel, text string) int64 {
 	p.t.Helper()
-	p.Clear(sel)
-	status, _ := p.follow("type "+text+" into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text+"\n"))
+	p.Type(sel, text)
+	status, _ := p.follow(sel, "press Enter in", chromedp.SendKeys(chromedp.CSS(sel), "\n"))
 	return status
 }
 
-// follow runs an action that takes the browser to another page, waits for
-// that page, and returns its status and path.
-func (p *Tab) follow(what string, action chromedp.Action[chromedp.Void]) (status int64, path string) {
+// follow runs an action on sel that takes the browser to another page,
+// waits for that page, and returns its status and path.
+func (p *Tab) follow(sel, what string, action chromedp.Action[chromedp.Void]) (status int64, path string) {
 	p.t.Helper()
+	p.mustHave(sel)
 	resp, err := chromedp.RunResponse(p.Ctx, action)
 	if err != nil {
-		p.t.Fatalf("%s: %v", what, err)
+		p.t.Fatalf("%s %s: %v", what, sel, err)
 	}
 	u, err := url.Parse(resp.URL)
 	if err != nil {
-		p.t.Fatalf("%s: landed on %q: %v", what, resp.URL, err)
+		p.t.Fatalf("%s %s: landed on %q: %v", what, sel, resp.URL, err)
 	}
 	return resp.Status, u.Path
-}
-
-// Clear empties the field sel.
-func (p *Tab) Clear(sel string) {
-	p.t.Helper()
-	p.mustHave(sel)
-	if err := chromedp.Do(p.Ctx, chromedp.Clear(chromedp.CSS(sel))); err != nil {
-		p.t.Fatalf("clear %s: %v", sel, err)
-	}
-}
-
-// Type types text into the field sel.
-func (p *Tab) Type(sel, text string) {
-	p.t.Helper()
-	p.mustHave(sel)
-	if err := chromedp.Do(p.Ctx, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
-		p.t.Fatalf("type into %s: %v", sel, err)
-	}
 }
 
 // Count returns how many elements match sel, without waiting for any.
 func (p *Tab) Count(sel string) int {
 	p.t.Helper()
-	nodes, err := chromedp.Run(p.Ctx, chromedp.Nodes(chromedp.CSSAll(sel), chromedp.AtLeast(0)))
-	if err != nil {
-		p.t.Fatalf("find %s: %v", sel, err)
-	}
-	return len(nodes)
-}
-
-func (p *Tab) mustHave(sel string) {
-	p.t.Helper()
-	if p.Count(sel) == 0 {
-		loc, _ := chromedp.Run(p.Ctx, chromedp.Location())
-		p.t.Fatalf("no %s on %s", sel, loc)
-	}
+	return len(run(p, "find "+sel, chromedp.Nodes(chromedp.CSSAll(sel), chromedp.AtLeast(0))))
 }
 
 // Text returns the visible text of the first element that matches sel,
 // without leading and trailing space.
 func (p *Tab) Text(sel string) string {
 	p.t.Helper()
-	p.mustHave(sel)
-	s, err := chromedp.Run(p.Ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		p.t.Fatalf("read %s: %v", sel, err)
-	}
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(on(p, sel, "read", chromedp.Text(chromedp.CSS(sel))))
 }
 
 // Value returns what the field sel holds.
 func (p *Tab) Value(sel string) string {
 	p.t.Helper()
-	p.mustHave(sel)
-	s, err := chromedp.Run(p.Ctx, chromedp.Value(chromedp.CSS(sel)))
-	if err != nil {
-		p.t.Fatalf("read %s: %v", sel, err)
-	}
-	return s
+	return on(p, sel, "read", chromedp.Value(chromedp.CSS(sel)))
 }
 
 // HTML returns the markup of the first element that matches sel.
 func (p *Tab) HTML(sel string) string {
 	p.t.Helper()
-	p.mustHave(sel)
-	s, err := chromedp.Run(p.Ctx, chromedp.OuterHTML(chromedp.CSS(sel)))
-	if err != nil {
-		p.t.Fatalf("read %s: %v", sel, err)
-	}
-	return s
+	return on(p, sel, "read", chromedp.OuterHTML(chromedp.CSS(sel)))
 }
 
 // Style returns the computed value of the CSS property of the first
 // element that matches sel: what the page's stylesheets made of it.
 func (p *Tab) Style(sel, property string) string {
 	p.t.Helper()
-	p.mustHave(sel)
-	style, err := chromedp.Run(p.Ctx, chromedp.ComputedStyle(chromedp.CSS(sel)))
-	if err != nil {
-		p.t.Fatalf("style of %s: %v", sel, err)
-	}
-	for _, s := range style {
+	for _, s := range on(p, sel, "style of", chromedp.ComputedStyle(chromedp.CSS(sel))) {
 		if s.Name == property {
 			return s.Value
 		}
@@ -178,20 +156,15 @@ func (p *Tab) Viewport(width, height int64, mobile bool) {
 	if mobile {
 		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	}
-	if err := chromedp.Do(p.Ctx, chromedp.EmulateViewport(width, height, opts...)); err != nil {
-		p.t.Fatalf("viewport %dx%d: %v", width, height, err)
-	}
+	run(p, fmt.Sprintf("viewport %dx%d", width, height), chromedp.EmulateViewport(width, height, opts...))
 }
 
 // Overflow returns how many CSS pixels the page is wider than the screen:
 // more than 0 means a sideways scroll bar, a layout bug on a phone.
 func (p *Tab) Overflow() int {
 	p.t.Helper()
-	w, err := chromedp.Run(p.Ctx, chromedp.Evaluate[[2]int](
+	w := run(p, "page width", chromedp.Evaluate[[2]int](
 		`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
-	if err != nil {
-		p.t.Fatalf("page width: %v", err)
-	}
 	return w[0] - w[1]
 }
 
@@ -199,36 +172,22 @@ func (p *Tab) Overflow() int {
 // (beyond the screen's height) if sel is empty.
 func (p *Tab) Screenshot(sel string) []byte {
 	p.t.Helper()
-	var png []byte
-	var err error
 	if sel == "" {
-		png, err = chromedp.Run(p.Ctx, chromedp.FullScreenshot(100))
-	} else {
-		p.mustHave(sel)
-		png, err = chromedp.Run(p.Ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+		return run(p, "screenshot", chromedp.FullScreenshot(100))
 	}
-	if err != nil {
-		p.t.Fatalf("screenshot: %v", err)
-	}
-	return png
+	return on(p, sel, "screenshot", chromedp.Screenshot(chromedp.CSS(sel)))
 }
 
 // Press presses keys (from chromedp/kb for keys such as kb.Tab) in the
 // page, wherever its focus is, as a person at the keyboard would.
 func (p *Tab) Press(keys string) {
 	p.t.Helper()
-	if err := chromedp.Do(p.Ctx, chromedp.KeyEvent(keys)); err != nil {
-		p.t.Fatalf("press %q: %v", keys, err)
-	}
+	run(p, fmt.Sprintf("press %q", keys), chromedp.KeyEvent(keys))
 }
 
 // Focused reports whether the element that has the focus matches sel.
 func (p *Tab) Focused(sel string) bool {
 	p.t.Helper()
-	ok, err := chromedp.Run(p.Ctx, chromedp.Evaluate[bool](
+	return run(p, "focus on "+sel, chromedp.Evaluate[bool](
 		fmt.Sprintf(`document.activeElement !== null && document.activeElement.matches(%q)`, sel)))
-	if err != nil {
-		p.t.Fatalf("focus on %s: %v", sel, err)
-	}
-	return ok
 }

@@ -18,13 +18,16 @@ const (
 )
 
 // logOnce logs one line at level through a logger made by New, for a
-// request traced as App Engine traces it, and returns what it wrote.
-func logOnce(t *testing.T, onAppEngine bool, level slog.Level) string {
+// request with the X-Cloud-Trace-Context header given (none if empty), and
+// returns what it wrote.
+func logOnce(t *testing.T, onAppEngine bool, level slog.Level, header string) string {
 	t.Helper()
 	var buf bytes.Buffer
 	logger := cloudlog.New(&buf, onAppEngine, "my-project", slog.LevelDebug)
 	r := httptest.NewRequest("GET", "/", nil)
-	r.Header.Set("X-Cloud-Trace-Context", traceHeader)
+	if header != "" {
+		r.Header.Set("X-Cloud-Trace-Context", header)
+	}
 	logger.Log(cloudlog.WithTrace(r).Context(), level, "something happened", "path", "/")
 	return buf.String()
 }
@@ -41,7 +44,7 @@ func TestNew_appEngineSeverities(t *testing.T) {
 	} {
 		t.Run(tc.want, func(t *testing.T) {
 			var line map[string]any
-			if err := json.Unmarshal([]byte(logOnce(t, true, tc.level)), &line); err != nil {
+			if err := json.Unmarshal([]byte(logOnce(t, true, tc.level, traceHeader)), &line); err != nil {
 				t.Fatalf("the line is not JSON: %v", err)
 			}
 			if line["severity"] != tc.want || line["message"] != "something happened" || line[traceField] != wantTrace || line["path"] != "/" {
@@ -57,7 +60,7 @@ func TestNew_appEngineSeverities(t *testing.T) {
 }
 
 func TestNew_localLinesAreTextWithoutTrace(t *testing.T) {
-	log := logOnce(t, false, slog.LevelInfo)
+	log := logOnce(t, false, slog.LevelInfo, traceHeader)
 	if json.Valid([]byte(log)) {
 		t.Fatalf("got JSON, want a text line: %s", log)
 	}
@@ -68,15 +71,8 @@ func TestNew_localLinesAreTextWithoutTrace(t *testing.T) {
 
 func TestWithTrace_ignoresAbsentOrOversizedHeaders(t *testing.T) {
 	for _, header := range []string{"", "/1;o=1", strings.Repeat("a", 65) + "/1"} {
-		var buf bytes.Buffer
-		logger := cloudlog.New(&buf, true, "my-project", slog.LevelInfo)
-		r := httptest.NewRequest("GET", "/", nil)
-		if header != "" {
-			r.Header.Set("X-Cloud-Trace-Context", header)
-		}
-		logger.InfoContext(cloudlog.WithTrace(r).Context(), "x")
-		if strings.Contains(buf.String(), traceField) {
-			t.Errorf("X-Cloud-Trace-Context %q: got a trace in %s, want none", header, buf.String())
+		if log := logOnce(t, true, slog.LevelInfo, header); strings.Contains(log, traceField) {
+			t.Errorf("X-Cloud-Trace-Context %q: got a trace in %s, want none", header, log)
 		}
 	}
 }

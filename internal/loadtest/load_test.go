@@ -149,15 +149,17 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	b.ReportMetric(perReq(visitorsCPU, web.done()), "client-cpu-us/req")
 }
 
-// warmed records the warm-ups warmEmulator has run, by emulator and by mix.
-var warmed = struct {
-	sync.Mutex
-	done map[warmKey]bool
-}{done: map[warmKey]bool{}}
+// firsts records what firstTime has seen: struct{e; what} → true.
+var firsts sync.Map
 
-type warmKey struct {
-	e   *dstest.Emulator
-	mix string
+// firstTime reports whether this is the first call with emulator e and
+// what in this test binary.
+func firstTime(e *dstest.Emulator, what string) bool {
+	_, seen := firsts.LoadOrStore(struct {
+		e    *dstest.Emulator
+		what string
+	}{e, what}, true)
+	return !seen
 }
 
 // warmEmulator runs -load.warmup operations of a mix with run, once per
@@ -171,17 +173,13 @@ type warmKey struct {
 // for the connections.
 func warmEmulator(b *testing.B, e *dstest.Emulator, mix string, run func(n int) mixResult) {
 	b.Helper()
-	warmed.Lock()
-	defer warmed.Unlock()
-	k := warmKey{e, mix}
-	if *loadWarmup <= 0 || warmed.done[k] {
+	if *loadWarmup <= 0 || !firstTime(e, "warm-up of "+mix) {
 		return
 	}
 	r := run(*loadWarmup)
 	if r.errors > 0 {
 		b.Fatalf("emulator warm-up: %d of %d %s failed; first: %q", r.errors, r.done(), mix, r.errText)
 	}
-	warmed.done[k] = true
 	b.Logf("emulator warm-up: %d %s in %v", r.done(), mix, r.elapsed.Round(time.Millisecond))
 }
 

@@ -132,10 +132,12 @@ func (r rateRoute) do(ctx context.Context, v *loadVisitor) (int, error) {
 	return len(body), nil
 }
 
-// prepareAll sends every client's r.prepare, if any.
-func (r rateRoute) prepareAll(ctx context.Context, vs []*loadVisitor) error {
-	if r.prepare == "" {
-		return nil
+// ready makes every client a returning visitor with a session (one click
+// each, at the same time; a race then writes no session), then sends its
+// r.prepare, if any.
+func (r rateRoute) ready(ctx context.Context, vs []*loadVisitor) error {
+	if err := clickOnceEach(ctx, vs); err != nil || r.prepare == "" {
+		return err
 	}
 	p := rateRoute{method: "POST", path: r.prepare}
 	for _, v := range vs {
@@ -195,13 +197,9 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	vs := newLoadVisitors(b, srv.Base, r.clients)
 	defer closeLoadVisitors(vs)
 
-	// Every client clicks once, so that it is a returning visitor with a
-	// session (a race then writes no session); the emulator's JVM is
-	// warmed once, as for BenchmarkLoad; /class gets its sessions once.
-	if err := clickOnceEach(ctx, vs); err != nil {
-		b.Fatalf("warm-up: %v", err)
-	}
-	if err := r.prepareAll(ctx, vs); err != nil {
+	// The emulator's JVM is warmed once, as for BenchmarkLoad; /class gets
+	// its sessions once.
+	if err := r.ready(ctx, vs); err != nil {
 		b.Fatalf("warm-up: %v", err)
 	}
 	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
@@ -244,23 +242,19 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	}
 }
 
-// seeded records the emulators seedClass has given their sessions.
-var seeded sync.Map // *dstest.Emulator → bool
-
 // seedClass creates classSessions live sessions through the server, once
 // per emulator in this test binary: they live 30 days, longer than any run.
 // The server and the counting server share the default namespace, so both
 // read them.
 func seedClass(b *testing.B, ctx context.Context, e *dstest.Emulator, vs []*loadVisitor) {
 	b.Helper()
-	if _, done := seeded.Load(e); done {
+	if !firstTime(e, "/class's sessions") {
 		return
 	}
 	fresh := rateRoute{method: "POST", path: "/counter", fresh: true}
 	if r := fresh.run(ctx, vs, 0, classSessions); r.errors > 0 {
 		b.Fatalf("creating /class's sessions: %d of %d failed; first: %q", r.errors, r.done(), r.errText)
 	}
-	seeded.Store(e, true)
 }
 
 // countOps sends the route's sample of requests to an in-process server
@@ -280,10 +274,7 @@ func countOps(b *testing.B, ctx context.Context, e *dstest.Emulator, r rateRoute
 	defer ts.Close()
 	vs := newLoadVisitors(b, ts.URL, r.clients)
 	defer closeLoadVisitors(vs)
-	if err := clickOnceEach(ctx, vs); err != nil {
-		b.Fatalf("counted requests: %v", err)
-	}
-	if err := r.prepareAll(ctx, vs); err != nil {
+	if err := r.ready(ctx, vs); err != nil {
 		b.Fatalf("counted requests: %v", err)
 	}
 

@@ -21,7 +21,11 @@ var (
 // that no source text reaches it unescaped, and links only to what the app
 // serves. The lesson itself is one of the seeds.
 func FuzzRender(f *testing.F) {
-	f.Add(string(lesson(f)))
+	lesson, err := os.ReadFile("../../docs/lesson.md")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(lesson))
 	for _, seed := range []string{
 		"<img src=x onerror=alert(1)>", "<script>x</script>\n\n<!-- c -->", "[a](javascript:x) `<`",
 		"- [x](../a.go)\n\n  ```\"><script>\n  ```", "[a](</\t/x>) <//x> ![i](//x)", "| <a> |\n|-|\n| [b](c) |",
@@ -60,24 +64,4 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	})
-}
-
-// BenchmarkRender renders the lesson, which the app does once per process.
-func BenchmarkRender(b *testing.B) {
-	src := lesson(b)
-	for b.Loop() {
-		if _, err := markdown.Render(src); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// lesson is docs/lesson.md, the page this package was made for.
-func lesson(tb testing.TB) []byte {
-	tb.Helper()
-	src, err := os.ReadFile("../../docs/lesson.md")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return src
 }

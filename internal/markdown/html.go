@@ -4,6 +4,8 @@ package markdown
 // differently: raw HTML, and notes naming files of the repository.
 
 import (
+	"bytes"
+
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
@@ -33,17 +35,10 @@ func (rawHTMLText) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			text = append(text, b.ClosureLine.Value(src)...)
 		}
 		_, _ = w.WriteString("<p>")
-		gmhtml.DefaultWriter.RawWrite(w, trimNewline(text))
+		gmhtml.DefaultWriter.RawWrite(w, bytes.TrimRight(text, "\r\n"))
 		_, _ = w.WriteString("</p>\n")
 		return ast.WalkSkipChildren, nil
 	})
-}
-
-func trimNewline(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // sourceNote stands for a link to another file of the repository, which
@@ -87,39 +82,4 @@ func (sourceNoteHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		_, _ = w.WriteString(`</span>`)
 		return ast.WalkContinue, nil
 	})
-}
-
-// focusableCode renders code blocks as goldmark does, but for tabindex="0"
-// on the <pre>: a code line wider than the screen makes the block scroll
-// sideways, and a scrolling region must be reachable with the keyboard
-// (WCAG 2.1.1; axe-core's rule scrollable-region-focusable). goldmark's own
-// renderers write no attributes on code blocks; the escaping here is its,
-// line for line (renderer/html's renderFencedCodeBlock and writeLines).
-type focusableCode struct{}
-
-func (focusableCode) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(ast.KindFencedCodeBlock, renderCode)
-	reg.Register(ast.KindCodeBlock, renderCode)
-}
-
-func renderCode(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-	if !entering {
-		_, _ = w.WriteString("</code></pre>\n")
-		return ast.WalkContinue, nil
-	}
-	_, _ = w.WriteString(`<pre tabindex="0"><code`)
-	if f, ok := n.(*ast.FencedCodeBlock); ok {
-		if lang := f.Language(src); lang != nil {
-			_, _ = w.WriteString(` class="language-`)
-			gmhtml.DefaultWriter.Write(w, lang)
-			_ = w.WriteByte('"')
-		}
-	}
-	_ = w.WriteByte('>')
-	lines := n.Lines()
-	for i := range lines.Len() {
-		line := lines.At(i)
-		gmhtml.DefaultWriter.RawWrite(w, line.Value(src))
-	}
-	return ast.WalkContinue, nil
 }

@@ -35,7 +35,7 @@ func rewrite(doc ast.Node, src []byte) (title string) {
 				links = append(links, n)
 			case *extast.Table:
 				// The stylesheet lets a wide table scroll sideways, as a
-				// code block does (see focusableCode), so it too must be
+				// code block does (see Render), so it too must be
 				// reachable with the keyboard. goldmark's table renderer
 				// writes the attribute.
 				n.SetAttributeString("tabindex", []byte("0"))

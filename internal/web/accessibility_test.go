@@ -56,10 +56,8 @@ func testEveryPageAtEachWidth(t *testing.T, b *browsertest.Browser) {
 				for _, v := range browsertest.Axe(t, p) {
 					t.Errorf("%s: %s", page, v)
 				}
-				for _, e := range console.Entries() {
-					if e.CSP {
-						t.Errorf("%s: Content-Security-Policy violation: %s", page, e)
-					}
+				for _, v := range console.CSP() {
+					t.Errorf("%s: Content-Security-Policy violation: %s", page, v)
 				}
 			}
 			shoot := func(name string) {

@@ -145,7 +145,6 @@ func testMastermindLose(t *testing.T, b *browsertest.Browser) {
 			t.Fatal("won 3 games in a row by chance; want a loss")
 		}
 		for i, guess := range wrong {
-			p.Clear("#guess")
 			p.Type("#guess", guess)
 			if status, _ := p.Click("form.guess button[type=submit]"); status != http.StatusOK {
 				t.Fatalf("guess %d (%s): got status %d, want 200", i+1, guess, status)
@@ -274,13 +273,7 @@ func testViolationsAreSeen(t *testing.T, b *browsertest.Browser) {
 	p := b.NewTab(t, bad.URL)
 	console := browsertest.Watch(t, p.Ctx)
 	p.Open("/")
-	var got []string
-	for _, e := range console.Entries() {
-		if e.CSP {
-			got = append(got, e.String())
-		}
-	}
-	if len(got) < 2 {
+	if got := console.CSP(); len(got) < 2 {
 		t.Errorf("got CSP reports %q, want the inline style and script reported", got)
 	}
 }
@@ -343,10 +336,8 @@ func testRaceWithJavaScript(t *testing.T, b *browsertest.Browser) {
 	if got, want := a.calls.Calls()["Commit"], 1+2*raceClicks; got != want {
 		t.Errorf("got %d commits, want %d: the race's start and one per click", got, want)
 	}
-	for _, e := range console.Entries() {
-		if e.CSP {
-			t.Errorf("Content-Security-Policy violation: %s", e)
-		}
+	for _, v := range console.CSP() {
+		t.Errorf("Content-Security-Policy violation: %s", v)
 	}
 	p.Reload()
 	if got := p.Text("#atomic .num"); got != strconv.Itoa(raceClicks) {
