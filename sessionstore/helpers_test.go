@@ -45,14 +45,14 @@ type env struct {
 	clock  *clock
 }
 
-func newEnv(t *testing.T, e *dstest.Emulator, keyPairs ...[]byte) *env {
-	t.Helper()
-	client, calls := e.Client(t)
+func newEnv(tb testing.TB, e *dstest.Emulator, keyPairs ...[]byte) *env {
+	tb.Helper()
+	client, calls := e.Client(tb)
 	if len(keyPairs) == 0 {
 		keyPairs = [][]byte{key1, nil}
 	}
 	s := sessionstore.NewStore(client, keyPairs...)
-	s.Namespace = dstest.Namespace(t)
+	s.Namespace = dstest.Namespace(tb)
 	// Generous: these tests are about what is stored, not how fast, and a
 	// loaded machine can make the emulator slow. failure_test.go tests the
 	// timeout itself.
@@ -92,11 +92,11 @@ func (c *clock) advance(d time.Duration) {
 }
 
 // request returns a request carrying cookie (if any), with a deadline.
-func request(t *testing.T, cookie *http.Cookie) *http.Request {
-	t.Helper()
+func request(tb testing.TB, cookie *http.Cookie) *http.Request {
+	tb.Helper()
 	r := httptest.NewRequest("GET", "/", nil)
 	ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
-	t.Cleanup(cancel)
+	tb.Cleanup(cancel)
 	r = r.WithContext(ctx)
 	if cookie != nil {
 		r.AddCookie(cookie)
@@ -115,23 +115,23 @@ func sessionCookie(w *httptest.ResponseRecorder) *http.Cookie {
 }
 
 // save stores values in a new session and returns its cookie.
-func (v *env) save(t *testing.T, values map[any]any) *http.Cookie {
-	t.Helper()
-	r := request(t, nil)
+func (v *env) save(tb testing.TB, values map[any]any) *http.Cookie {
+	tb.Helper()
+	r := request(tb, nil)
 	sess, err := v.store.Get(r, name)
 	if err != nil {
-		t.Fatalf("Get: %v", err)
+		tb.Fatalf("Get: %v", err)
 	}
 	for k, x := range values {
 		sess.Values[k] = x
 	}
 	w := httptest.NewRecorder()
 	if err := sess.Save(r, w); err != nil {
-		t.Fatalf("Save: %v", err)
+		tb.Fatalf("Save: %v", err)
 	}
 	c := sessionCookie(w)
 	if c == nil {
-		t.Fatal("Save of a non-empty session set no cookie")
+		tb.Fatal("Save of a non-empty session set no cookie")
 	}
 	return c
 }
