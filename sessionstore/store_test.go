@@ -7,43 +7,53 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/sessions"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
-func TestStore_New_withoutCookieIsFreshAndFree(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		sess, err := v.store.New(request(t, nil), name)
-		if err != nil {
-			t.Fatalf("New: %v", err)
-		}
-		if !sess.IsNew || len(sess.Values) != 0 || sess.ID != "" {
-			t.Errorf("got IsNew=%v values=%v id=%q, want a new empty session", sess.IsNew, sess.Values, sess.ID)
-		}
-		if got := v.calls.Total(); got != 0 {
-			t.Errorf("got %d Datastore calls, want 0", got)
-		}
-	})
-}
-
-func TestStore_Save_emptySessionWritesNothing(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		r := request(t, nil)
-		sess, _ := v.store.Get(r, name)
-		w := httptest.NewRecorder()
-		if err := sess.Save(r, w); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
-			t.Errorf("got Set-Cookie %q, want none", got)
-		}
-		if got := v.calls.Total(); got != 0 {
-			t.Errorf("got %d Datastore calls, want 0", got)
-		}
-	})
+// A visitor without a cookie gets a fresh session, and one that stays
+// empty costs no Datastore call and sets no cookie, whether the handler
+// saves it or updates it.
+func TestStore_newVisitorWithNothingToSaveCostsNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		use  func(v *env, r *http.Request, w http.ResponseWriter) (*sessions.Session, error)
+	}{
+		{"Get, then Save", func(v *env, r *http.Request, w http.ResponseWriter) (*sessions.Session, error) {
+			sess, err := v.store.Get(r, name)
+			if err != nil {
+				return sess, err
+			}
+			return sess, sess.Save(r, w)
+		}},
+		{"Update", func(v *env, r *http.Request, w http.ResponseWriter) (*sessions.Session, error) {
+			return v.store.Update(r, w, name, func(*sessions.Session) error { return nil })
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+				v := newEnv(t, e)
+				w := httptest.NewRecorder()
+				sess, err := tc.use(v, request(t, nil), w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sess.IsNew || len(sess.Values) != 0 || sess.ID != "" {
+					t.Errorf("got IsNew=%v values=%v id=%q, want a new empty session", sess.IsNew, sess.Values, sess.ID)
+				}
+				if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
+					t.Errorf("got Set-Cookie %q, want none", got)
+				}
+				if got := v.calls.Total(); got != 0 {
+					t.Errorf("got %d Datastore calls, want 0", got)
+				}
+			})
+		})
+	}
 }
 
 func TestStore_Get_returnsSavedValues(t *testing.T) {
@@ -64,43 +74,6 @@ func TestStore_Get_returnsSavedValues(t *testing.T) {
 		}
 		if !reflect.DeepEqual(sess.Values, values) {
 			t.Errorf("got values %v, want %v", sess.Values, values)
-		}
-	})
-}
-
-func TestStore_Get_returningVisitorCostsOneLookup(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 1})
-		v.calls.Reset()
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		_, _ = v.store.Get(r, name) // the registry answers the second time
-		if err := sess.Save(r, httptest.NewRecorder()); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if got, want := v.calls.Calls(), map[string]int{"Lookup": 1}; !reflect.DeepEqual(got, want) {
-			t.Errorf("got calls %v, want %v", got, want)
-		}
-	})
-}
-
-func TestStore_Save_unchangedValuesWriteNothing(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		// Several keys and a map value: gob writes maps in random order,
-		// which must not pass for a change.
-		cookie := v.save(t, map[any]any{"a": 1, "b": "two", "c": point{1, 2}, "m": map[string]int{"x": 1, "y": 2, "z": 3}})
-		for range 5 {
-			r := request(t, cookie)
-			sess, _ := v.store.Get(r, name)
-			v.calls.Reset()
-			if err := sess.Save(r, httptest.NewRecorder()); err != nil {
-				t.Fatalf("Save: %v", err)
-			}
-			if got := v.calls.Total(); got != 0 {
-				t.Fatalf("got %d Datastore calls (%v), want 0", got, v.calls.Calls())
-			}
 		}
 	})
 }
@@ -138,40 +111,6 @@ func TestStore_Save_cookie(t *testing.T) {
 		}
 		if strings.Contains(c.String(), "count") {
 			t.Errorf("cookie %q carries session data", c)
-		}
-	})
-}
-
-func TestStore_Get_badCookieIsFreshWithoutDatastore(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		good := v.save(t, map[any]any{"count": 1})
-		other := newEnv(t, e, []byte("another key, 32 bytes long......"), nil).save(t, map[any]any{"count": 9})
-		tests := []struct {
-			name   string
-			cookie *http.Cookie
-		}{
-			{"tampered", tamper(good)},
-			{"garbage", &http.Cookie{Name: name, Value: "not-a-cookie"}},
-			{"empty", &http.Cookie{Name: name, Value: ""}},
-			{"huge", &http.Cookie{Name: name, Value: strings.Repeat("A", 8000)}},
-			{"signed with another key", other},
-			{"id swapped under a valid signature", &http.Cookie{Name: name, Value: good.Value[:20] + other.Value[20:]}},
-		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				v.calls.Reset()
-				sess, err := v.store.Get(request(t, tt.cookie), name)
-				if err != nil {
-					t.Fatalf("Get: %v", err)
-				}
-				if !sess.IsNew || len(sess.Values) != 0 {
-					t.Errorf("got IsNew=%v values=%v, want a fresh session", sess.IsNew, sess.Values)
-				}
-				if got := v.calls.Total(); got != 0 {
-					t.Errorf("got %d Datastore calls, want 0", got)
-				}
-			})
 		}
 	})
 }
@@ -239,43 +178,47 @@ func TestStore_Save_unregisteredTypeIsClearError(t *testing.T) {
 	})
 }
 
-func TestStore_Save_maxAgeNegativeDeletes(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 3})
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		sess.Options.MaxAge = -1
-		w := httptest.NewRecorder()
-		if err := sess.Save(r, w); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if c := sessionCookie(w); c == nil || c.MaxAge >= 0 || c.Value != "" {
-			t.Errorf("got cookie %v, want it cleared", c)
-		}
-		if got := v.entityCount(t); got != 0 {
-			t.Errorf("got %d entities, want 0", got)
-		}
-		if replay := v.load(t, cookie); !replay.IsNew || len(replay.Values) != 0 {
-			t.Errorf("replayed cookie got %v, want a fresh session", replay.Values)
-		}
-	})
-}
-
-func TestStore_Save_emptiedSessionDeletes(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 3})
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		delete(sess.Values, "count")
-		if err := sess.Save(r, httptest.NewRecorder()); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if got := v.entityCount(t); got != 0 {
-			t.Errorf("got %d entities, want 0", got)
-		}
-	})
+// A session ends when saved with MaxAge < 0 or with no values left: its
+// entity is deleted, its cookie cleared, and a replayed cookie finds
+// nothing. An expired session's stale cookie is cleared too (its entity is
+// left to DeleteExpired).
+func TestStore_Save_endingDeletesAndClearsTheCookie(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		expired      bool
+		end          func(*sessions.Session)
+		wantEntities int
+	}{
+		{"MaxAge < 0", false, func(s *sessions.Session) { s.Options.MaxAge = -1 }, 0},
+		{"values emptied", false, func(s *sessions.Session) { delete(s.Values, "count") }, 0},
+		{"MaxAge < 0 once expired", true, func(s *sessions.Session) { s.Options.MaxAge = -1 }, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+				v := newEnv(t, e)
+				cookie := v.save(t, map[any]any{"count": 3})
+				if tc.expired {
+					v.clock.advance(lifetime + time.Second)
+				}
+				r := request(t, cookie)
+				sess, _ := v.store.Get(r, name)
+				tc.end(sess)
+				w := httptest.NewRecorder()
+				if err := sess.Save(r, w); err != nil {
+					t.Fatalf("Save: %v", err)
+				}
+				if c := sessionCookie(w); c == nil || c.MaxAge >= 0 || c.Value != "" {
+					t.Errorf("got cookie %v, want it cleared", c)
+				}
+				if got := v.entityCount(t); got != tc.wantEntities {
+					t.Errorf("got %d entities, want %d", got, tc.wantEntities)
+				}
+				if replay := v.load(t, cookie); !replay.IsNew || len(replay.Values) != 0 {
+					t.Errorf("replayed cookie got %v, want a fresh session", replay.Values)
+				}
+			})
+		})
+	}
 }
 
 func TestStore_RotateID(t *testing.T) {
@@ -321,38 +264,6 @@ func TestStore_New_undecodableEntityIsFresh(t *testing.T) {
 		}
 		if !got.IsNew {
 			t.Errorf("got %v, want a fresh session", got.Values)
-		}
-	})
-}
-
-func TestStore_Save_withoutWriteSendsNoCookie(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 1})
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		w := httptest.NewRecorder()
-		if err := sess.Save(r, w); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
-			t.Errorf("got Set-Cookie %q for a Save that wrote nothing, want none", got)
-		}
-	})
-}
-
-func TestStore_Get_firstVerifiedOfSeveralCookies(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		good := v.save(t, map[any]any{"count": 5})
-		r := request(t, &http.Cookie{Name: name, Value: "stale-garbage"})
-		r.AddCookie(good)
-		sess, err := v.store.Get(r, name)
-		if err != nil {
-			t.Fatalf("Get: %v", err)
-		}
-		if got := sess.Values["count"]; got != 5 {
-			t.Errorf("got count %v, want 5 from the cookie that verifies", got)
 		}
 	})
 }

@@ -199,19 +199,3 @@ func TestStore_Update_unchangedWritesNothing(t *testing.T) {
 		}
 	})
 }
-
-func TestStore_Update_newVisitorWithEmptySessionGetsNoCookie(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		w := httptest.NewRecorder()
-		if _, err := v.store.Update(request(t, nil), w, name, func(*sessions.Session) error { return nil }); err != nil {
-			t.Fatal(err)
-		}
-		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
-			t.Errorf("got Set-Cookie %q, want none", got)
-		}
-		if got := v.calls.Total(); got != 0 {
-			t.Errorf("got %d Datastore calls, want 0", got)
-		}
-	})
-}
