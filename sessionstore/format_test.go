@@ -17,14 +17,14 @@ type storedEntity struct {
 	Expires time.Time `datastore:"expires"`
 }
 
-// storedValues returns the encoded values of the session with id.
-func (v *env) storedValues(t *testing.T, id string) []byte {
+// stored returns the entity of the session with id.
+func (v *env) stored(t *testing.T, id string) storedEntity {
 	t.Helper()
 	var ent storedEntity
 	if err := v.client.Get(t.Context(), v.store.Key(id), &ent); err != nil {
 		t.Fatalf("read the entity: %v", err)
 	}
-	return ent.Values
+	return ent
 }
 
 // storeValues overwrites the encoded values of the session with id.
@@ -59,7 +59,7 @@ func TestStore_newerFormatIsNeitherReadNorReplaced(t *testing.T) {
 		if _, err := v.click(t, cookie); !errors.Is(err, sessionstore.ErrNewerFormat) || errors.Is(err, sessionstore.ErrUnavailable) {
 			t.Errorf("Update: %v, want ErrNewerFormat and not ErrUnavailable", err)
 		}
-		if got := v.storedValues(t, id); string(got) != string(newer) {
+		if got := v.stored(t, id).Values; string(got) != string(newer) {
 			t.Errorf("stored values became %v, want them untouched (%v)", got, newer)
 		}
 	})
