@@ -135,47 +135,45 @@ func TestStore_keyRotation(t *testing.T) {
 	})
 }
 
-func TestStore_Save_tooLargeWritesNothing(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 1})
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		sess.Values["blob"] = strings.Repeat("x", 1100_000)
-		v.calls.Reset()
-		err := sess.Save(r, httptest.NewRecorder())
-		if !errors.Is(err, sessionstore.ErrTooLarge) {
-			t.Fatalf("got error %v, want ErrTooLarge", err)
-		}
-		if got := v.calls.Total(); got != 0 {
-			t.Errorf("got %d Datastore calls, want 0", got)
-		}
-		if got := v.load(t, cookie).Values; len(got) != 1 || got["count"] != 1 {
-			t.Errorf("got stored values %v, want the session as it was", got)
-		}
-	})
-}
-
-func TestStore_Save_unregisteredTypeIsClearError(t *testing.T) {
+// Save refuses values it cannot store, saying why, and writes nothing: the
+// stored session stays as it was.
+func TestStore_Save_refusesValuesItCannotStore(t *testing.T) {
 	type unregistered struct{ A int }
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		r := request(t, nil)
-		sess, _ := v.store.Get(r, name)
-		sess.Values["thing"] = unregistered{1}
-		err := sess.Save(r, httptest.NewRecorder())
-		if !errors.Is(err, sessionstore.ErrUnencodable) {
-			t.Fatalf("got error %v, want ErrUnencodable", err)
-		}
-		for _, want := range []string{"unregistered", "gob.Register", "thing"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q does not mention %q", err, want)
-			}
-		}
-		if got := v.entityCount(t); got != 0 {
-			t.Errorf("got %d entities, want 0", got)
-		}
-	})
+	for _, tc := range []struct {
+		name    string
+		value   any
+		want    error
+		mention []string
+	}{
+		{"too large", strings.Repeat("x", 1100_000), sessionstore.ErrTooLarge, []string{"over the limit"}},
+		{"of a type gob does not know", unregistered{1}, sessionstore.ErrUnencodable, []string{"unregistered", "gob.Register", "thing"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+				v := newEnv(t, e)
+				cookie := v.save(t, map[any]any{"count": 1})
+				r := request(t, cookie)
+				sess, _ := v.store.Get(r, name)
+				sess.Values["thing"] = tc.value
+				v.calls.Reset()
+				err := sess.Save(r, httptest.NewRecorder())
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("got error %v, want %v", err, tc.want)
+				}
+				for _, want := range tc.mention {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("error %q does not mention %q", err, want)
+					}
+				}
+				if got := v.calls.Total(); got != 0 {
+					t.Errorf("got %d Datastore calls, want 0", got)
+				}
+				if got := v.load(t, cookie).Values; !reflect.DeepEqual(got, map[any]any{"count": 1}) {
+					t.Errorf("got stored values %v, want the session as it was", got)
+				}
+			})
+		})
+	}
 }
 
 // A session ends when saved with MaxAge < 0 or with no values left: its
