@@ -24,13 +24,18 @@ func viaGet(v *env, r *http.Request) (*sessions.Session, error) {
 
 func viaNew(v *env, r *http.Request) (*sessions.Session, error) { return v.store.New(r, name) }
 
-// What the store read on a request reaches Save on that request however
-// the session was obtained and saved, and on a request derived from it
-// afterwards, as a middleware's or a handler's r.WithContext makes: saving
-// the session unchanged costs the one Lookup of its read, and sends no
-// cookie. The session holds a map, which gob writes in random order: that
-// must not pass for a change.
+// A stored session reads back as it was saved, and what the store read on
+// a request reaches Save on that request however the session was obtained
+// and saved, and on a request derived from it afterwards, as a
+// middleware's or a handler's r.WithContext makes: saving the session
+// unchanged costs the one Lookup of its read, and sends no cookie. The
+// session holds a map, which gob writes in random order: that must not
+// pass for a change.
 func TestStore_Save_findsWhatItsRequestRead(t *testing.T) {
+	values := map[any]any{
+		"count": 42, "name": "Ada", "point": point{3, 4}, "list": []string{"1122", "3456"},
+		7: true, "nested": map[string]int{"a": 1, "b": 2, "c": 3},
+	}
 	for _, tc := range []struct {
 		name string
 		load func(v *env, r *http.Request) (*sessions.Session, error)
@@ -48,12 +53,15 @@ func TestStore_Save_findsWhatItsRequestRead(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
-				cookie := v.save(t, map[any]any{"a": 1, "b": "two", "c": point{1, 2}, "m": map[string]int{"x": 1, "y": 2, "z": 3}})
+				cookie := v.save(t, values)
 				v.calls.Reset()
 				r := request(t, cookie)
 				sess, err := tc.load(v, r)
 				if err != nil {
 					t.Fatalf("load: %v", err)
+				}
+				if sess.IsNew || !reflect.DeepEqual(sess.Values, values) {
+					t.Errorf("got IsNew=%v values %v, want the stored %v", sess.IsNew, sess.Values, values)
 				}
 				w := httptest.NewRecorder()
 				if err := tc.save(sess, r, w); err != nil {

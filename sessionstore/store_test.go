@@ -56,28 +56,6 @@ func TestStore_newVisitorWithNothingToSaveCostsNothing(t *testing.T) {
 	}
 }
 
-func TestStore_Get_returnsSavedValues(t *testing.T) {
-	values := map[any]any{
-		"count":  42,
-		"name":   "Ada",
-		"point":  point{3, 4},
-		"list":   []string{"1122", "3456"},
-		7:        true,
-		"nested": map[string]int{"a": 1, "b": 2},
-	}
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, values)
-		sess := v.load(t, cookie)
-		if sess.IsNew {
-			t.Error("got IsNew, want a stored session")
-		}
-		if !reflect.DeepEqual(sess.Values, values) {
-			t.Errorf("got values %v, want %v", sess.Values, values)
-		}
-	})
-}
-
 func TestStore_Save_changedValuesWriteOnce(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
