@@ -40,22 +40,8 @@ func TestNewGame(t *testing.T) {
 	}
 }
 
-func TestGame_Guess(t *testing.T) {
-	g := playGame(t, "1234")
-	got, err := g.Guess(mustParse(t, "1243"))
-	if err != nil {
-		t.Fatalf("Guess: %v", err)
-	}
-	want := mastermind.Turn{Guess: mustParse(t, "1243"), Black: 2, White: 2}
-	if got != want {
-		t.Errorf("Guess(1243) = %+v, want %+v", got, want)
-	}
-	if !slices.Equal(g.Turns, []mastermind.Turn{want}) {
-		t.Errorf("Turns = %+v, want [%+v]", g.Turns, want)
-	}
-}
-
-// A refused guess leaves the game as it was.
+// A refused guess leaves the game as it was. (ExampleGame_Guess and
+// ExampleReplay show guesses scored and recorded.)
 func TestGame_Guess_refused(t *testing.T) {
 	tests := []struct {
 		name  string
