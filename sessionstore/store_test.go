@@ -154,20 +154,22 @@ func TestStore_Save_refusesValuesItCannotStore(t *testing.T) {
 	}
 }
 
-// A session ends when saved with MaxAge < 0 or with no values left: its
-// entity is deleted, its cookie cleared, and a replayed cookie finds
-// nothing. An expired session's stale cookie is cleared too (its entity is
-// left to DeleteExpired).
-func TestStore_Save_endingDeletesAndClearsTheCookie(t *testing.T) {
+// A session ends when saved with MaxAge < 0 or with no values left, or
+// when Update's fn sets MaxAge < 0: its entity is deleted, its cookie
+// cleared, and a replayed cookie finds nothing. An expired session's stale
+// cookie is cleared too (Save leaves its entity to DeleteExpired).
+func TestStore_endingDeletesAndClearsTheCookie(t *testing.T) {
+	maxAge := func(s *sessions.Session) { s.Options.MaxAge = -1 }
 	for _, tc := range []struct {
-		name         string
-		expired      bool
-		end          func(*sessions.Session)
-		wantEntities int
+		name            string
+		expired, update bool
+		end             func(*sessions.Session)
+		wantEntities    int
 	}{
-		{"MaxAge < 0", false, func(s *sessions.Session) { s.Options.MaxAge = -1 }, 0},
-		{"values emptied", false, func(s *sessions.Session) { delete(s.Values, "count") }, 0},
-		{"MaxAge < 0 once expired", true, func(s *sessions.Session) { s.Options.MaxAge = -1 }, 1},
+		{"Save, MaxAge < 0", false, false, maxAge, 0},
+		{"Save, values emptied", false, false, func(s *sessions.Session) { delete(s.Values, "count") }, 0},
+		{"Save, MaxAge < 0 once expired", true, false, maxAge, 1},
+		{"Update, MaxAge < 0", false, true, maxAge, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
@@ -176,12 +178,17 @@ func TestStore_Save_endingDeletesAndClearsTheCookie(t *testing.T) {
 				if tc.expired {
 					v.clock.advance(lifetime + time.Second)
 				}
-				r := request(t, cookie)
-				sess, _ := v.store.Get(r, name)
-				tc.end(sess)
-				w := httptest.NewRecorder()
-				if err := sess.Save(r, w); err != nil {
-					t.Fatalf("Save: %v", err)
+				r, w := request(t, cookie), httptest.NewRecorder()
+				var err error
+				if tc.update {
+					_, err = v.store.Update(r, w, name, func(s *sessions.Session) error { tc.end(s); return nil })
+				} else {
+					sess, _ := v.store.Get(r, name)
+					tc.end(sess)
+					err = sess.Save(r, w)
+				}
+				if err != nil {
+					t.Fatal(err)
 				}
 				if c := sessionCookie(w); c == nil || c.MaxAge >= 0 || c.Value != "" {
 					t.Errorf("got cookie %v, want it cleared", c)

@@ -134,27 +134,6 @@ func TestStore_Update_errorFromFnWritesNothing(t *testing.T) {
 	})
 }
 
-func TestStore_Update_endsSession(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie, _ := v.click(t, nil)
-		w := httptest.NewRecorder()
-		_, err := v.store.Update(request(t, cookie), w, name, func(s *sessions.Session) error {
-			s.Options.MaxAge = -1
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c := sessionCookie(w); c == nil || c.MaxAge >= 0 {
-			t.Errorf("got cookie %v, want it cleared", c)
-		}
-		if got := v.entityCount(t); got != 0 {
-			t.Errorf("got %d entities, want 0", got)
-		}
-	})
-}
-
 // An fn that changes nothing writes nothing: the expiry stays where the
 // first click put it, though the clock moved on (a renewal is not due yet).
 func TestStore_Update_unchangedWritesNothing(t *testing.T) {
