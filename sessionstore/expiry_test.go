@@ -141,10 +141,10 @@ func TestStore_DeleteExpired(t *testing.T) {
 		const expired, live, limit = sessionstore.CleanupBatch + 3, 2, 3
 		for i := 0; i < expired; i += sessionstore.CleanupBatch {
 			var keys []*datastore.Key
-			var ents []*storedEntity
+			var ents []*sessionstore.Entity
 			for j := i; j < min(i+sessionstore.CleanupBatch, expired); j++ {
 				keys = append(keys, v.store.Key(fmt.Sprint("expired", j)))
-				ents = append(ents, &storedEntity{[]byte{1}, v.clock.now().Add(-time.Minute)})
+				ents = append(ents, &sessionstore.Entity{Values: []byte{1}, Expires: v.clock.now().Add(-time.Minute)})
 			}
 			if _, err := v.client.PutMulti(t.Context(), keys, ents); err != nil {
 				t.Fatal(err)

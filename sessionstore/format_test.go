@@ -10,17 +10,10 @@ import (
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
-// storedEntity is a session entity as Datastore holds it, for tests that
-// look underneath the store.
-type storedEntity struct {
-	Values  []byte    `datastore:"values,noindex"`
-	Expires time.Time `datastore:"expires"`
-}
-
 // stored returns the entity of the session with id.
-func (v *env) stored(t *testing.T, id string) storedEntity {
+func (v *env) stored(t *testing.T, id string) sessionstore.Entity {
 	t.Helper()
-	var ent storedEntity
+	var ent sessionstore.Entity
 	if err := v.client.Get(t.Context(), v.store.Key(id), &ent); err != nil {
 		t.Fatalf("read the entity: %v", err)
 	}
@@ -30,7 +23,7 @@ func (v *env) stored(t *testing.T, id string) storedEntity {
 // storeValues overwrites the encoded values of the session with id.
 func (v *env) storeValues(t *testing.T, id string, data []byte) {
 	t.Helper()
-	ent := &storedEntity{data, v.clock.now().Add(time.Hour)}
+	ent := &sessionstore.Entity{Values: data, Expires: v.clock.now().Add(time.Hour)}
 	if _, err := v.client.Put(t.Context(), v.store.Key(id), ent); err != nil {
 		t.Fatal(err)
 	}

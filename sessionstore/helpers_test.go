@@ -2,7 +2,6 @@ package sessionstore_test
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/gob"
 	"net/http"
 	"net/http/httptest"
@@ -171,14 +170,4 @@ func (v *env) entityCount(t *testing.T) int {
 		t.Fatalf("count entities: %v", err)
 	}
 	return len(keys)
-}
-
-// tamper flips one byte of a cookie's signed value.
-func tamper(c *http.Cookie) *http.Cookie {
-	raw, err := base64.URLEncoding.DecodeString(c.Value)
-	if err != nil {
-		panic(err)
-	}
-	raw[len(raw)-1] ^= 1
-	return &http.Cookie{Name: c.Name, Value: base64.URLEncoding.EncodeToString(raw)}
 }

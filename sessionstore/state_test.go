@@ -22,8 +22,6 @@ func viaGet(v *env, r *http.Request) (*sessions.Session, error) {
 	return v.store.Get(r, name)
 }
 
-func viaNew(v *env, r *http.Request) (*sessions.Session, error) { return v.store.New(r, name) }
-
 // A stored session reads back as it was saved, and what the store read on
 // a request reaches Save on that request however the session was obtained
 // and saved, and on a request derived from it afterwards, as a
@@ -48,7 +46,7 @@ func TestStore_Save_findsWhatItsRequestRead(t *testing.T) {
 		{"Get, then Save on a derived request", viaGet, func(sess *sessions.Session, r *http.Request, w http.ResponseWriter) error {
 			return sess.Save(r.WithContext(context.WithValue(r.Context(), ctxKey{}, 1)), w)
 		}},
-		{"New, then Session.Save", viaNew, (*sessions.Session).Save},
+		{"New, then Session.Save", func(v *env, r *http.Request) (*sessions.Session, error) { return v.store.New(r, name) }, (*sessions.Session).Save},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
