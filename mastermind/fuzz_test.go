@@ -9,12 +9,16 @@ import (
 )
 
 // FuzzParseCode checks that any input is either a valid code that writes
-// back as the input's digits, or an error wrapping ErrInvalidCode.
+// back as the input's digits, or an error wrapping ErrInvalidCode with the
+// zero Code. Its seeds, which every go test runs, are the inputs a player
+// might type that are not exactly 4 digits from 1 to 6: each must be
+// refused, since a code writes back as its 4 digits alone.
 func FuzzParseCode(f *testing.F) {
 	for _, s := range []string{
-		"1122", "6543", " 1234\t\n", "", "0000", "7777", "1 22", "12345", "123",
-		"+123", "-123", "１２３４", "12\x0034", "\xff\xfe12", "1e10", "١٢٣٤",
-		strings.Repeat("1", 1000), "\u00a01234\u00a0", "\u20281234",
+		"1122", "6543", "1111", "6666", "", "   ", "123", "12345", "0000", "1230", "1237", "9999",
+		"12a4", "ABCD", "0x12", "1e10", "+123", "+1234", "-123", "1,2,3,4", "12 34", "1 22",
+		" 1234", "1234\n", "\t 3456 \r\n", "12\t3", "12\x0034", "12\xff4", "\xff\xfe12",
+		"１２３４", "١٢٣٤", "\u00a01234\u00a0", "\u20281234", strings.Repeat("1", 1000),
 	} {
 		f.Add(s)
 	}
@@ -22,13 +26,13 @@ func FuzzParseCode(f *testing.F) {
 		c, err := mastermind.ParseCode(s)
 		if err != nil {
 			if !errors.Is(err, mastermind.ErrInvalidCode) {
-				t.Fatalf("ParseCode(%q): got error %v, want one wrapping ErrInvalidCode", s, err)
+				t.Fatalf("ParseCode(%.30q): got error %v, want one wrapping ErrInvalidCode", s, err)
 			}
 			if c != (mastermind.Code{}) {
-				t.Errorf("ParseCode(%q): got code %v with the error, want the zero Code", s, c)
+				t.Errorf("ParseCode(%.30q): got code %v with the error, want the zero Code", s, c)
 			}
 			if len(err.Error()) > 400 {
-				t.Errorf("ParseCode(%q): error of %d bytes, want the input clipped", s, len(err.Error()))
+				t.Errorf("ParseCode(%.30q): error of %d bytes, want the input clipped", s, len(err.Error()))
 			}
 			return
 		}
@@ -37,12 +41,6 @@ func FuzzParseCode(f *testing.F) {
 		}
 		if got, want := c.String(), s; got != want {
 			t.Errorf("ParseCode(%q).String() = %q, want %q", s, got, want)
-		}
-		if again, err := mastermind.ParseCode(c.String()); err != nil || again != c {
-			t.Errorf("ParseCode(%q) again: got %v, %v; want %v", c.String(), again, err, c)
-		}
-		if got := mastermind.CodeFromIndex(c.Index()); got != c {
-			t.Errorf("CodeFromIndex(Index(%v)) = %v", c, got)
 		}
 	})
 }

@@ -40,67 +40,32 @@ func TestNewGame(t *testing.T) {
 	}
 }
 
-func TestGame_Guess(t *testing.T) {
-	g := playGame(t, "1234")
-	got, err := g.Guess(mustParse(t, "1243"))
-	if err != nil {
-		t.Fatalf("Guess: %v", err)
-	}
-	want := mastermind.Turn{Guess: mustParse(t, "1243"), Black: 2, White: 2}
-	if got != want {
-		t.Errorf("Guess(1243) = %+v, want %+v", got, want)
-	}
-	if !slices.Equal(g.Turns, []mastermind.Turn{want}) {
-		t.Errorf("Turns = %+v, want [%+v]", g.Turns, want)
-	}
-}
-
-func TestGame_Guess_WinsOnFourBlack(t *testing.T) {
-	g := playGame(t, "6543", "1122", "6543")
-	if got := g.Status(); got != mastermind.Won {
-		t.Errorf("Status() = %q, want %q", got, mastermind.Won)
-	}
-}
-
-func TestGame_Guess_WinsOnLastTurn(t *testing.T) {
-	g := playGame(t, "6666", append(wrongGuesses(mastermind.MaxTurns-1), "6666")...)
-	if got := g.Status(); got != mastermind.Won {
-		t.Errorf("Status() = %q, want %q", got, mastermind.Won)
-	}
-}
-
-func TestGame_Guess_LosesOnTenthWrongGuess(t *testing.T) {
-	wrong := wrongGuesses(mastermind.MaxTurns)
-	g := playGame(t, "6666", wrong[:mastermind.MaxTurns-1]...)
-	if got := g.Status(); got != mastermind.Playing {
-		t.Fatalf("after %d wrong guesses Status() = %q, want %q", mastermind.MaxTurns-1, got, mastermind.Playing)
-	}
-	if _, err := g.Guess(mustParse(t, wrong[mastermind.MaxTurns-1])); err != nil {
-		t.Fatalf("Guess: %v", err)
-	}
-	if got := g.Status(); got != mastermind.Lost {
-		t.Errorf("after %d wrong guesses Status() = %q, want %q", mastermind.MaxTurns, got, mastermind.Lost)
-	}
-}
-
-func TestGame_Guess_AfterGameOver(t *testing.T) {
+// A refused guess leaves the game as it was. (ExampleGame_Guess and
+// ExampleReplay show guesses scored and recorded.)
+func TestGame_Guess_refused(t *testing.T) {
 	tests := []struct {
-		name string
-		game mastermind.Game
+		name  string
+		game  mastermind.Game
+		guess mastermind.Code
+		want  error
 	}{
-		{"won", playGame(t, "1234", "1234")},
-		{"lost", playGame(t, "6666", wrongGuesses(mastermind.MaxTurns)...)},
+		{"after a win", playGame(t, "1234", "1234"), mastermind.Code{6, 6, 6, 6}, mastermind.ErrGameOver},
+		{"after a loss", playGame(t, "6666", wrongGuesses(mastermind.MaxTurns)...), mastermind.Code{6, 6, 6, 6}, mastermind.ErrGameOver},
+		{"the zero code", playGame(t, "1234", "1111"), mastermind.Code{}, mastermind.ErrInvalidCode},
+		{"a peg of 7", playGame(t, "1234", "1111"), mastermind.Code{1, 2, 3, 7}, mastermind.ErrInvalidCode},
+		{"a peg of 0", playGame(t, "1234", "1111"), mastermind.Code{0, 1, 1, 1}, mastermind.ErrInvalidCode},
+		{"no secret", mastermind.Game{}, mastermind.Code{1, 2, 3, 4}, mastermind.ErrNoSecret},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := tt.game
 			before := slices.Clone(g.Turns)
-			got, err := g.Guess(mustParse(t, "6666"))
-			if !errors.Is(err, mastermind.ErrGameOver) {
-				t.Errorf("Guess error = %v, want one wrapping ErrGameOver", err)
+			got, err := g.Guess(tt.guess)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Guess(%v) error = %v, want one wrapping %v", tt.guess, err, tt.want)
 			}
 			if got != (mastermind.Turn{}) {
-				t.Errorf("Guess turn = %+v, want the zero Turn", got)
+				t.Errorf("Guess(%v) turn = %+v, want the zero Turn", tt.guess, got)
 			}
 			if !slices.Equal(g.Turns, before) {
 				t.Errorf("Turns = %+v, want unchanged %+v", g.Turns, before)
@@ -109,72 +74,26 @@ func TestGame_Guess_AfterGameOver(t *testing.T) {
 	}
 }
 
-func TestGame_Guess_InvalidCode(t *testing.T) {
-	for _, c := range []mastermind.Code{{}, {1, 2, 3, 7}, {0, 1, 1, 1}} {
-		g := playGame(t, "1234", "1111")
-		before := slices.Clone(g.Turns)
-		if _, err := g.Guess(c); !errors.Is(err, mastermind.ErrInvalidCode) {
-			t.Errorf("Guess(%v) error = %v, want one wrapping ErrInvalidCode", c, err)
-		}
-		if !slices.Equal(g.Turns, before) {
-			t.Errorf("after Guess(%v) Turns = %+v, want unchanged %+v", c, g.Turns, before)
-		}
-	}
-}
-
-func TestGame_Guess_NoSecret(t *testing.T) {
-	var g mastermind.Game
-	if _, err := g.Guess(mustParse(t, "1234")); !errors.Is(err, mastermind.ErrNoSecret) {
-		t.Errorf("Guess on the zero Game: error = %v, want one wrapping ErrNoSecret", err)
-	}
-	if len(g.Turns) != 0 {
-		t.Errorf("Turns = %+v, want none", g.Turns)
-	}
-}
-
-func TestGame_Status(t *testing.T) {
+func TestGame_StatusAndTurnsLeft(t *testing.T) {
 	tests := []struct {
-		name string
-		game mastermind.Game
-		want mastermind.Status
+		name     string
+		game     mastermind.Game
+		want     mastermind.Status
+		wantLeft int
 	}{
-		{"new", playGame(t, "1234"), mastermind.Playing},
-		{"one wrong guess", playGame(t, "1234", "4321"), mastermind.Playing},
-		{"won", playGame(t, "1234", "4321", "1234"), mastermind.Won},
-		{"lost", playGame(t, "6666", wrongGuesses(mastermind.MaxTurns)...), mastermind.Lost},
+		{"new", playGame(t, "1234"), mastermind.Playing, mastermind.MaxTurns},
+		{"two wrong guesses", playGame(t, "1234", "1111", "2222"), mastermind.Playing, mastermind.MaxTurns - 2},
+		{"nine wrong guesses", playGame(t, "6666", wrongGuesses(mastermind.MaxTurns-1)...), mastermind.Playing, 1},
+		{"won", playGame(t, "1234", "4321", "1234"), mastermind.Won, 0},
+		{"won on the last turn", playGame(t, "6666", append(wrongGuesses(mastermind.MaxTurns-1), "6666")...), mastermind.Won, 0},
+		{"lost on the tenth wrong guess", playGame(t, "6666", wrongGuesses(mastermind.MaxTurns)...), mastermind.Lost, 0},
 		// A restored session may hold more turns than a game allows.
-		{"too many turns", mastermind.Game{Secret: mustParse(t, "6666"), Turns: make([]mastermind.Turn, mastermind.MaxTurns+3)}, mastermind.Lost},
+		{"too many turns", mastermind.Game{Secret: mustParse(t, "6666"), Turns: make([]mastermind.Turn, mastermind.MaxTurns+3)}, mastermind.Lost, 0},
 	}
 	for _, tt := range tests {
-		if got := tt.game.Status(); got != tt.want {
-			t.Errorf("%s: Status() = %q, want %q", tt.name, got, tt.want)
+		if got, left := tt.game.Status(), tt.game.TurnsLeft(); got != tt.want || left != tt.wantLeft {
+			t.Errorf("%s: Status(), TurnsLeft() = %q, %d; want %q, %d", tt.name, got, left, tt.want, tt.wantLeft)
 		}
-	}
-}
-
-func TestGame_TurnsLeft(t *testing.T) {
-	tests := []struct {
-		name string
-		game mastermind.Game
-		want int
-	}{
-		{"new", playGame(t, "1234"), mastermind.MaxTurns},
-		{"two guesses", playGame(t, "1234", "1111", "2222"), mastermind.MaxTurns - 2},
-		{"nine guesses", playGame(t, "6666", wrongGuesses(9)...), 1},
-		{"won", playGame(t, "1234", "1111", "1234"), 0},
-		{"lost", playGame(t, "6666", wrongGuesses(mastermind.MaxTurns)...), 0},
-	}
-	for _, tt := range tests {
-		if got := tt.game.TurnsLeft(); got != tt.want {
-			t.Errorf("%s: TurnsLeft() = %d, want %d", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestTurn_Feedback(t *testing.T) {
-	turn := mastermind.Turn{Guess: mastermind.Code{1, 1, 2, 2}, Black: 1, White: 2}
-	if got, want := turn.Feedback(), (mastermind.Feedback{Black: 1, White: 2}); got != want {
-		t.Errorf("Feedback() = %+v, want %+v", got, want)
 	}
 }
 

@@ -9,60 +9,31 @@ import (
 	"github.com/gae-lessons/sessions-go/mastermind"
 )
 
-func TestGenerateSecret(t *testing.T) {
-	for range 100 {
-		got, err := mastermind.GenerateSecret()
-		if err != nil {
-			t.Fatalf("GenerateSecret: %v", err)
-		}
-		if !got.Valid() {
-			t.Fatalf("GenerateSecret() = %v, not a valid code", got)
-		}
-	}
-}
-
+// GenerateSecret itself is GenerateSecretFrom(crypto/rand.Reader), which
+// TestNewGame draws from.
 func TestGenerateSecretFrom(t *testing.T) {
 	tests := []struct {
-		name  string
-		bytes []byte
-		want  string
+		name    string
+		bytes   []byte
+		want    string
+		wantErr error
 	}{
-		{"zero is the lowest code", []byte{0, 0}, "1111"},
-		{"one", []byte{0, 1}, "1112"},
-		{"NumCodes-1 is the highest code", []byte{0x05, 0x0f}, "6666"},
-		{"NumCodes wraps around", []byte{0x05, 0x10}, "1111"},
-		{"last accepted draw", []byte{0xfd, 0x1f}, "6666"}, // 64799
-		{"draws from 64800 are rejected", []byte{0xfd, 0x20, 0, 7}, "1122"},
-		{"0xffff is rejected", []byte{0xff, 0xff, 0xff, 0xff, 0x00, 0x02}, "1113"},
+		{"zero is the lowest code", []byte{0, 0}, "1111", nil},
+		{"one", []byte{0, 1}, "1112", nil},
+		{"NumCodes-1 is the highest code", []byte{0x05, 0x0f}, "6666", nil},
+		{"NumCodes wraps around", []byte{0x05, 0x10}, "1111", nil},
+		{"last accepted draw", []byte{0xfd, 0x1f}, "6666", nil}, // 64799
+		{"draws from 64800 are rejected", []byte{0xfd, 0x20, 0, 7}, "1122", nil},
+		{"0xffff is rejected", []byte{0xff, 0xff, 0xff, 0xff, 0x00, 0x02}, "1113", nil},
+		{"no bytes", nil, "0000", io.EOF},
+		{"one byte", []byte{1}, "0000", io.ErrUnexpectedEOF},
+		{"only rejected draws", []byte{0xff, 0xff}, "0000", io.EOF},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := mastermind.GenerateSecretFrom(bytes.NewReader(tt.bytes))
-			if err != nil {
-				t.Fatalf("GenerateSecretFrom(% x): %v", tt.bytes, err)
-			}
-			if got.String() != tt.want {
-				t.Errorf("GenerateSecretFrom(% x) = %v, want %v", tt.bytes, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestGenerateSecretFrom_ReaderError(t *testing.T) {
-	tests := []struct {
-		name  string
-		bytes []byte
-		want  error
-	}{
-		{"empty", nil, io.EOF},
-		{"one byte", []byte{1}, io.ErrUnexpectedEOF},
-		{"only rejected draws", []byte{0xff, 0xff}, io.EOF},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := mastermind.GenerateSecretFrom(bytes.NewReader(tt.bytes))
-			if !errors.Is(err, tt.want) {
-				t.Errorf("GenerateSecretFrom(% x) error = %v, want one wrapping %v", tt.bytes, err, tt.want)
+			if got.String() != tt.want || !errors.Is(err, tt.wantErr) {
+				t.Errorf("GenerateSecretFrom(% x) = %v, %v; want %v, %v", tt.bytes, got, err, tt.want, tt.wantErr)
 			}
 		})
 	}

@@ -8,16 +8,6 @@ import (
 	"github.com/gae-lessons/sessions-go/mastermind"
 )
 
-func TestHint_FirstMove(t *testing.T) {
-	got, remaining, err := mastermind.Hint(nil)
-	if err != nil {
-		t.Fatalf("Hint(nil): %v", err)
-	}
-	if want := mustParse(t, "1122"); got != want || remaining != mastermind.NumCodes {
-		t.Errorf("Hint(nil) = %v, %d; want %v, %d", got, remaining, want, mastermind.NumCodes)
-	}
-}
-
 // Following the hints from the first move must reproduce Knuth's published
 // result: every secret found within five guesses, 5801 guesses in all.
 func TestHint_SolvesEverySecretLikeKnuth(t *testing.T) {
@@ -119,62 +109,42 @@ func TestHint_MatchesBruteForce(t *testing.T) {
 	}
 }
 
-func TestHint_AfterWinIsSecret(t *testing.T) {
-	g := playGame(t, "2345", "1122", "2345")
-	got, remaining, err := mastermind.Hint(g.Turns)
-	if err != nil {
-		t.Fatalf("Hint(%v): %v", g.Turns, err)
-	}
-	if got != g.Secret || remaining != 1 {
-		t.Errorf("Hint(%v) = %v, %d; want %v, 1", g.Turns, got, remaining, g.Secret)
-	}
-}
-
-func TestHint_OneCandidateLeftIsThatCode(t *testing.T) {
-	// The hints played against 1115 leave only 1115.
-	g := playGame(t, "1115", "1122", "1234", "1315")
-	got, remaining, err := mastermind.Hint(g.Turns)
-	if err != nil {
-		t.Fatalf("Hint(%v): %v", g.Turns, err)
-	}
-	if remaining != 1 || got != g.Secret {
-		t.Errorf("Hint(%v) = %v, %d; want %v, 1", g.Turns, got, remaining, g.Secret)
-	}
-}
-
-func TestHint_ContradictoryTurns(t *testing.T) {
-	turns := []mastermind.Turn{
-		{Guess: mustParse(t, "1111"), Black: 0, White: 0},
-		{Guess: mustParse(t, "1112"), Black: 2, White: 0}, // needs a 1
-	}
-	_, _, err := mastermind.Hint(turns)
-	if !errors.Is(err, mastermind.ErrNoCandidates) {
-		t.Errorf("Hint(%v) error = %v, want one wrapping ErrNoCandidates", turns, err)
-	}
-}
-
-func TestHint_ImpossibleFeedback(t *testing.T) {
-	for _, f := range []mastermind.Feedback{
-		{Black: 3, White: 1},
-		{Black: 5, White: 0},
-		{Black: 2, White: 3},
-		{Black: -1, White: 0},
-		{Black: 0, White: -5},
-		{Black: 0, White: 5}, // would alias (1, 0) in a Black*5+White index
+// Once one code is left, including after a win, the hint is that code.
+// (ExampleHint shows the first move's hint.)
+func TestHint_lastCodeLeft(t *testing.T) {
+	for _, g := range []mastermind.Game{
+		playGame(t, "2345", "1122", "2345"),
+		playGame(t, "1115", "1122", "1234", "1315"), // the hints against 1115
 	} {
-		turns := []mastermind.Turn{{Guess: mustParse(t, "1234"), Black: f.Black, White: f.White}}
-		_, _, err := mastermind.Hint(turns)
-		if !errors.Is(err, mastermind.ErrNoCandidates) {
-			t.Errorf("Hint(%v) error = %v, want one wrapping ErrNoCandidates", turns, err)
+		got, remaining, err := mastermind.Hint(g.Turns)
+		if err != nil || got != g.Secret || remaining != 1 {
+			t.Errorf("Hint(%v) = %v, %d, %v; want %v, 1, nil", g.Turns, got, remaining, err, g.Secret)
 		}
 	}
 }
 
-func TestHint_InvalidGuessInTurns(t *testing.T) {
-	turns := []mastermind.Turn{{Guess: mastermind.Code{1, 2, 3, 9}, Black: 0, White: 0}}
-	_, _, err := mastermind.Hint(turns)
-	if !errors.Is(err, mastermind.ErrInvalidCode) {
-		t.Errorf("Hint(%v) error = %v, want one wrapping ErrInvalidCode", turns, err)
+// Turns that no game could have had are refused.
+func TestHint_refusesImpossibleTurns(t *testing.T) {
+	turn := func(guess mastermind.Code, black, white int) mastermind.Turn {
+		return mastermind.Turn{Guess: guess, Black: black, White: white}
+	}
+	c1111, c1112, c1234 := mastermind.Code{1, 1, 1, 1}, mastermind.Code{1, 1, 1, 2}, mastermind.Code{1, 2, 3, 4}
+	for _, tt := range []struct {
+		turns []mastermind.Turn
+		want  error
+	}{
+		{[]mastermind.Turn{turn(c1111, 0, 0), turn(c1112, 2, 0)}, mastermind.ErrNoCandidates}, // the second needs a 1
+		{[]mastermind.Turn{turn(c1234, 3, 1)}, mastermind.ErrNoCandidates},
+		{[]mastermind.Turn{turn(c1234, 5, 0)}, mastermind.ErrNoCandidates},
+		{[]mastermind.Turn{turn(c1234, 2, 3)}, mastermind.ErrNoCandidates},
+		{[]mastermind.Turn{turn(c1234, -1, 0)}, mastermind.ErrNoCandidates},
+		{[]mastermind.Turn{turn(c1234, 0, -5)}, mastermind.ErrNoCandidates},
+		{[]mastermind.Turn{turn(c1234, 0, 5)}, mastermind.ErrNoCandidates}, // would alias (1, 0) in a Black*5+White index
+		{[]mastermind.Turn{turn(mastermind.Code{1, 2, 3, 9}, 0, 0)}, mastermind.ErrInvalidCode},
+	} {
+		if _, _, err := mastermind.Hint(tt.turns); !errors.Is(err, tt.want) {
+			t.Errorf("Hint(%v) error = %v, want one wrapping %v", tt.turns, err, tt.want)
+		}
 	}
 }
 

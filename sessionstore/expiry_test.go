@@ -1,29 +1,21 @@
 package sessionstore_test
 
 import (
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
 
 	"cloud.google.com/go/datastore"
+	"github.com/gorilla/sessions"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
 const lifetime = sessionstore.DefaultMaxAge * time.Second
-
-func TestStore_Get_expiredSessionIsFresh(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 3})
-		v.clock.advance(lifetime + time.Second)
-		if got := v.load(t, cookie); !got.IsNew || len(got.Values) != 0 {
-			t.Errorf("got IsNew=%v values=%v, want a fresh session", got.IsNew, got.Values)
-		}
-	})
-}
 
 func TestStore_Update_expiredSessionStartsAfreshUnderNewID(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
@@ -45,6 +37,10 @@ func TestStore_Update_expiredSessionStartsAfreshUnderNewID(t *testing.T) {
 	})
 }
 
+// The server, not the cookie, ends a session: an expired entity is a fresh
+// session whatever cookie comes back, here a browser-session cookie, which
+// has no expiry of its own (the ending table's expired case replays one
+// with Max-Age).
 func TestStore_Save_browserSessionCookieStillExpiresOnServer(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
@@ -64,37 +60,51 @@ func TestStore_Save_browserSessionCookieStillExpiresOnServer(t *testing.T) {
 	})
 }
 
-func TestStore_Save_renewsExpiryOnlyWhenDue(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 1})
-		saveUnchanged := func() map[string]int {
-			r := request(t, cookie)
-			sess, _ := v.store.Get(r, name)
-			v.calls.Reset()
-			if err := sess.Save(r, httptest.NewRecorder()); err != nil {
-				t.Fatalf("Save: %v", err)
-			}
-			return v.calls.Calls()
-		}
-		v.clock.advance(lifetime / 20)
-		if got := saveUnchanged(); len(got) != 0 {
-			t.Errorf("before renewal is due: got calls %v, want none", got)
-		}
-		v.clock.advance(lifetime / 10)
-		want := map[string]int{"BeginTransaction": 1, "Lookup": 1, "Commit": 1}
-		if got := saveUnchanged(); !reflect.DeepEqual(got, want) {
-			t.Errorf("renewal due: got calls %v, want %v", got, want)
-		}
-		if got := saveUnchanged(); len(got) != 0 {
-			t.Errorf("just after renewal: got calls %v, want none", got)
-		}
-		// Renewed at 15% of the first lifetime: alive past the first expiry.
-		v.clock.advance(lifetime - lifetime/10)
-		if got := v.load(t, cookie); got.IsNew {
-			t.Error("renewed session expired at its first expiry")
-		}
-	})
+// Save of unchanged values, and Renew, push back the expiry once a tenth
+// of the lifetime has passed since the last write, in a transaction, and
+// send the renewed cookie; before that they cost nothing and send nothing.
+func TestStore_renewsExpiryOnlyWhenDue(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		save func(s *sessionstore.Store, r *http.Request, w http.ResponseWriter, sess *sessions.Session) error
+	}{
+		{"Save", (*sessionstore.Store).Save},
+		{"Renew", (*sessionstore.Store).Renew},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+				v := newEnv(t, e)
+				cookie := v.save(t, map[any]any{"count": 1})
+				save := func() (map[string]int, bool) {
+					r := request(t, cookie)
+					sess, _ := v.store.Get(r, name)
+					v.calls.Reset()
+					w := httptest.NewRecorder()
+					if err := tc.save(v.store, r, w, sess); err != nil {
+						t.Fatalf("%s: %v", tc.name, err)
+					}
+					return v.calls.Calls(), sessionCookie(w) != nil
+				}
+				v.clock.advance(lifetime / 20)
+				if calls, sent := save(); len(calls) != 0 || sent {
+					t.Errorf("not due: got calls %v, cookie sent %v; want neither", calls, sent)
+				}
+				v.clock.advance(lifetime / 10)
+				want := map[string]int{"BeginTransaction": 1, "Lookup": 1, "Commit": 1}
+				if calls, sent := save(); !reflect.DeepEqual(calls, want) || !sent {
+					t.Errorf("due: got calls %v, cookie sent %v; want %v and the cookie", calls, sent, want)
+				}
+				if calls, sent := save(); len(calls) != 0 || sent {
+					t.Errorf("just after renewal: got calls %v, cookie sent %v; want neither", calls, sent)
+				}
+				// Renewed at 15% of the first lifetime: alive past the first expiry.
+				v.clock.advance(lifetime - lifetime/10)
+				if got := v.load(t, cookie); got.IsNew || got.Values["count"] != 1 {
+					t.Errorf("got %v after the first expiry, want the renewed session", got.Values)
+				}
+			})
+		})
+	}
 }
 
 func TestStore_Save_renewalKeepsConcurrentUpdate(t *testing.T) {
@@ -116,101 +126,33 @@ func TestStore_Save_renewalKeepsConcurrentUpdate(t *testing.T) {
 	})
 }
 
+// DeleteExpired deletes expired sessions across batches, up to its limit,
+// and leaves the live ones.
 func TestStore_DeleteExpired(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
-		const expired, live = sessionstore.CleanupBatch + 3, 2
-		keys := make([]*datastore.Key, expired)
-		ents := make([]any, expired)
-		for i := range keys {
-			keys[i] = v.store.Key("expired" + string(rune('a'+i%26)) + time.Duration(i).String())
-			ents[i] = &struct {
-				Values  []byte    `datastore:"values,noindex"`
-				Expires time.Time `datastore:"expires"`
-			}{[]byte{1}, v.clock.now().Add(-time.Minute)}
-		}
+		const expired, live, limit = sessionstore.CleanupBatch + 3, 2, 3
 		for i := 0; i < expired; i += sessionstore.CleanupBatch {
-			j := min(i+sessionstore.CleanupBatch, expired)
-			if _, err := v.client.PutMulti(t.Context(), keys[i:j], ents[i:j]); err != nil {
+			var keys []*datastore.Key
+			var ents []*sessionstore.Entity
+			for j := i; j < min(i+sessionstore.CleanupBatch, expired); j++ {
+				keys = append(keys, v.store.Key(fmt.Sprint("expired", j)))
+				ents = append(ents, &sessionstore.Entity{Values: []byte{1}, Expires: v.clock.now().Add(-time.Minute)})
+			}
+			if _, err := v.client.PutMulti(t.Context(), keys, ents); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for range live {
 			v.save(t, map[any]any{"count": 1})
 		}
-		got, err := v.store.DeleteExpired(t.Context(), 0)
-		if err != nil {
-			t.Fatalf("DeleteExpired: %v", err)
-		}
-		if got != expired {
-			t.Errorf("got %d deleted, want %d", got, expired)
+		for _, tc := range []struct{ limit, want int }{{limit, limit}, {0, expired - limit}} {
+			if got, err := v.store.DeleteExpired(t.Context(), tc.limit); err != nil || got != tc.want {
+				t.Errorf("DeleteExpired(limit %d): got %d deleted, %v; want %d", tc.limit, got, err, tc.want)
+			}
 		}
 		if n := v.entityCount(t); n != live {
 			t.Errorf("got %d entities left, want %d", n, live)
-		}
-	})
-}
-
-func TestStore_DeleteExpired_stopsAtLimit(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		for range 5 {
-			v.save(t, map[any]any{"count": 1})
-		}
-		v.clock.advance(lifetime + time.Second)
-		got, err := v.store.DeleteExpired(t.Context(), 3)
-		if err != nil {
-			t.Fatalf("DeleteExpired: %v", err)
-		}
-		if got != 3 || v.entityCount(t) != 2 {
-			t.Errorf("got %d deleted and %d left, want 3 and 2", got, v.entityCount(t))
-		}
-	})
-}
-
-func TestStore_Save_endingAnExpiredSessionClearsItsCookie(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 1})
-		v.clock.advance(lifetime + time.Second)
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		sess.Options.MaxAge = -1
-		w := httptest.NewRecorder()
-		if err := sess.Save(r, w); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if c := sessionCookie(w); c == nil || c.MaxAge >= 0 {
-			t.Errorf("got cookie %v, want the stale cookie cleared", c)
-		}
-	})
-}
-
-func TestStore_Renew(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 1})
-		renew := func() (map[string]int, bool) {
-			r := request(t, cookie)
-			sess, _ := v.store.Get(r, name)
-			v.calls.Reset()
-			w := httptest.NewRecorder()
-			if err := v.store.Renew(r, w, sess); err != nil {
-				t.Fatalf("Renew: %v", err)
-			}
-			return v.calls.Calls(), sessionCookie(w) != nil
-		}
-		if calls, sent := renew(); len(calls) != 0 || sent {
-			t.Errorf("not due: got calls %v, cookie sent %v; want neither", calls, sent)
-		}
-		v.clock.advance(lifetime / 5)
-		want := map[string]int{"BeginTransaction": 1, "Lookup": 1, "Commit": 1}
-		if calls, sent := renew(); !reflect.DeepEqual(calls, want) || !sent {
-			t.Errorf("due: got calls %v, cookie sent %v; want %v and the cookie", calls, sent, want)
-		}
-		v.clock.advance(lifetime - lifetime/10)
-		if got := v.load(t, cookie); got.IsNew || got.Values["count"] != 1 {
-			t.Errorf("got %v after the first expiry, want the renewed session", got.Values)
 		}
 	})
 }

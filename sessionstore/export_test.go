@@ -25,6 +25,10 @@ var (
 	DecodeValues = decodeValues
 )
 
+// Entity is a session as Datastore holds it, for tests that look
+// underneath the store.
+type Entity = entity
+
 // Key and CookieID are the store's key of a session and the id that a
 // request's cookie names, for tests that look at the entity or the cookie.
 func (s *Store) Key(id string) *datastore.Key { return s.key(id) }

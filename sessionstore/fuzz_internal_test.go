@@ -60,8 +60,10 @@ func FuzzDecodeValues(f *testing.F) {
 			t.Fatalf("re-encoded values decode to %v, %v; want %d values", back, err, len(values))
 		}
 		// The plain format is exact: what it stores reads back equal, and
-		// encodes to the same bytes again. (A NaN equals nothing, and NaN
-		// keys have no order; gob writes maps inside values in random order.)
+		// equal sessions, here two maps that give their keys in their own
+		// random orders, encode to equal bytes, which is how Save sees that
+		// nothing changed. (A NaN equals nothing, and NaN keys have no
+		// order; gob writes maps inside values in random order.)
 		if again[0] == formatPlain && !hasNaN(values) {
 			if !reflect.DeepEqual(back, values) {
 				t.Fatalf("plain round trip changed %#v into %#v", values, back)

@@ -2,6 +2,7 @@ package sessionstore_test
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -27,31 +28,28 @@ func signedID(tb testing.TB, key []byte, cookieName string, id []byte) string {
 }
 
 // FuzzStore_New_cookie checks that any cookie value gives the stored
-// session or a fresh one, with no error and no panic, and that a value
-// whose signature does not verify costs no Datastore call. Only the seeds
-// that verify reach the emulator.
+// session or a fresh one, with no error and no panic; that a value that is
+// not a session id signed with the store's key costs no Datastore call;
+// and that Inspect accepts exactly the values New verifies. Its seeds,
+// which every go test runs, are the cookies a client may replay: altered,
+// signed with another key or for another cookie, or not a session id.
+// Only the seeds that verify reach the emulator.
 func FuzzStore_New_cookie(f *testing.F) {
-	e := dstest.First(f)
-	client, calls := e.Client(f)
-	store := sessionstore.NewStore(client, key1, nil)
-	store.Namespace = dstest.Namespace(f)
-
-	r := httptest.NewRequest("GET", "/", nil)
-	sess, _ := store.New(r, name)
-	sess.Values["count"] = 7
-	w := httptest.NewRecorder()
-	if err := sess.Save(r, w); err != nil {
-		f.Fatalf("Save: %v", err)
-	}
-	stored := sessionCookie(w)
+	v := newEnv(f, dstest.First(f))
+	store, calls := v.store, v.calls
+	stored := v.save(f, map[any]any{"count": 7})
+	other := signedID(f, key2, name, make([]byte, 32))
+	tampered, _ := base64.URLEncoding.DecodeString(stored.Value)
+	tampered[len(tampered)-1] ^= 1 // one bit of the signature flipped
 
 	for _, seed := range []string{
-		stored.Value, tamper(stored).Value, `"` + stored.Value + `"`, stored.Value + "x",
+		stored.Value, base64.URLEncoding.EncodeToString(tampered), `"` + stored.Value + `"`, stored.Value + "x",
+		stored.Value[:20] + other[20:], // another id under the stored one's signature
 		"", "garbage", "a=b", strings.Repeat("A", 2000), "MTIz", "||||",
 		signedID(f, key1, name, make([]byte, 32)), // verifies, nothing stored
 		signedID(f, key1, name, make([]byte, 16)),
-		signedID(f, key2, name, make([]byte, 32)),
 		signedID(f, key1, "other", make([]byte, 32)),
+		other,
 	} {
 		f.Add(seed)
 	}
@@ -72,9 +70,14 @@ func FuzzStore_New_cookie(f *testing.F) {
 		}
 		var raw []byte
 		c, cerr := r.Cookie(name)
-		verified := cerr == nil && verifier.Decode(name, c.Value, &raw) == nil
+		verified := cerr == nil && verifier.Decode(name, c.Value, &raw) == nil && len(raw) == 32
 		if n := calls.Total(); !verified && n != 0 {
 			t.Errorf("cookie %q does not verify, yet New made %d Datastore calls", value, n)
+		}
+		if cerr == nil {
+			if info, ok := store.Inspect(name, c.Value); ok != verified || !ok && info != (sessionstore.CookieInfo{}) {
+				t.Errorf("cookie %q (verified %v): Inspect gave %+v, %v", value, verified, info, ok)
+			}
 		}
 		if sess.IsNew {
 			if len(sess.Values) != 0 {

@@ -7,102 +7,53 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/sessions"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
-func TestStore_New_withoutCookieIsFreshAndFree(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		sess, err := v.store.New(request(t, nil), name)
-		if err != nil {
-			t.Fatalf("New: %v", err)
-		}
-		if !sess.IsNew || len(sess.Values) != 0 || sess.ID != "" {
-			t.Errorf("got IsNew=%v values=%v id=%q, want a new empty session", sess.IsNew, sess.Values, sess.ID)
-		}
-		if got := v.calls.Total(); got != 0 {
-			t.Errorf("got %d Datastore calls, want 0", got)
-		}
-	})
-}
-
-func TestStore_Save_emptySessionWritesNothing(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		r := request(t, nil)
-		sess, _ := v.store.Get(r, name)
-		w := httptest.NewRecorder()
-		if err := sess.Save(r, w); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
-			t.Errorf("got Set-Cookie %q, want none", got)
-		}
-		if got := v.calls.Total(); got != 0 {
-			t.Errorf("got %d Datastore calls, want 0", got)
-		}
-	})
-}
-
-func TestStore_Get_returnsSavedValues(t *testing.T) {
-	values := map[any]any{
-		"count":  42,
-		"name":   "Ada",
-		"point":  point{3, 4},
-		"list":   []string{"1122", "3456"},
-		7:        true,
-		"nested": map[string]int{"a": 1, "b": 2},
+// A visitor without a cookie gets a fresh session, and one that stays
+// empty costs no Datastore call and sets no cookie, whether the handler
+// saves it or updates it.
+func TestStore_newVisitorWithNothingToSaveCostsNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		use  func(v *env, r *http.Request, w http.ResponseWriter) (*sessions.Session, error)
+	}{
+		{"Get, then Save", func(v *env, r *http.Request, w http.ResponseWriter) (*sessions.Session, error) {
+			sess, err := v.store.Get(r, name)
+			if err != nil {
+				return sess, err
+			}
+			return sess, sess.Save(r, w)
+		}},
+		{"Update", func(v *env, r *http.Request, w http.ResponseWriter) (*sessions.Session, error) {
+			return v.store.Update(r, w, name, func(*sessions.Session) error { return nil })
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+				v := newEnv(t, e)
+				w := httptest.NewRecorder()
+				sess, err := tc.use(v, request(t, nil), w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sess.IsNew || len(sess.Values) != 0 || sess.ID != "" {
+					t.Errorf("got IsNew=%v values=%v id=%q, want a new empty session", sess.IsNew, sess.Values, sess.ID)
+				}
+				if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
+					t.Errorf("got Set-Cookie %q, want none", got)
+				}
+				if got := v.calls.Total(); got != 0 {
+					t.Errorf("got %d Datastore calls, want 0", got)
+				}
+			})
+		})
 	}
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, values)
-		sess := v.load(t, cookie)
-		if sess.IsNew {
-			t.Error("got IsNew, want a stored session")
-		}
-		if !reflect.DeepEqual(sess.Values, values) {
-			t.Errorf("got values %v, want %v", sess.Values, values)
-		}
-	})
-}
-
-func TestStore_Get_returningVisitorCostsOneLookup(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 1})
-		v.calls.Reset()
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		_, _ = v.store.Get(r, name) // the registry answers the second time
-		if err := sess.Save(r, httptest.NewRecorder()); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if got, want := v.calls.Calls(), map[string]int{"Lookup": 1}; !reflect.DeepEqual(got, want) {
-			t.Errorf("got calls %v, want %v", got, want)
-		}
-	})
-}
-
-func TestStore_Save_unchangedValuesWriteNothing(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		// Several keys and a map value: gob writes maps in random order,
-		// which must not pass for a change.
-		cookie := v.save(t, map[any]any{"a": 1, "b": "two", "c": point{1, 2}, "m": map[string]int{"x": 1, "y": 2, "z": 3}})
-		for range 5 {
-			r := request(t, cookie)
-			sess, _ := v.store.Get(r, name)
-			v.calls.Reset()
-			if err := sess.Save(r, httptest.NewRecorder()); err != nil {
-				t.Fatalf("Save: %v", err)
-			}
-			if got := v.calls.Total(); got != 0 {
-				t.Fatalf("got %d Datastore calls (%v), want 0", got, v.calls.Calls())
-			}
-		}
-	})
 }
 
 func TestStore_Save_changedValuesWriteOnce(t *testing.T) {
@@ -142,40 +93,6 @@ func TestStore_Save_cookie(t *testing.T) {
 	})
 }
 
-func TestStore_Get_badCookieIsFreshWithoutDatastore(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		good := v.save(t, map[any]any{"count": 1})
-		other := newEnv(t, e, []byte("another key, 32 bytes long......"), nil).save(t, map[any]any{"count": 9})
-		tests := []struct {
-			name   string
-			cookie *http.Cookie
-		}{
-			{"tampered", tamper(good)},
-			{"garbage", &http.Cookie{Name: name, Value: "not-a-cookie"}},
-			{"empty", &http.Cookie{Name: name, Value: ""}},
-			{"huge", &http.Cookie{Name: name, Value: strings.Repeat("A", 8000)}},
-			{"signed with another key", other},
-			{"id swapped under a valid signature", &http.Cookie{Name: name, Value: good.Value[:20] + other.Value[20:]}},
-		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				v.calls.Reset()
-				sess, err := v.store.Get(request(t, tt.cookie), name)
-				if err != nil {
-					t.Fatalf("Get: %v", err)
-				}
-				if !sess.IsNew || len(sess.Values) != 0 {
-					t.Errorf("got IsNew=%v values=%v, want a fresh session", sess.IsNew, sess.Values)
-				}
-				if got := v.calls.Total(); got != 0 {
-					t.Errorf("got %d Datastore calls, want 0", got)
-				}
-			})
-		}
-	})
-}
-
 func TestStore_keyRotation(t *testing.T) {
 	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		old := newEnv(t, e, key1, nil)
@@ -196,86 +113,95 @@ func TestStore_keyRotation(t *testing.T) {
 	})
 }
 
-func TestStore_Save_tooLargeWritesNothing(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 1})
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		sess.Values["blob"] = strings.Repeat("x", 1100_000)
-		v.calls.Reset()
-		err := sess.Save(r, httptest.NewRecorder())
-		if !errors.Is(err, sessionstore.ErrTooLarge) {
-			t.Fatalf("got error %v, want ErrTooLarge", err)
-		}
-		if got := v.calls.Total(); got != 0 {
-			t.Errorf("got %d Datastore calls, want 0", got)
-		}
-		if got := v.load(t, cookie).Values; len(got) != 1 || got["count"] != 1 {
-			t.Errorf("got stored values %v, want the session as it was", got)
-		}
-	})
-}
-
-func TestStore_Save_unregisteredTypeIsClearError(t *testing.T) {
+// Save refuses values it cannot store, saying why, and writes nothing: the
+// stored session stays as it was.
+func TestStore_Save_refusesValuesItCannotStore(t *testing.T) {
 	type unregistered struct{ A int }
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		r := request(t, nil)
-		sess, _ := v.store.Get(r, name)
-		sess.Values["thing"] = unregistered{1}
-		err := sess.Save(r, httptest.NewRecorder())
-		if !errors.Is(err, sessionstore.ErrUnencodable) {
-			t.Fatalf("got error %v, want ErrUnencodable", err)
-		}
-		for _, want := range []string{"unregistered", "gob.Register", "thing"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q does not mention %q", err, want)
-			}
-		}
-		if got := v.entityCount(t); got != 0 {
-			t.Errorf("got %d entities, want 0", got)
-		}
-	})
+	for _, tc := range []struct {
+		name    string
+		value   any
+		want    error
+		mention []string
+	}{
+		{"too large", strings.Repeat("x", 1100_000), sessionstore.ErrTooLarge, []string{"over the limit"}},
+		{"of a type gob does not know", unregistered{1}, sessionstore.ErrUnencodable, []string{"unregistered", "gob.Register", "thing"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+				v := newEnv(t, e)
+				cookie := v.save(t, map[any]any{"count": 1})
+				r := request(t, cookie)
+				sess, _ := v.store.Get(r, name)
+				sess.Values["thing"] = tc.value
+				v.calls.Reset()
+				err := sess.Save(r, httptest.NewRecorder())
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("got error %v, want %v", err, tc.want)
+				}
+				for _, want := range tc.mention {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("error %q does not mention %q", err, want)
+					}
+				}
+				if got := v.calls.Total(); got != 0 {
+					t.Errorf("got %d Datastore calls, want 0", got)
+				}
+				if got := v.load(t, cookie).Values; !reflect.DeepEqual(got, map[any]any{"count": 1}) {
+					t.Errorf("got stored values %v, want the session as it was", got)
+				}
+			})
+		})
+	}
 }
 
-func TestStore_Save_maxAgeNegativeDeletes(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 3})
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		sess.Options.MaxAge = -1
-		w := httptest.NewRecorder()
-		if err := sess.Save(r, w); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if c := sessionCookie(w); c == nil || c.MaxAge >= 0 || c.Value != "" {
-			t.Errorf("got cookie %v, want it cleared", c)
-		}
-		if got := v.entityCount(t); got != 0 {
-			t.Errorf("got %d entities, want 0", got)
-		}
-		if replay := v.load(t, cookie); !replay.IsNew || len(replay.Values) != 0 {
-			t.Errorf("replayed cookie got %v, want a fresh session", replay.Values)
-		}
-	})
-}
-
-func TestStore_Save_emptiedSessionDeletes(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 3})
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		delete(sess.Values, "count")
-		if err := sess.Save(r, httptest.NewRecorder()); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if got := v.entityCount(t); got != 0 {
-			t.Errorf("got %d entities, want 0", got)
-		}
-	})
+// A session ends when saved with MaxAge < 0 or with no values left, or
+// when Update's fn sets MaxAge < 0: its entity is deleted, its cookie
+// cleared, and a replayed cookie finds nothing. An expired session's stale
+// cookie is cleared too (Save leaves its entity to DeleteExpired).
+func TestStore_endingDeletesAndClearsTheCookie(t *testing.T) {
+	maxAge := func(s *sessions.Session) { s.Options.MaxAge = -1 }
+	for _, tc := range []struct {
+		name            string
+		expired, update bool
+		end             func(*sessions.Session)
+		wantEntities    int
+	}{
+		{"Save, MaxAge < 0", false, false, maxAge, 0},
+		{"Save, values emptied", false, false, func(s *sessions.Session) { delete(s.Values, "count") }, 0},
+		{"Save, MaxAge < 0 once expired", true, false, maxAge, 1},
+		{"Update, MaxAge < 0", false, true, maxAge, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+				v := newEnv(t, e)
+				cookie := v.save(t, map[any]any{"count": 3})
+				if tc.expired {
+					v.clock.advance(lifetime + time.Second)
+				}
+				r, w := request(t, cookie), httptest.NewRecorder()
+				var err error
+				if tc.update {
+					_, err = v.store.Update(r, w, name, func(s *sessions.Session) error { tc.end(s); return nil })
+				} else {
+					sess, _ := v.store.Get(r, name)
+					tc.end(sess)
+					err = sess.Save(r, w)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c := sessionCookie(w); c == nil || c.MaxAge >= 0 || c.Value != "" {
+					t.Errorf("got cookie %v, want it cleared", c)
+				}
+				if got := v.entityCount(t); got != tc.wantEntities {
+					t.Errorf("got %d entities, want %d", got, tc.wantEntities)
+				}
+				if replay := v.load(t, cookie); !replay.IsNew || len(replay.Values) != 0 {
+					t.Errorf("replayed cookie got %v, want a fresh session", replay.Values)
+				}
+			})
+		})
+	}
 }
 
 func TestStore_RotateID(t *testing.T) {
@@ -321,38 +247,6 @@ func TestStore_New_undecodableEntityIsFresh(t *testing.T) {
 		}
 		if !got.IsNew {
 			t.Errorf("got %v, want a fresh session", got.Values)
-		}
-	})
-}
-
-func TestStore_Save_withoutWriteSendsNoCookie(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie := v.save(t, map[any]any{"count": 1})
-		r := request(t, cookie)
-		sess, _ := v.store.Get(r, name)
-		w := httptest.NewRecorder()
-		if err := sess.Save(r, w); err != nil {
-			t.Fatalf("Save: %v", err)
-		}
-		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
-			t.Errorf("got Set-Cookie %q for a Save that wrote nothing, want none", got)
-		}
-	})
-}
-
-func TestStore_Get_firstVerifiedOfSeveralCookies(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		good := v.save(t, map[any]any{"count": 5})
-		r := request(t, &http.Cookie{Name: name, Value: "stale-garbage"})
-		r.AddCookie(good)
-		sess, err := v.store.Get(r, name)
-		if err != nil {
-			t.Fatalf("Get: %v", err)
-		}
-		if got := sess.Values["count"]; got != 5 {
-			t.Errorf("got count %v, want 5 from the cookie that verifies", got)
 		}
 	})
 }
