@@ -166,12 +166,12 @@ func hostileBlock(f rateFile) string {
 func classBlock(t *testing.T, f rateFile) string {
 	const students, minutes = 30, 50
 	click, page, game := find(f, "click"), find(f, "counter"), find(f, "new-game")
-	race, reset, naive := find(f, "race"), find(f, "new-race"), find(f, "race-naive")
+	race, reset, naive, atomic := find(f, "race"), find(f, "new-race"), find(f, "race-naive"), find(f, "race-atomic")
 	classQueries := float64(minutes * 60 / classEvery)
 	// A race the browser runs: a reset, then 20 naive clicks and 20 atomic
-	// ones (a transaction of the same read and write).
-	browser := rate{ReadsPerRequest: reset.ReadsPerRequest + 40*naive.ReadsPerRequest,
-		WritesPerRequest: reset.WritesPerRequest + 40*naive.WritesPerRequest}
+	// ones.
+	browser := rate{ReadsPerRequest: reset.ReadsPerRequest + 20*naive.ReadsPerRequest + 20*atomic.ReadsPerRequest,
+		WritesPerRequest: reset.WritesPerRequest + 20*naive.WritesPerRequest + 20*atomic.WritesPerRequest}
 	rows := []struct {
 		what     string
 		requests float64
@@ -180,7 +180,7 @@ func classBlock(t *testing.T, f rateFile) string {
 	}{
 		{"Clicks, 50 each", students * 50, students * 50 * click.ReadsPerRequest, students * 50 * click.WritesPerRequest},
 		{"Page views of a returning visitor, 100 each", students * 100, students * 100 * page.ReadsPerRequest, 0},
-		{"Mastermind: 3 games of about 10 guesses each (a guess costs what a new game does)", students * 33, students * 33 * game.ReadsPerRequest, students * 33 * game.WritesPerRequest},
+		{"Mastermind: 3 games of about 10 guesses each (a guess on a game costs what a new game does)", students * 33, students * 33 * game.ReadsPerRequest, students * 33 * game.WritesPerRequest},
 		{"Races, one the server runs and one the browser runs each", students * 2,
 			students * (race.ReadsPerRequest + browser.ReadsPerRequest), students * (race.WritesPerRequest + browser.WritesPerRequest)},
 		{fmt.Sprintf("`/class` on the projector: a query every %d s, %d live sessions", classEvery, students), classQueries, classQueries * students, 0},
