@@ -18,9 +18,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gae-lessons/sessions-go/internal/apptest"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/internal/web"
-	"github.com/gae-lessons/sessions-go/internal/webtest"
 )
 
 // TestMain starts the Datastore emulator once: for every check, and for
@@ -81,7 +81,7 @@ func start(t *testing.T, n int) *app {
 		}
 	})
 	client, rpcs := dstest.First(t).Client(t)
-	cfg := webtest.Config(dstest.Namespace(t))
+	cfg := apptest.Config(dstest.Namespace(t))
 	// The app's warnings and errors go above the ✗ they explain.
 	var logTo io.Writer = t.Output()
 	if listed != nil {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gae-lessons/sessions-go/internal/apptest"
+	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
@@ -153,6 +153,6 @@ func wantSignedIn(v *visitor, when string) {
 
 // id is the session id a cookie of the app carries, as its store reads it.
 func id(cookie string) string {
-	info, _ := sessionstore.NewStore(nil, apptest.Key, nil).Inspect("session", cookie)
+	info, _ := sessionstore.NewStore(nil, dstest.Key, nil).Inspect("session", cookie)
 	return info.ID
 }
