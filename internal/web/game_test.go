@@ -255,8 +255,8 @@ func TestGame_losingRevealsSecret(t *testing.T) {
 		t.Errorf("got %d turns and secret %q, want 10 turns and the secret", len(g.Turns), g.Secret)
 	}
 	page := text(t, v.do("GET", "/mastermind", nil, false))
-	if !strings.Contains(page, `id="secret"`) || !strings.Contains(page, "Game over") {
-		t.Error("the lost board shows no secret")
+	if !strings.Contains(page, `id="secret"`) || !strings.Contains(page, "Game over") || strings.Contains(page, `id="guess"`) {
+		t.Error("the lost board shows no secret, or still offers the guess field")
 	}
 }
 

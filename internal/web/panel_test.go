@@ -207,4 +207,7 @@ func TestPanel_showsTheGameAsStored(t *testing.T) {
 	if want := "<code>secret</code></td><td><code>" + won.Secret + "</code>"; !strings.Contains(page, want) {
 		t.Errorf("game over: the panel lacks %q", want)
 	}
+	if !strings.Contains(page, "You won!") || !strings.Contains(page, `id="secret"`) || strings.Contains(page, `id="guess"`) {
+		t.Error("the won board does not say so, shows no secret, or still offers the guess field")
+	}
 }
