@@ -176,15 +176,6 @@ func invalidUTF8At(s string) int {
 	return -1
 }
 
-func TestGame_guessFromBrowserRedirects(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	resp := v.do("POST", "/mastermind/guess", url.Values{"guess": {"1122"}}, false)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/mastermind" {
-		t.Errorf("got %d to %q, want 303 to /mastermind", resp.StatusCode, resp.Header.Get("Location"))
-	}
-}
-
 // The first hint is Knuth's first move, which needs no game: a new visitor
 // gets it without a Datastore call.
 func TestGame_firstHint(t *testing.T) {

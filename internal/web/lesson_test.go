@@ -85,14 +85,3 @@ func TestLesson_linksResolve(t *testing.T) {
 		t.Errorf("got %d links within the page, want at least 10 (the table of contents and more)", anchors)
 	}
 }
-
-func TestLesson_htmlEvenForJSON(t *testing.T) {
-	a := offlineApp(t)
-	resp, page := getLesson(t, a, true)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /lesson with Accept: application/json: got status %d, want 200", resp.StatusCode)
-	}
-	if got := resp.Header.Get("Content-Type"); got != "text/html; charset=utf-8" || !strings.Contains(page, "<h1 ") {
-		t.Errorf("GET /lesson with Accept: application/json: got Content-Type %q, want the HTML page (HTML only, like GET /)", got)
-	}
-}

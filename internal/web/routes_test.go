@@ -1,10 +1,12 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -90,26 +92,95 @@ func asked(rt route) []bool {
 	return []bool{false}
 }
 
+// redirects are where a form's POST sends the browser, by route: a
+// Location ending in "?" is a prefix (POST /race puts its result in the
+// address, as its record is gone). A POST not here answers its page.
+var redirects = map[string]string{
+	"POST /counter":          "/counter",
+	"POST /mastermind/guess": "/mastermind",
+	"POST /mastermind/new":   "/mastermind",
+	"POST /race":             "/race?",
+	"POST /race/reset":       "/race",
+	"POST /race/naive":       "/race",
+	"POST /race/atomic":      "/race",
+	"POST /session/end":      "/",
+}
+
 // Every route's sample request succeeds for a new visitor made ready, as
-// HTML and as JSON, with no Origin or Sec-Fetch-Site: the samples the
-// other tests send are requests the handlers accept.
+// HTML and as JSON, and a form's POST sends the browser on to its page: the
+// samples the other tests send are requests the handlers accept. A POST
+// from this site succeeds whichever signs of one it carries, or none.
 func TestRoutes_sampleRequestsSucceed(t *testing.T) {
 	a := newApp(t)
+	sameOrigin := []http.Header{
+		nil,
+		{"Origin": {a.URL}},
+		{"Origin": {a.URL}, "Sec-Fetch-Site": {"same-origin"}},
+		{"Sec-Fetch-Site": {"none"}},
+	}
 	for _, rt := range routes {
 		req := sample(t, rt)
-		for _, asJSON := range asked(rt) {
-			t.Run(rt.pattern+format(asJSON), func(t *testing.T) {
+		senders := sameOrigin[:1]
+		if isPost(rt) {
+			senders = sameOrigin
+		}
+		for _, h := range senders {
+			for _, asJSON := range asked(rt) {
+				what := fmt.Sprintf("%s%s with %v", rt.pattern, format(asJSON), h)
 				v := newVisitor(t, a)
 				req.ready(v)
-				got := v.sendWith(rt.method(), req.path, req.form, asJSON, req.header)
+				header := http.Header{}
+				maps.Copy(header, req.header)
+				maps.Copy(header, h)
+				got := v.sendWith(rt.method(), req.path, req.form, asJSON, header)
 				want := req.html
 				if asJSON {
 					want = http.StatusOK
 				}
 				if got.err != nil || got.status != want {
-					t.Errorf("got %d (%v), want %d; body %.200s", got.status, got.err, want, got.body)
+					t.Errorf("%s: got %d (%v), want %d; body %.200s", what, got.status, got.err, want, got.body)
 				}
-			})
+				loc, to := got.header.Get("Location"), redirects[rt.pattern]
+				if want == http.StatusSeeOther && loc != to && !(strings.HasSuffix(to, "?") && strings.HasPrefix(loc, to)) {
+					t.Errorf("%s: sent to %q, want %q", what, loc, to)
+				}
+			}
+		}
+	}
+}
+
+// An unknown path is 404 and a known one asked with another method 405
+// with its Allow, in the form asked for; both before the cross-origin
+// check, so a foreign PUT learns 405 rather than 403.
+func TestRoutes_unknownPathIs404AndWrongMethod405(t *testing.T) {
+	v := newVisitor(t, offlineApp(t))
+	crossSite := http.Header{"Sec-Fetch-Site": {"cross-site"}}
+	for _, tt := range []struct {
+		method, path string
+		header       http.Header
+		want         int
+		allow        string
+	}{
+		{"GET", "/no/such/page", nil, http.StatusNotFound, ""},
+		{"POST", "/nope", crossSite, http.StatusNotFound, ""},
+		{"DELETE", "/counter", nil, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+		{"PUT", "/counter", crossSite, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+		{"GET", "/session/end", nil, http.StatusMethodNotAllowed, "POST"},
+		{"POST", "/mastermind/hint", nil, http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"PUT", "/", nil, http.StatusMethodNotAllowed, "GET, HEAD"},
+	} {
+		for _, asJSON := range []bool{false, true} {
+			what := tt.method + " " + tt.path + format(asJSON)
+			got := v.sendWith(tt.method, tt.path, nil, asJSON, tt.header)
+			if got.status != tt.want || got.header.Get("Allow") != tt.allow {
+				t.Errorf("%s: got %d with Allow %q, want %d with Allow %q", what, got.status, got.header.Get("Allow"), tt.want, tt.allow)
+			}
+			var e struct{ Error string }
+			ct := got.header.Get("Content-Type")
+			if asJSON && (ct != "application/json" || json.Unmarshal([]byte(got.body), &e) != nil || e.Error == "") ||
+				!asJSON && ct != "text/html; charset=utf-8" {
+				t.Errorf("%s: got %s %.200q, want the error in the form asked for", what, ct, got.body)
+			}
 		}
 	}
 }

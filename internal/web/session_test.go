@@ -48,16 +48,6 @@ func TestEndSession_deletesAndClearsCookie(t *testing.T) {
 	}
 }
 
-func TestEndSession_fromBrowserRedirectsHome(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.click()
-	resp := v.do("POST", "/session/end", nil, false)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
-		t.Errorf("got %d to %q, want 303 to /", resp.StatusCode, resp.Header.Get("Location"))
-	}
-}
-
 func TestCleanup_refusesRequestsNotFromCron(t *testing.T) {
 	a := offlineApp(t)
 	v := newVisitor(t, a)
@@ -121,40 +111,5 @@ func TestCleanup_failureIsLoggedAsErrorWithCountSoFar(t *testing.T) {
 		if l["message"] == "deleted expired sessions" {
 			t.Errorf("got %v, want no line that reports success", l)
 		}
-	}
-}
-
-func TestRoutes_unknownPathIs404(t *testing.T) {
-	a := offlineApp(t)
-	v := newVisitor(t, a)
-	var got struct{ Error string }
-	v.getJSON("/no/such/page", http.StatusNotFound, &got)
-	if got.Error == "" {
-		t.Error("got no error message")
-	}
-	resp := v.do("GET", "/no/such/page", nil, false)
-	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusNotFound || ct != "text/html; charset=utf-8" {
-		t.Errorf("got %d %q, want a 404 HTML page", resp.StatusCode, ct)
-	}
-}
-
-func TestRoutes_wrongMethodIs405WithAllow(t *testing.T) {
-	tests := []struct {
-		method, path, allow string
-	}{
-		{"DELETE", "/counter", "GET, HEAD, POST"},
-		{"GET", "/session/end", "POST"},
-		{"POST", "/mastermind/hint", "GET, HEAD"},
-		{"PUT", "/", "GET, HEAD"},
-	}
-	a := offlineApp(t)
-	v := newVisitor(t, a)
-	for _, tt := range tests {
-		t.Run(tt.method+tt.path, func(t *testing.T) {
-			resp := v.do(tt.method, tt.path, nil, true)
-			if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != tt.allow {
-				t.Errorf("got %d with Allow %q, want 405 with Allow %q", resp.StatusCode, resp.Header.Get("Allow"), tt.allow)
-			}
-		})
 	}
 }
