@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -275,22 +274,4 @@ func TestRace_naiveClicksKeepTheVisitorsClicksAndGuesses(t *testing.T) {
 	var res raceResult
 	v.getJSON("/race", http.StatusOK, &res)
 	t.Logf("the naive clicks kept %d", res.Naive)
-}
-
-// GET /race as JSON reads the race alone: one Lookup, none without a race
-// cookie.
-func TestRace_readCostsOneLookup(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	a.calls.Reset()
-	v.getJSON("/race", http.StatusOK, nil)
-	if n := a.calls.Total(); n != 0 {
-		t.Errorf("no cookie: got Datastore calls %v, want none", a.calls.Calls())
-	}
-	startRace(v)
-	a.calls.Reset()
-	v.getJSON("/race", http.StatusOK, nil)
-	if got, want := a.calls.Calls(), map[string]int{"Lookup": 1}; !reflect.DeepEqual(got, want) {
-		t.Errorf("with a race: got Datastore calls %v, want %v", got, want)
-	}
 }
