@@ -187,7 +187,8 @@ func TestWarmup_createsKeysBeforeTraffic(t *testing.T) {
 }
 
 // The game's values read in the panel as they are stored: the guesses as
-// typed, and the secret once the game is over.
+// typed, and the secret once the game is over; the board shows the secret
+// then too, and not before.
 func TestPanel_showsTheGameAsStored(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
@@ -201,6 +202,9 @@ func TestPanel_showsTheGameAsStored(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("playing: the panel lacks %q", want)
 		}
+	}
+	if strings.Contains(page, `id="secret"`) {
+		t.Error("playing: the board shows the secret")
 	}
 	won := v.playToWin()
 	page = text(t, v.do("GET", "/mastermind", nil, false))
