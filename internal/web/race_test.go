@@ -90,22 +90,6 @@ func TestRace_twoAtOnceEachCountTheirOwn(t *testing.T) {
 	}
 }
 
-func TestRace_pageShowsNoResultAndWritesNothingBeforeARace(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	resp := v.do("GET", "/race", nil, false)
-	body := text(t, resp)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Send 20 clicks at once") || !strings.Contains(body, "No race yet") {
-		t.Errorf("GET /race: got status %d and a page without the button or the no-race note", resp.StatusCode)
-	}
-	if got := a.calls.Calls()["Commit"]; got != 0 {
-		t.Errorf("GET /race: got %d commits, want 0", got)
-	}
-	if c := resp.Header.Values("Set-Cookie"); len(c) != 0 {
-		t.Errorf("GET /race: got Set-Cookie %q, want none", c)
-	}
-}
-
 // An instance runs racesAtOnce races at a time: beyond them, a race is
 // 429 with Retry-After and writes nothing.
 func TestRace_boundedPerInstance(t *testing.T) {
@@ -174,20 +158,12 @@ func TestRace_pageShowsTheRaceOfItsCookie(t *testing.T) {
 	}
 }
 
-func TestRace_scriptIsServedAndOnlyOnTheRacePage(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	resp := v.do("GET", "/static/race.js", nil, false)
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/javascript; charset=utf-8" {
-		t.Errorf("GET /static/race.js: got %d, Content-Type %q; want 200, text/javascript; charset=utf-8",
-			resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self';") {
-		t.Errorf("got Content-Security-Policy %q, want script-src 'self'", csp)
-	}
+// Only the race page loads static/race.js (which the browser test runs).
+func TestRace_scriptIsOnlyOnTheRacePage(t *testing.T) {
+	v := newVisitor(t, offlineApp(t))
 	const tag = `<script src="/static/race.js" defer></script>`
 	for path, want := range map[string]bool{"/race": true, "/counter": false, "/": false} {
-		if got := strings.Contains(text(t, v.do("GET", path, nil, false)), tag); got != want {
+		if got := strings.Contains(v.send("GET", path, nil, false).body, tag); got != want {
 			t.Errorf("GET %s: has the script: %v, want %v", path, got, want)
 		}
 	}
@@ -230,48 +206,4 @@ func TestRace_clickWithoutARaceIs409AndWritesNothing(t *testing.T) {
 			}
 		}
 	}
-}
-
-// While 8 clients send naive race clicks with a visitor's cookies, every
-// click and guess the visitor makes is kept: the race writes its own
-// record, never the session.
-func TestRace_naiveClicksKeepTheVisitorsClicksAndGuesses(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.click()
-	startRace(v)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range 8 {
-		c := v.clone()
-		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if ans := c.send("POST", "/race/naive", url.Values{}, true); ans.err != nil || ans.status >= 500 {
-					t.Errorf("naive click: got %d (%v), body %.200q", ans.status, ans.err, ans.body)
-					return
-				}
-			}
-		})
-	}
-	for range 5 {
-		v.click()
-	}
-	v.guess("1122")
-	v.guess("3456")
-	close(stop)
-	wg.Wait()
-	if got := v.count(); got != 6 {
-		t.Errorf("got count %d, want 6", got)
-	}
-	if g := v.game(); len(g.Turns) != 2 || g.Status != "playing" {
-		t.Errorf("got %d turns, status %s; want 2, playing", len(g.Turns), g.Status)
-	}
-	var res raceResult
-	v.getJSON("/race", http.StatusOK, &res)
-	t.Logf("the naive clicks kept %d", res.Naive)
 }
