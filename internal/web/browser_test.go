@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/gorilla/securecookie"
 
 	"github.com/gae-lessons/sessions-go/internal/browsertest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
@@ -181,19 +180,6 @@ func clicks(tb testing.TB, p *browsertest.Tab) int {
 		tb.Fatalf("the count %q is not a number", s)
 	}
 	return n
-}
-
-// signedPayload verifies a session cookie signed with testKey for the
-// cookie name, which the signature covers, and returns what it carries.
-func signedPayload(tb testing.TB, name, value string) []byte {
-	tb.Helper()
-	codec := securecookie.New(testKey, nil)
-	codec.SetSerializer(securecookie.NopEncoder{})
-	var raw []byte
-	if err := codec.Decode(name, value, &raw); err != nil {
-		tb.Fatalf("the cookie does not verify with the test key: %v", err)
-	}
-	return raw
 }
 
 // testViolationsAreSeen shows that testEveryPageAtEachWidth would see a

@@ -10,14 +10,18 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"cloud.google.com/go/datastore"
+	"google.golang.org/api/option"
 
+	"github.com/gae-lessons/sessions-go/internal/cloudlog"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
+	"github.com/gorilla/securecookie"
 )
 
 func TestMain(m *testing.M) {
@@ -37,6 +41,7 @@ type app struct {
 	calls  *dstest.Counter
 	client *datastore.Client
 	srv    *Server
+	log    *syncBuffer // the server's log, as on App Engine, debug lines included
 }
 
 // testConfig is an instance's configuration in tests: fixed keys, the
@@ -62,17 +67,18 @@ func newTestServer(tb testing.TB, cfg Config, client *datastore.Client, logger *
 // serveApp serves an instance with cfg whose Datastore client is client.
 func serveApp(t *testing.T, cfg Config, client *datastore.Client, calls *dstest.Counter) *app {
 	t.Helper()
-	srv := newTestServer(t, cfg, client, slog.New(slog.DiscardHandler))
+	var log syncBuffer
+	srv := newTestServer(t, cfg, client, cloudlog.New(&log, true, "my-project", slog.LevelDebug))
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &app{Server: ts, calls: calls, client: client, srv: srv}
+	return &app{Server: ts, calls: calls, client: client, srv: srv, log: &log}
 }
 
 // startApp starts an instance with cfg on the emulator, whose client has
-// the server's options.
-func startApp(t *testing.T, cfg Config) *app {
+// the server's options, and opts.
+func startApp(t *testing.T, cfg Config, opts ...option.ClientOption) *app {
 	t.Helper()
-	client, calls := dstest.First(t).Client(t, DatastoreOptions...)
+	client, calls := dstest.First(t).Client(t, slices.Concat(DatastoreOptions, opts)...)
 	return serveApp(t, cfg, client, calls)
 }
 
@@ -89,6 +95,32 @@ func offlineApp(t *testing.T) *app {
 func newApp(t *testing.T) *app {
 	t.Helper()
 	return startApp(t, testConfig(t))
+}
+
+// signedCookie is the value of a session cookie named name that carries
+// id, signed with key as the store signs one.
+func signedCookie(tb testing.TB, key []byte, name string, id []byte) string {
+	tb.Helper()
+	codec := securecookie.New(key, nil)
+	codec.SetSerializer(securecookie.NopEncoder{})
+	v, err := codec.Encode(name, id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// signedPayload verifies a session cookie signed with testKey for the
+// cookie name, which the signature covers, and returns what it carries.
+func signedPayload(tb testing.TB, name, value string) []byte {
+	tb.Helper()
+	codec := securecookie.New(testKey, nil)
+	codec.SetSerializer(securecookie.NopEncoder{})
+	var raw []byte
+	if err := codec.Decode(name, value, &raw); err != nil {
+		tb.Fatalf("the cookie does not verify with the test key: %v", err)
+	}
+	return raw
 }
 
 // visitor is a browser-like client: it keeps cookies and follows no

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gorilla/securecookie"
 )
 
 func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
@@ -85,12 +83,7 @@ func TestPanel_noPageShowsTheCookie(t *testing.T) {
 // its text reaches the page, however long.
 func TestPanel_invalidCookieIsNotEchoed(t *testing.T) {
 	a := newApp(t)
-	other := securecookie.New([]byte("another key, 32 bytes long......"), nil)
-	other.SetSerializer(securecookie.NopEncoder{})
-	otherValue, err := other.Encode(localCookieName, []byte(strings.Repeat("k", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	otherValue := signedCookie(t, []byte("another key, 32 bytes long......"), localCookieName, []byte(strings.Repeat("k", 32)))
 	tests := []struct {
 		name, value string
 	}{

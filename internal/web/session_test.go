@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -64,7 +63,7 @@ func TestCleanup_refusesRequestsNotFromCron(t *testing.T) {
 func TestCleanup_deletesExpiredSessions(t *testing.T) {
 	short := testConfig(t)
 	short.MaxAge = 1
-	a, log := loggedApp(t, short)
+	a := startApp(t, short)
 	const visitors = 3
 	for range visitors {
 		newVisitor(t, a).click()
@@ -90,19 +89,19 @@ func TestCleanup_deletesExpiredSessions(t *testing.T) {
 	if n := live.count(); n != 1 {
 		t.Errorf("live session: got count %d, want 1", n)
 	}
-	line := findLine(t, jsonLines(t, log.String()), "deleted expired sessions")
+	line := findLine(t, jsonLines(t, a.log.String()), "deleted expired sessions")
 	if line["severity"] != "INFO" || line["deleted"] != float64(visitors) {
 		t.Errorf("got log line %v, want severity INFO and deleted %d", line, visitors)
 	}
 }
 
 func TestCleanup_failureIsLoggedAsErrorWithCountSoFar(t *testing.T) {
-	h, log := loggedServer(t, true) // its Datastore refuses every connection
-	r := httptest.NewRequest("GET", "/tasks/cleanup-sessions", nil)
-	r.Header.Set("X-Appengine-Cron", "true")
-	r.Header.Set("Accept", "application/json")
-	serveUnavailable(t, h, r)
-	lines := jsonLines(t, log.String())
+	a := downApp(t)
+	got := newVisitor(t, a).sendWith("GET", "/tasks/cleanup-sessions", nil, true, http.Header{"X-Appengine-Cron": {"true"}})
+	if got.status != http.StatusServiceUnavailable {
+		t.Fatalf("got %d (%v), want 503; body %.200s", got.status, got.err, got.body)
+	}
+	lines := jsonLines(t, a.log.String())
 	line := findLine(t, lines, "cleanup of expired sessions failed")
 	if line["severity"] != "ERROR" || line["deleted"] != float64(0) || line["error"] == nil {
 		t.Errorf("got log line %v, want severity ERROR, deleted 0 and the error", line)
