@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -37,14 +38,14 @@ var outage = flag.Duration("fault.outage", 3*time.Second, "how long the outage t
 
 // appViaProxy starts an instance, with fixed keys in a fresh
 // namespace, whose Datastore client reaches the emulator through a fault
-// proxy.
-func appViaProxy(t *testing.T) (*app, *dstest.Proxy) {
+// proxy, and which logs from level up.
+func appViaProxy(t *testing.T, level slog.Level) (*app, *dstest.Proxy) {
 	t.Helper()
 	e := dstest.First(t)
 	p := dstest.StartProxy(t, e.Host)
 	via := dstest.At(p.Addr(), e.Project)
 	client, calls := via.Client(t, DatastoreOptions...)
-	return serveApp(t, testConfig(t), client, calls), p
+	return serveApp(t, testConfig(t), client, calls, level), p
 }
 
 // player is a visitor with clicks and a game, and what the server has
@@ -102,7 +103,7 @@ func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
 	for _, mode := range []dstest.ProxyMode{dstest.Refuse, dstest.Hang} {
 		t.Run(mode.String(), func(t *testing.T) {
 			t.Parallel()
-			a, proxy := appViaProxy(t)
+			a, proxy := appViaProxy(t, slog.LevelInfo)
 
 			// One player per request, so that no request of the outage
 			// queues behind another of the same visitor.
@@ -179,7 +180,7 @@ const refusedRequests = 9
 // shared.
 func TestFault_refusedDatastoreIs503AtOnce(t *testing.T) {
 	t.Parallel()
-	a, proxy := appViaProxy(t)
+	a, proxy := appViaProxy(t, slog.LevelInfo)
 	p := newPlayer(t, a, 1)
 	proxy.Set(dstest.Refuse)
 

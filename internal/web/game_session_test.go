@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"encoding/hex"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
+	"cloud.google.com/go/datastore"
 	"github.com/gae-lessons/sessions-go/mastermind"
+	"github.com/gae-lessons/sessions-go/sessionstore"
+	"github.com/gorilla/sessions"
 )
 
 // The game is stored under the lesson's keys as plain values: the secret as
@@ -75,7 +79,7 @@ func TestGame_malformedStoredGameGivesFreshBoard(t *testing.T) {
 			if g := v.game(); len(g.Turns) != 0 || g.Status != "playing" || g.Secret != "" {
 				t.Errorf("got game %+v, want a fresh board", g)
 			}
-			page := text(t, v.do("GET", "/mastermind", nil, false))
+			page := v.send("GET", "/mastermind", nil, false).body
 			// The panel shows the values as stored, guesses too, but
 			// not the secret of a game that is not over.
 			if strings.Contains(page, "<code>3632</code>") || strings.Contains(page, `id="secret"`) {
@@ -118,8 +122,8 @@ func TestGame_oldGobSessionGivesFreshBoard(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"/mastermind", "/counter", "/mastermind/hint"} {
-		if resp := v.do("GET", path, nil, false); resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s: got status %d, want 200", path, resp.StatusCode)
+		if got := v.send("GET", path, nil, false); got.status != http.StatusOK {
+			t.Errorf("GET %s: got status %d, want 200", path, got.status)
 		}
 	}
 	if g := v.game(); len(g.Turns) != 0 || g.Status != "playing" {
@@ -145,4 +149,67 @@ func mustHex(s string) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// sessionEntity is a session as Datastore holds it, for tests that look
+// underneath the store.
+type sessionEntity struct {
+	Values  []byte `datastore:"values,noindex"`
+	Expires any    `datastore:"expires"`
+}
+
+// onlySession returns the key and entity of the one session in a's
+// namespace.
+func (a *app) onlySession(t *testing.T) (*datastore.Key, *sessionEntity) {
+	t.Helper()
+	var ents []sessionEntity
+	q := datastore.NewQuery(sessionstore.DefaultKind).Namespace(a.srv.cfg.Namespace)
+	keys, err := a.client.GetAll(t.Context(), q, &ents)
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("got %d sessions (%v), want 1", len(keys), err)
+	}
+	return keys[0], &ents[0]
+}
+
+// storedValues loads v's session through the app's store, as a request
+// carrying v's cookie would, and returns its values.
+func (a *app) storedValues(t *testing.T, v *visitor) map[any]any {
+	t.Helper()
+	st, err := a.srv.store(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := st.New(v.request(t), a.srv.cookieName())
+	if err != nil || sess.IsNew {
+		t.Fatalf("got a new session (%v), want v's stored one", err)
+	}
+	return sess.Values
+}
+
+// storeValues changes v's stored session through the app's store, as a
+// handler would, to give the app values it would not write itself.
+func (a *app) storeValues(t *testing.T, v *visitor, fn func(values map[any]any)) {
+	t.Helper()
+	st, err := a.srv.store(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Update(v.request(t), httptest.NewRecorder(), a.srv.cookieName(), func(sess *sessions.Session) error {
+		fn(sess.Values)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// request is a request to the app carrying v's cookies, for tests that go
+// to the store directly.
+func (v *visitor) request(t *testing.T) *http.Request {
+	t.Helper()
+	r := httptest.NewRequestWithContext(t.Context(), "GET", v.base+"/", nil)
+	for _, c := range v.cookies() {
+		r.AddCookie(c)
+	}
+	return r
 }

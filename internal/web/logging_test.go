@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -25,10 +26,11 @@ const (
 	traceField  = "logging.googleapis.com/trace"
 )
 
-// downApp is an instance whose Datastore refuses every connection.
+// downApp is an instance whose Datastore refuses every connection, with
+// the debug lines in its log.
 func downApp(t *testing.T) *app {
 	t.Helper()
-	a, proxy := appViaProxy(t)
+	a, proxy := appViaProxy(t, slog.LevelDebug)
 	proxy.Set(dstest.Refuse)
 	return a
 }
@@ -111,7 +113,7 @@ func TestLog_clientThatHangsUpIsNoOutage(t *testing.T) {
 		{"GET", "/class"}, {"GET", "/counter"}, {"GET", "/race"},
 	} {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
-			a := newApp(t)
+			a := debugApp(t)
 			v := newVisitor(t, a)
 			v.click()    // a session...
 			startRace(v) // ...and a race
@@ -149,7 +151,7 @@ func TestLog_clientThatHangsUpMidRaceLeavesNoWarning(t *testing.T) {
 		}
 		return invoker(ctx, method, req, reply, cc, opts...)
 	}
-	a := startApp(t, testConfig(t), option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(hold)))
+	a := debugApp(t, option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(hold)))
 	v := newVisitor(t, a)
 	req, _ := v.newRequest("POST", "/race", url.Values{}, true)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -18,7 +18,7 @@ func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
 	before := time.Now().Truncate(time.Second)
 	v.click()
 	after := time.Now()
-	page := text(t, v.do("GET", "/counter", nil, false))
+	page := v.send("GET", "/counter", nil, false).body
 	c := v.cookies()[0]
 	id := hex.EncodeToString(signedPayload(t, c.Name, c.Value))
 	for _, want := range []string{
@@ -48,9 +48,8 @@ func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
 func TestPanel_noPageShowsTheCookie(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
-	resp := v.do("POST", "/counter", url.Values{}, true)
 	var value string
-	for _, c := range resp.Cookies() {
+	for _, c := range v.send("POST", "/counter", url.Values{}, true).cookies() {
 		if c.Name == a.srv.cookieName() {
 			value = c.Value
 		}
@@ -72,11 +71,11 @@ func TestPanel_noPageShowsTheCookie(t *testing.T) {
 	}
 	for _, path := range []string{"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint"} {
 		for _, asJSON := range []bool{false, true} {
-			check(fmt.Sprintf("GET %s (JSON: %v)", path, asJSON), text(t, v.do("GET", path, nil, asJSON)))
+			check(fmt.Sprintf("GET %s (JSON: %v)", path, asJSON), v.send("GET", path, nil, asJSON).body)
 		}
 	}
-	check("POST /stateless", text(t, v.do("POST", "/stateless", url.Values{}, false)))
-	check("POST /counter (JSON)", text(t, v.do("POST", "/counter", url.Values{}, true)))
+	check("POST /stateless", v.send("POST", "/stateless", url.Values{}, false).body)
+	check("POST /counter (JSON)", v.send("POST", "/counter", url.Values{}, true).body)
 }
 
 // A cookie that does not verify is described by its size alone; none of
@@ -150,7 +149,7 @@ func TestPanel_thousandsOfCookiesDoNotGrowThePage(t *testing.T) {
 
 func TestPanel_newVisitorHasNothing(t *testing.T) {
 	a := newApp(t)
-	page := text(t, newVisitor(t, a).do("GET", "/counter", nil, false))
+	page := newVisitor(t, a).send("GET", "/counter", nil, false).body
 	if !strings.Contains(page, "No session cookie yet") || strings.Contains(page, "<table class=\"values\">") {
 		t.Error("a new visitor's panel does not say the session is empty")
 	}
@@ -187,7 +186,7 @@ func TestPanel_showsTheGameAsStored(t *testing.T) {
 	v := newVisitor(t, a)
 	v.guess("1122")
 	v.guess("3456")
-	page := text(t, v.do("GET", "/mastermind", nil, false))
+	page := v.send("GET", "/mastermind", nil, false).body
 	for _, want := range []string{
 		"<code>guessList</code></td><td><code>[1122 3456]</code>",
 		"<code>secret</code></td><td><code>(hidden while the game is on)</code>",
@@ -200,7 +199,7 @@ func TestPanel_showsTheGameAsStored(t *testing.T) {
 		t.Error("playing: the board shows the secret")
 	}
 	won := v.playToWin()
-	page = text(t, v.do("GET", "/mastermind", nil, false))
+	page = v.send("GET", "/mastermind", nil, false).body
 	if want := "<code>secret</code></td><td><code>" + won.Secret + "</code>"; !strings.Contains(page, want) {
 		t.Errorf("game over: the panel lacks %q", want)
 	}

@@ -36,13 +36,13 @@ func TestRace_atomicKeepsEveryClickAndTheCountIsUntouched(t *testing.T) {
 		t.Fatalf("first click: got count %d, want 1", got)
 	}
 	var got raceResult
-	resp := v.do("POST", "/race", url.Values{}, true)
-	decode(t, resp, http.StatusOK, &got)
+	resp := v.send("POST", "/race", url.Values{}, true)
+	decode(t, "POST /race", resp, http.StatusOK, &got)
 	t.Logf("naive kept %d of %d, atomic %d", got.Naive, got.Sent, got.Atomic)
 	if got.Sent != raceClicks || got.Atomic != got.Sent || got.Naive < 1 || got.Naive > got.Sent {
 		t.Errorf("got %+v, want sent %d, atomic %d, naive 1 to %d", got, raceClicks, raceClicks, raceClicks)
 	}
-	if c := resp.Header.Values("Set-Cookie"); len(c) != 0 {
+	if c := resp.header.Values("Set-Cookie"); len(c) != 0 {
 		t.Errorf("got Set-Cookie %q, want none", c)
 	}
 	if got := v.count(); got != 1 {
@@ -150,9 +150,9 @@ func TestRace_endpointsCountOneClickEach(t *testing.T) {
 func TestRace_pageShowsTheRaceOfItsCookie(t *testing.T) {
 	v := newVisitor(t, newApp(t))
 	for _, path := range []string{"/race/reset", "/race/naive", "/race/atomic"} {
-		v.do("POST", path, url.Values{}, false)
+		v.send("POST", path, url.Values{}, false)
 	}
-	body := text(t, v.do("GET", "/race", nil, false))
+	body := v.send("GET", "/race", nil, false).body
 	if !strings.Contains(body, `id="atomic"><span class="num">1</span> of 20`) {
 		t.Errorf("GET /race after one click of each: the page does not show atomic 1 of 20")
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 )
@@ -76,9 +77,9 @@ func TestRead_returningVisitorWritesNothingEvenWhenRenewalIsDue(t *testing.T) {
 		t.Error("clicker: viewing the game stored a secret")
 	}
 	// A POST writes, and so renews.
-	resp := clicker.do("POST", "/counter", nil, true)
-	if c := resp.Header.Values("Set-Cookie"); resp.StatusCode != http.StatusOK || len(c) != 1 {
-		t.Errorf("click: got %d with Set-Cookie %q, want 200 with the renewed cookie", resp.StatusCode, c)
+	resp := clicker.send("POST", "/counter", url.Values{}, true)
+	if c := resp.header.Values("Set-Cookie"); resp.status != http.StatusOK || len(c) != 1 {
+		t.Errorf("click: got %d with Set-Cookie %q, want 200 with the renewed cookie", resp.status, c)
 	}
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -15,33 +16,26 @@ func TestEndSession_deletesAndClearsCookie(t *testing.T) {
 	v.guess("1122")
 	old := v.cookies()[0]
 
-	resp := v.do("POST", "/session/end", nil, true)
+	resp := v.send("POST", "/session/end", url.Values{}, true)
 	var got struct{ Ended bool }
-	decode(t, resp, http.StatusOK, &got)
+	decode(t, "POST /session/end", resp, http.StatusOK, &got)
 	if !got.Ended {
 		t.Error(`got "ended": false, want true`)
 	}
 	cleared := false
-	for _, c := range resp.Cookies() {
+	for _, c := range resp.cookies() {
 		cleared = cleared || (c.Name == a.srv.cookieName() && c.MaxAge < 0)
 	}
 	if !cleared {
-		t.Errorf("got Set-Cookie %q, want the session cookie cleared", resp.Header.Values("Set-Cookie"))
+		t.Errorf("got Set-Cookie %q, want the session cookie cleared", resp.header.Values("Set-Cookie"))
 	}
 	if got := v.count(); got != 0 {
 		t.Errorf("after ending: got count %d, want 0", got)
 	}
 
-	replay := newVisitor(t, a)
-	req, _ := http.NewRequest("GET", a.URL+"/counter", nil)
-	req.Header.Set("Accept", "application/json")
-	req.AddCookie(&http.Cookie{Name: old.Name, Value: old.Value})
-	r, err := replay.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	replay := newVisitor(t, a).sendWith("GET", "/counter", nil, true, http.Header{"Cookie": {old.Name + "=" + old.Value}})
 	var c struct{ Count int }
-	decode(t, r, http.StatusOK, &c)
+	decode(t, "GET /counter", replay, http.StatusOK, &c)
 	if c.Count != 0 {
 		t.Errorf("replayed cookie: got count %d, want 0", c.Count)
 	}
@@ -74,15 +68,9 @@ func TestCleanup_deletesExpiredSessions(t *testing.T) {
 	live := newVisitor(t, startApp(t, long))
 	live.click()
 
-	req, _ := http.NewRequest("GET", a.URL+"/tasks/cleanup-sessions", nil)
-	req.Header.Set("X-Appengine-Cron", "true")
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := newVisitor(t, a).sendWith("GET", "/tasks/cleanup-sessions", nil, true, http.Header{"X-Appengine-Cron": {"true"}})
 	var got struct{ Deleted int }
-	decode(t, resp, http.StatusOK, &got)
+	decode(t, "GET /tasks/cleanup-sessions", resp, http.StatusOK, &got)
 	if got.Deleted != visitors {
 		t.Errorf("got %d deleted, want %d", got.Deleted, visitors)
 	}
