@@ -54,23 +54,16 @@ func testConfig(tb testing.TB) Config {
 	}
 }
 
-// newTestServer builds a Server over client with the repository's files.
-func newTestServer(tb testing.TB, cfg Config, client *datastore.Client, logger *slog.Logger) *Server {
-	tb.Helper()
-	srv, err := New(cfg, client, logger, repoFiles)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return srv
-}
-
 // serveApp serves an instance with cfg whose Datastore client is client,
 // and whose log takes lines from level up: info, as deployed, or debug, as
 // with LOG_LEVEL=debug (the access log, and clients that went away).
 func serveApp(t *testing.T, cfg Config, client *datastore.Client, calls *dstest.Counter, level slog.Level) *app {
 	t.Helper()
 	var log syncBuffer
-	srv := newTestServer(t, cfg, client, cloudlog.New(&log, true, "my-project", level))
+	srv, err := New(cfg, client, cloudlog.New(&log, true, "my-project", level), repoFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &app{Server: ts, calls: calls, client: client, srv: srv, log: &log}

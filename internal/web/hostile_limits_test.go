@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -93,7 +92,7 @@ func TestHostile_oversizedBodyIsRefusedUnread(t *testing.T) {
 			}
 		}
 	}
-	checkUnchanged(t, p)
+	checkUnchanged(t, "after oversized bodies", p)
 }
 
 func TestHostile_chunkedFormUnderTheLimitWorks(t *testing.T) {
@@ -130,7 +129,7 @@ func TestHostile_abandonedBodyChangesNothing(t *testing.T) {
 	for _, c := range conns {
 		c.Close()
 	}
-	checkUnchanged(t, p)
+	checkUnchanged(t, "after abandoned bodies", p)
 }
 
 func TestHostile_slowBodyIsWaitedFor(t *testing.T) {
@@ -151,8 +150,7 @@ func TestHostile_slowBodyIsWaitedFor(t *testing.T) {
 // 400, as docs/http.md says, not the 503 of a Datastore that does not
 // answer (the read's end also cancels the request's context).
 func TestHostile_stalledBodyIs400(t *testing.T) {
-	srv := newTestServer(t, testConfig(t), nil, slog.New(slog.DiscardHandler))
-	ts := httptest.NewUnstartedServer(srv.Handler())
+	ts := httptest.NewUnstartedServer(offlineApp(t).srv.Handler())
 	ts.Config.ReadTimeout = 300 * time.Millisecond
 	ts.Start()
 	t.Cleanup(ts.Close)

@@ -18,17 +18,17 @@ func postRequests(t *testing.T) []routeRequest {
 	return reqs
 }
 
-// checkUnchanged checks the player's clicks and game are as it last saw
-// them.
-func checkUnchanged(t *testing.T, p *player) {
+// checkUnchanged checks the player's clicks and game are, after what, as
+// it last saw them.
+func checkUnchanged(t *testing.T, what string, p *player) {
 	t.Helper()
 	if got := p.count(); got != p.clicks {
-		t.Errorf("got count %d, want %d unchanged", got, p.clicks)
+		t.Errorf("%s: got count %d, want %d unchanged", what, got, p.clicks)
 	}
 	var g gameJSON
 	p.getJSON("/mastermind", http.StatusOK, &g)
 	if !reflect.DeepEqual(g.Turns, p.turns) {
-		t.Errorf("got turns %+v, want %+v unchanged", g.Turns, p.turns)
+		t.Errorf("%s: got turns %+v, want %+v unchanged", what, g.Turns, p.turns)
 	}
 }
 
@@ -67,7 +67,7 @@ func TestHostile_crossOriginPostIsRefused(t *testing.T) {
 	if n := a.calls.Total(); n != 0 {
 		t.Errorf("refused posts made %d Datastore calls (%v), want 0", n, a.calls.Calls())
 	}
-	checkUnchanged(t, p)
+	checkUnchanged(t, "after refused posts", p)
 }
 
 // hostileCookies are Cookie headers no browser of this site sends.

@@ -78,72 +78,53 @@ func TestPanel_noPageShowsTheCookie(t *testing.T) {
 	check("POST /counter (JSON)", v.send("POST", "/counter", url.Values{}, true).body)
 }
 
-// A cookie that does not verify is described by its size alone; none of
-// its text reaches the page, however long.
-func TestPanel_invalidCookieIsNotEchoed(t *testing.T) {
-	a := newApp(t)
-	otherValue := signedCookie(t, []byte("another key, 32 bytes long......"), localCookieName, []byte(strings.Repeat("k", 32)))
-	tests := []struct {
-		name, value string
-	}{
-		{"junk of 60 KB", strings.Repeat("junk", 15<<10)},
-		{"signed with another key", otherValue},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := newVisitor(t, a).sendWith("GET", "/counter", nil, false,
-				http.Header{"Cookie": {localCookieName + "=" + tt.value}})
-			if got.err != nil || got.status != http.StatusOK {
-				t.Fatalf("got status %d, error %v; want 200", got.status, got.err)
-			}
-			want := fmt.Sprintf("<code>%s</code>: not a valid session cookie (%d bytes)", localCookieName, len(tt.value))
-			if !strings.Contains(got.body, want) {
-				t.Errorf("the panel lacks %q", want)
-			}
-			if strings.Contains(got.body, tt.value[:20]) {
-				t.Errorf("the page echoes the cookie's text %q…", tt.value[:20])
-			}
-			if len(got.body) > 20<<10 {
-				t.Errorf("got a %d-byte page, want one that does not grow with the cookie", len(got.body))
-			}
-		})
-	}
-}
-
-// A request's size bounds its page: the panel shows the session cookies
-// the store read (Store.Cookies), not every one sent. 2,000 cookies, the
-// valid one among them, give a page at most twice the usual size.
-func TestPanel_thousandsOfCookiesDoNotGrowThePage(t *testing.T) {
+// The page does not grow with the request's cookies, nor echo them: a
+// cookie that does not verify is described by its size alone, and the
+// panel shows the session cookies the store read (Store.Cookies), not
+// every one sent, so 2,000 cookies, the valid one anywhere among them,
+// give a page at most twice the usual size.
+func TestPanel_cookiesDoNotGrowThePage(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
 	v.click()
 	usual := v.send("GET", "/counter", nil, false)
-	valid := v.cookies()[0]
-	for _, tt := range []struct {
-		name  string
-		valid int // where the valid cookie is among the 2,000
-	}{{"the valid one first", 0}, {"the valid one third", 2}, {"the valid one last", 1999}} {
-		t.Run(tt.name, func(t *testing.T) {
-			cookies := make([]string, 2000)
-			for i := range cookies {
-				switch {
-				case i == tt.valid:
-					cookies[i] = localCookieName + "=" + valid.Value
-				case i%2 == 0:
-					cookies[i] = fmt.Sprintf("%s=junk%d", localCookieName, i)
-				default:
-					cookies[i] = fmt.Sprintf("other%d=x", i)
-				}
+	thousands := func(valid int) string {
+		cookies := make([]string, 2000)
+		for i := range cookies {
+			switch {
+			case i == valid:
+				cookies[i] = localCookieName + "=" + v.cookies()[0].Value
+			case i%2 == 0:
+				cookies[i] = fmt.Sprintf("%s=junk%d", localCookieName, i)
+			default:
+				cookies[i] = fmt.Sprintf("other%d=x", i)
 			}
-			got := newVisitor(t, a).sendWith("GET", "/counter", nil, false,
-				http.Header{"Cookie": {strings.Join(cookies, "; ")}})
-			if got.err != nil || got.status != http.StatusOK {
-				t.Fatalf("got status %d, error %v; want 200", got.status, got.err)
-			}
-			if len(got.body) > 2*len(usual.body) {
-				t.Errorf("got a %d-byte page, want at most twice the usual %d", len(got.body), len(usual.body))
-			}
-		})
+		}
+		return strings.Join(cookies, "; ")
+	}
+	invalidNote := func(value string) string {
+		return fmt.Sprintf("<code>%s</code>: not a valid session cookie (%d bytes)", localCookieName, len(value))
+	}
+	junk := strings.Repeat("junk", 15<<10)
+	otherKey := signedCookie(t, []byte("another key, 32 bytes long......"), localCookieName, []byte(strings.Repeat("k", 32)))
+	for _, tt := range []struct{ name, cookie, echo, note string }{
+		{"junk of 60 KB", localCookieName + "=" + junk, junk[:20], invalidNote(junk)},
+		{"signed with another key", localCookieName + "=" + otherKey, otherKey[:20], invalidNote(otherKey)},
+		{"2,000, the valid one first", thousands(0), "junk2", ""},
+		{"2,000, the valid one third", thousands(2), "junk4", ""},
+		{"2,000, the valid one last", thousands(1999), "junk0", ""},
+	} {
+		got := newVisitor(t, a).sendWith("GET", "/counter", nil, false, http.Header{"Cookie": {tt.cookie}})
+		switch {
+		case got.err != nil || got.status != http.StatusOK:
+			t.Errorf("%s: got status %d, error %v; want 200", tt.name, got.status, got.err)
+		case len(got.body) > 2*len(usual.body):
+			t.Errorf("%s: got a %d-byte page, want at most twice the usual %d", tt.name, len(got.body), len(usual.body))
+		case strings.Contains(got.body, tt.echo):
+			t.Errorf("%s: the page echoes the cookie's text %q", tt.name, tt.echo)
+		case !strings.Contains(got.body, tt.note):
+			t.Errorf("%s: the panel lacks %q", tt.name, tt.note)
+		}
 	}
 }
 
