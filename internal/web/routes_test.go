@@ -160,42 +160,6 @@ func withSecure(cfg Config, secure bool) Config {
 	return cfg
 }
 
-// An unknown path is 404 and a known one asked with another method 405
-// with its Allow, in the form asked for; both before the cross-origin
-// check, so a foreign PUT learns 405 rather than 403.
-func TestRoutes_unknownPathIs404AndWrongMethod405(t *testing.T) {
-	v := newVisitor(t, offlineApp(t))
-	crossSite := http.Header{"Sec-Fetch-Site": {"cross-site"}}
-	for _, tt := range []struct {
-		method, path string
-		header       http.Header
-		want         int
-		allow        string
-	}{
-		{"GET", "/no/such/page", nil, http.StatusNotFound, ""},
-		{"POST", "/nope", crossSite, http.StatusNotFound, ""},
-		{"DELETE", "/counter", nil, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
-		{"PUT", "/counter", crossSite, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
-		{"GET", "/session/end", nil, http.StatusMethodNotAllowed, "POST"},
-		{"POST", "/mastermind/hint", nil, http.StatusMethodNotAllowed, "GET, HEAD"},
-		{"PUT", "/", nil, http.StatusMethodNotAllowed, "GET, HEAD"},
-	} {
-		for _, asJSON := range []bool{false, true} {
-			what := tt.method + " " + tt.path + format(asJSON)
-			got := v.sendWith(tt.method, tt.path, nil, asJSON, tt.header)
-			if got.status != tt.want || got.header.Get("Allow") != tt.allow {
-				t.Errorf("%s: got %d with Allow %q, want %d with Allow %q", what, got.status, got.header.Get("Allow"), tt.want, tt.allow)
-			}
-			var e struct{ Error string }
-			ct := got.header.Get("Content-Type")
-			if asJSON && (ct != "application/json" || json.Unmarshal([]byte(got.body), &e) != nil || e.Error == "") ||
-				!asJSON && ct != "text/html; charset=utf-8" {
-				t.Errorf("%s: got %s %.200q, want the error in the form asked for", what, ct, got.body)
-			}
-		}
-	}
-}
-
 // Handler builds the mux from the table alone: no file of the package
 // registers a route anywhere else, so a route cannot escape the tests that
 // read the table.
@@ -263,32 +227,49 @@ func TestRoutes_docsTableAgrees(t *testing.T) {
 	}
 }
 
-// Each kind of refusal is an answer as checkAnswer has it too, over plain
-// HTTP and as on App Engine.
-func TestRoutes_refusalsCarryTheSecurityHeaders(t *testing.T) {
+// Each kind of refusal answers its status, in the form asked for (a JSON
+// error or an HTML page), over plain HTTP and as on App Engine, and as
+// checkAnswer has it. An unknown path is 404 and a known one asked with
+// another method 405 with its Allow, both before the cross-origin check:
+// a foreign PUT learns 405 rather than 403.
+func TestRoutes_refusals(t *testing.T) {
+	crossSite := http.Header{"Sec-Fetch-Site": {"cross-site"}}
 	reqs := []struct {
 		name, method, path string
 		form               url.Values
 		header             http.Header
 		want               int
+		allow              string
 	}{
-		{"cross-origin", "POST", "/counter", url.Values{}, http.Header{"Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden},
-		{"bad guess", "POST", "/mastermind/guess", url.Values{"guess": {"9"}}, nil, http.StatusBadRequest},
-		{"too large", "POST", "/mastermind/guess", url.Values{"guess": {strings.Repeat("1", 100<<10)}}, nil, http.StatusRequestEntityTooLarge},
-		{"not cron", "GET", "/tasks/cleanup-sessions", nil, nil, http.StatusForbidden},
-		{"no race", "POST", "/race/naive", url.Values{}, nil, http.StatusConflict},
-		{"404", "GET", "/nope", nil, nil, http.StatusNotFound},
-		{"405", "PUT", "/counter", url.Values{}, nil, http.StatusMethodNotAllowed},
-		{"static 404", "GET", "/static/nope.css", nil, nil, http.StatusNotFound},
+		{"cross-origin", "POST", "/counter", url.Values{}, crossSite, http.StatusForbidden, ""},
+		{"bad guess", "POST", "/mastermind/guess", url.Values{"guess": {"9"}}, nil, http.StatusBadRequest, ""},
+		{"too large", "POST", "/mastermind/guess", url.Values{"guess": {strings.Repeat("1", 100<<10)}}, nil, http.StatusRequestEntityTooLarge, ""},
+		{"not cron", "GET", "/tasks/cleanup-sessions", nil, nil, http.StatusForbidden, ""},
+		{"no race", "POST", "/race/naive", url.Values{}, nil, http.StatusConflict, ""},
+		{"404", "GET", "/no/such/page", nil, nil, http.StatusNotFound, ""},
+		{"404 cross-site", "POST", "/nope", nil, crossSite, http.StatusNotFound, ""},
+		{"static 404", "GET", "/static/nope.css", nil, nil, http.StatusNotFound, ""},
+		{"405", "DELETE", "/counter", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+		{"405 cross-site", "PUT", "/counter", url.Values{}, crossSite, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+		{"405 of a POST route", "GET", "/session/end", nil, nil, http.StatusMethodNotAllowed, "POST"},
+		{"405 of a GET route", "POST", "/mastermind/hint", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"405 of the home page", "PUT", "/", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
 	}
 	for _, secure := range []bool{false, true} {
 		a := startApp(t, withSecure(testConfig(t), secure))
 		for _, r := range reqs {
 			for _, asJSON := range []bool{false, true} {
-				what := fmt.Sprintf("%s %s%s, secure %v", r.name, r.path, format(asJSON), secure)
+				what := fmt.Sprintf("%s %s %s%s, secure %v", r.name, r.method, r.path, format(asJSON), secure)
 				got := newVisitor(t, a).sendWith(r.method, r.path, r.form, asJSON, r.header)
-				if got.err != nil || got.status != r.want {
-					t.Errorf("%s: got %d (%v), want %d; body %.200s", what, got.status, got.err, r.want, got.body)
+				if got.err != nil || got.status != r.want || got.header.Get("Allow") != r.allow {
+					t.Errorf("%s: got %d (%v) with Allow %q, want %d with Allow %q; body %.200s",
+						what, got.status, got.err, got.header.Get("Allow"), r.want, r.allow, got.body)
+				}
+				var e struct{ Error string }
+				ct := got.header.Get("Content-Type")
+				if asJSON && (ct != "application/json" || json.Unmarshal([]byte(got.body), &e) != nil || e.Error == "") ||
+					!asJSON && ct != "text/html; charset=utf-8" {
+					t.Errorf("%s: got %s %.200q, want the error in the form asked for", what, ct, got.body)
 				}
 				checkAnswer(t, what, got, secure)
 			}
