@@ -21,16 +21,6 @@ var a11yScreens = []struct {
 	{"phone", 390, 844, true},
 }
 
-// htmlPages are the paths of every page of the table that a GET shows as
-// HTML: what the browser tests check each page for.
-func htmlPages(t *testing.T) []string {
-	var paths []string
-	for _, rt := range routesWhere(func(rt route) bool { return isGet(rt) && rt.answers != files && rt.needs != cron }) {
-		paths = append(paths, sample(t, rt).path)
-	}
-	return paths
-}
-
 // testEveryPageAtEachWidth loads every page of the table, new and with a
 // session (the panel shows its values then), at each width, and checks
 // each: 200, the stylesheet applied, no Content-Security-Policy violation
@@ -68,11 +58,12 @@ func testEveryPageAtEachWidth(t *testing.T, b *browsertest.Browser) {
 			shoot := func(name string) {
 				browsertest.SaveArtifact(t, name+"-"+sc.name+".png", p.Screenshot(""))
 			}
-			for _, path := range htmlPages(t) {
-				if status := p.Open(path); status != http.StatusOK {
-					t.Errorf("%s: got status %d, want 200", path, status)
+			// Every page of the table that a GET shows as HTML.
+			for _, r := range samplesOf(t, func(rt route) bool { return isGet(rt) && rt.answers != files && rt.needs != cron }) {
+				if status := p.Open(r.path); status != http.StatusOK {
+					t.Errorf("%s: got status %d, want 200", r.path, status)
 				}
-				check(path)
+				check(r.path)
 			}
 			p.Open("/counter")
 			p.Click("#click")

@@ -87,7 +87,7 @@ func TestCounter_twoInstancesShareSessions(t *testing.T) {
 	va := newVisitor(t, a)
 	va.click() // creates the keys
 	b := startApp(t, cfg)
-	checkReadsWriteNothing(t, b, newVisitor(t, b), getPaths(t))
+	checkReadsWriteNothing(t, b, newVisitor(t, b))
 	vb := va.at(b)
 	if got := vb.click(); got != 2 {
 		t.Fatalf("second instance: got count %d, want 2", got)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -67,6 +68,20 @@ func newPlayer(t *testing.T, a *app, clicks int) *player {
 	p.postJSON("/mastermind/guess", url.Values{"guess": {"1122"}}, http.StatusOK, &g)
 	p.turns = g.Turns
 	return p
+}
+
+// checkUnchanged checks the player's clicks and game are, after what, as
+// it last saw them.
+func checkUnchanged(t *testing.T, what string, p *player) {
+	t.Helper()
+	if got := p.count(); got != p.clicks {
+		t.Errorf("%s: got count %d, want %d unchanged", what, got, p.clicks)
+	}
+	var g gameJSON
+	p.getJSON("/mastermind", http.StatusOK, &g)
+	if !reflect.DeepEqual(g.Turns, p.turns) {
+		t.Errorf("%s: got turns %+v, want %+v unchanged", what, g.Turns, p.turns)
+	}
 }
 
 // outageRequest is a request sent during an outage, and the statuses it

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/hex"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -28,7 +29,8 @@ func TestGame_storesTheLessonsKeysAsPlainValues(t *testing.T) {
 	if _, ent := a.onlySession(t); len(ent.Values) == 0 || ent.Values[0] != 2 {
 		t.Errorf("stored bytes start %x, want the plain format's byte 2", ent.Values[:min(len(ent.Values), 1)])
 	}
-	values := a.storedValues(t, v)
+	var values map[any]any
+	a.updateSession(t, v, func(stored map[any]any) { values = maps.Clone(stored) })
 	secret, _ := values["secret"].(string)
 	if !regexp.MustCompile(`^[1-6]{4}$`).MatchString(secret) {
 		t.Fatalf("got secret %#v, want a string of 4 digits 1-6", values["secret"])
@@ -71,7 +73,7 @@ func TestGame_malformedStoredGameGivesFreshBoard(t *testing.T) {
 			a := newApp(t)
 			v := newVisitor(t, a)
 			v.click()
-			a.storeValues(t, v, func(values map[any]any) {
+			a.updateSession(t, v, func(values map[any]any) {
 				for k, x := range tc.game {
 					values[k] = x
 				}
@@ -171,45 +173,24 @@ func (a *app) onlySession(t *testing.T) (*datastore.Key, *sessionEntity) {
 	return keys[0], &ents[0]
 }
 
-// storedValues loads v's session through the app's store, as a request
-// carrying v's cookie would, and returns its values.
-func (a *app) storedValues(t *testing.T, v *visitor) map[any]any {
+// updateSession changes v's stored session with fn, through the app's
+// store as a handler would: to read it (an fn that changes nothing writes
+// nothing), or to give the app values it would not write itself.
+func (a *app) updateSession(t *testing.T, v *visitor, fn func(values map[any]any)) {
 	t.Helper()
 	st, err := a.srv.store(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := st.New(v.request(t), a.srv.cookieName())
-	if err != nil || sess.IsNew {
-		t.Fatalf("got a new session (%v), want v's stored one", err)
+	r := httptest.NewRequestWithContext(t.Context(), "GET", v.base+"/", nil)
+	for _, c := range v.cookies() {
+		r.AddCookie(c)
 	}
-	return sess.Values
-}
-
-// storeValues changes v's stored session through the app's store, as a
-// handler would, to give the app values it would not write itself.
-func (a *app) storeValues(t *testing.T, v *visitor, fn func(values map[any]any)) {
-	t.Helper()
-	st, err := a.srv.store(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = st.Update(v.request(t), httptest.NewRecorder(), a.srv.cookieName(), func(sess *sessions.Session) error {
+	_, err = st.Update(r, httptest.NewRecorder(), a.srv.cookieName(), func(sess *sessions.Session) error {
 		fn(sess.Values)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// request is a request to the app carrying v's cookies, for tests that go
-// to the store directly.
-func (v *visitor) request(t *testing.T) *http.Request {
-	t.Helper()
-	r := httptest.NewRequestWithContext(t.Context(), "GET", v.base+"/", nil)
-	for _, c := range v.cookies() {
-		r.AddCookie(c)
-	}
-	return r
 }

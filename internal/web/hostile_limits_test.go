@@ -80,7 +80,7 @@ func TestHostile_oversizedBodyIsRefusedUnread(t *testing.T) {
 	a := newApp(t)
 	p := newPlayer(t, a, 2)
 	overLimit := strings.Repeat("a", maxBody+1) // a form of one long field name
-	for _, r := range postRequests(t) {
+	for _, r := range samplesOf(t, isPost) {
 		for _, chunked := range []bool{false, true} {
 			part := ""
 			if chunked {
@@ -115,7 +115,7 @@ func TestHostile_abandonedBodyChangesNothing(t *testing.T) {
 	// Content-Length 50 bytes longer, or a first chunk and no last one.
 	var conns []net.Conn
 	for _, chunked := range []bool{false, true} {
-		for _, r := range postRequests(t) {
+		for _, r := range samplesOf(t, isPost) {
 			form := r.form.Encode()
 			conns = append(conns, startPost(t, a.URL, r.path, p.cookieHeader(), form, len(form)+50, chunked))
 		}

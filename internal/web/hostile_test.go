@@ -4,33 +4,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"reflect"
 	"strings"
 	"testing"
 )
-
-// postRequests are the sample requests of every POST route of the table.
-func postRequests(t *testing.T) []routeRequest {
-	var reqs []routeRequest
-	for _, rt := range routesWhere(isPost) {
-		reqs = append(reqs, sample(t, rt))
-	}
-	return reqs
-}
-
-// checkUnchanged checks the player's clicks and game are, after what, as
-// it last saw them.
-func checkUnchanged(t *testing.T, what string, p *player) {
-	t.Helper()
-	if got := p.count(); got != p.clicks {
-		t.Errorf("%s: got count %d, want %d unchanged", what, got, p.clicks)
-	}
-	var g gameJSON
-	p.getJSON("/mastermind", http.StatusOK, &g)
-	if !reflect.DeepEqual(g.Turns, p.turns) {
-		t.Errorf("%s: got turns %+v, want %+v unchanged", what, g.Turns, p.turns)
-	}
-}
 
 func TestHostile_crossOriginPostIsRefused(t *testing.T) {
 	a := newApp(t)
@@ -51,7 +27,7 @@ func TestHostile_crossOriginPostIsRefused(t *testing.T) {
 	}
 	a.calls.Reset()
 	for _, s := range senders {
-		for _, r := range postRequests(t) {
+		for _, r := range samplesOf(t, isPost) {
 			for _, asJSON := range []bool{false, true} {
 				what := s.name + ": POST " + r.path + format(asJSON)
 				got := p.sendWith("POST", r.path, r.form, asJSON, s.header)

@@ -11,9 +11,13 @@ import (
 	"time"
 )
 
+// The panel shows a new visitor that there is no session yet, and then
+// the session's values and its cookie, decoded.
 func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
+	v := newVisitor(t, newApp(t))
+	if page := v.send("GET", "/counter", nil, false).body; !strings.Contains(page, "No session cookie yet") || strings.Contains(page, `<table class="values">`) {
+		t.Error("a new visitor's panel does not say the session is empty")
+	}
 	v.click()
 	before := time.Now().Truncate(time.Second)
 	v.click()
@@ -46,20 +50,10 @@ func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
 // No answer shows the cookie's value, nor the whole session id it carries
 // (contract): the panel shows them decoded and abbreviated.
 func TestPanel_noPageShowsTheCookie(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	var value string
-	for _, c := range v.send("POST", "/counter", url.Values{}, true).cookies() {
-		if c.Name == a.srv.cookieName() {
-			value = c.Value
-		}
-	}
-	if value == "" {
-		t.Fatal("the first click set no session cookie")
-	}
-	id := hex.EncodeToString(signedPayload(t, a.srv.cookieName(), value))
+	v := newVisitor(t, newApp(t))
 	v.guess("1122")
-	secrets := []string{value, strings.TrimRight(value, "="), id}
+	c := v.cookies()[0]
+	secrets := []string{c.Value, strings.TrimRight(c.Value, "="), hex.EncodeToString(signedPayload(t, c.Name, c.Value))}
 
 	check := func(what, body string) {
 		t.Helper()
@@ -128,25 +122,12 @@ func TestPanel_cookiesDoNotGrowThePage(t *testing.T) {
 	}
 }
 
-func TestPanel_newVisitorHasNothing(t *testing.T) {
-	a := newApp(t)
-	page := newVisitor(t, a).send("GET", "/counter", nil, false).body
-	if !strings.Contains(page, "No session cookie yet") || strings.Contains(page, "<table class=\"values\">") {
-		t.Error("a new visitor's panel does not say the session is empty")
-	}
-}
-
 func TestWarmup_createsKeysBeforeTraffic(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.SessionKeys = nil // keys from Datastore
 	a := startApp(t, cfg)
-	resp, err := http.Get(a.URL + "/_ah/warmup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("got status %d, want 200", resp.StatusCode)
+	if got := newVisitor(t, a).send("GET", "/_ah/warmup", nil, false); got.status != http.StatusOK {
+		t.Fatalf("got status %d (%v), want 200", got.status, got.err)
 	}
 	if a.calls.Calls()["Commit"] != 1 {
 		t.Errorf("got calls %v, want the key created (one Commit)", a.calls.Calls())

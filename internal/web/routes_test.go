@@ -70,12 +70,13 @@ func sample(t testing.TB, rt route) routeRequest {
 	return req
 }
 
-// routesWhere returns the routes of the table that keep says.
-func routesWhere(keep func(route) bool) []route {
-	var out []route
+// samplesOf returns the sample requests of the routes of the table that
+// keep says.
+func samplesOf(t testing.TB, keep func(route) bool) []routeRequest {
+	var out []routeRequest
 	for _, rt := range routes {
 		if keep(rt) {
-			out = append(out, rt)
+			out = append(out, sample(t, rt))
 		}
 	}
 	return out
@@ -83,15 +84,6 @@ func routesWhere(keep func(route) bool) []route {
 
 func isPost(rt route) bool { return rt.method() == http.MethodPost }
 func isGet(rt route) bool  { return rt.method() == http.MethodGet }
-
-// asked returns the ways rt is asked: as HTML, and as JSON when it
-// answers JSON.
-func asked(rt route) []bool {
-	if rt.answers == pagesJSON {
-		return []bool{false, true}
-	}
-	return []bool{false}
-}
 
 // redirects are where a form's POST sends the browser, by route: a
 // Location ending in "?" is a prefix (POST /race puts its result in the
@@ -124,7 +116,11 @@ func TestRoutes_sampleRequestsSucceed(t *testing.T) {
 		}
 		for _, rt := range routes {
 			req := sample(t, rt)
-			for _, asJSON := range asked(rt) {
+			formats := []bool{false}
+			if rt.answers == pagesJSON {
+				formats = append(formats, true)
+			}
+			for _, asJSON := range formats {
 				senders, want := sameOrigin[:1], req.html
 				switch {
 				case asJSON:
