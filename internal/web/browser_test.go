@@ -26,7 +26,7 @@ import (
 // they were slower on two cores.
 func TestBrowser(t *testing.T) {
 	b := browsertest.Start(t)
-	t.Run("visit/clicksGuessClassRaceAndEnd", func(t *testing.T) { testVisit(t, b) })
+	t.Run("visit/clicksGuessRaceAndEnd", func(t *testing.T) { testVisit(t, b) })
 	t.Run("csp/violationsAreSeen", func(t *testing.T) { testViolationsAreSeen(t, b) })
 	t.Run("pages/everyPageAtEachWidth", func(t *testing.T) { testEveryPageAtEachWidth(t, b) })
 	t.Run("a11y/lessonCodeReachableByTab", func(t *testing.T) { testLessonCodeReachableByTab(t, b) })
@@ -37,12 +37,10 @@ func TestBrowser(t *testing.T) {
 // http://127.0.0.1 as a secure origin, so it keeps such a cookie there as
 // it would over App Engine's HTTPS). Clicks survive a reload; the hint
 // fills the guess field and Enter plays it; the session is one cookie; the
-// class view and the race work with JavaScript off, as they are meant to;
-// and the panel's button ends the session.
+// race works with JavaScript off, from its form; and the panel's button
+// ends the session.
 func testVisit(t *testing.T, b *browsertest.Browser) {
-	cfg := testConfig(t)
-	cfg.Secure = true
-	p := b.NewTab(t, startApp(t, cfg).URL)
+	p := b.NewTab(t, startApp(t, withSecure(testConfig(t), true)).URL)
 	p.Open("/counter")
 	if got := clicks(t, p); got != 0 {
 		t.Fatalf("new visitor: got count %d, want 0", got)
@@ -77,22 +75,6 @@ func testVisit(t *testing.T, b *browsertest.Browser) {
 	if _, err := chromedp.Call(p.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
 	}
-	if status := p.Open("/class?refresh=off"); status != http.StatusOK {
-		t.Fatalf("GET /class: got status %d, want 200", status)
-	}
-	for sel, want := range map[string]string{"#sessions": "1", "#clickers": "1", "#clicks": "2"} {
-		if got := p.Text(sel); got != want {
-			t.Errorf("/class %s: got %q, want %q", sel, got, want)
-		}
-	}
-	if got := p.Count("#chart .bar"); got != 2 {
-		t.Errorf("the chart has %d bars, want 2 (counts 1 and 2)", got)
-	}
-	if got := p.Count(".qr svg path"); got != 1 {
-		t.Errorf("the class page has %d QR codes, want 1", got)
-	}
-	browsertest.SaveArtifact(t, "class-no-javascript.png", p.Screenshot(""))
-
 	p.Open("/race")
 	if got := p.Count("#naive, #atomic"); got != 0 {
 		t.Fatalf("before the first race: the page shows %d counts, want none", got)

@@ -36,6 +36,7 @@ func TestCounter_datastoreCallsPerRequest(t *testing.T) {
 		{"returning visitor", returning, "GET", "/counter", nil, lookup},
 		{"returning visitor", returning, "GET", "/mastermind", nil, lookup},
 		{"returning visitor's race", returning, "GET", "/race", nil, lookup},
+		{"the class's figures", fresh, "GET", "/class", nil, map[string]int{"RunQuery": 1}},
 		{"click", returning, "POST", "/counter", nil, nil},
 		{"first guess of a session", fresh, "POST", "/mastermind/guess", nil, nil},
 		{"first guess of a game", returning, "POST", "/mastermind/guess", nil, nil},

@@ -46,21 +46,11 @@ func TestHTTPS_firstValidCookieWins(t *testing.T) {
 	// Two visitors: one who clicked once, one who clicked twice.
 	clicked := func(clicks int) string {
 		t.Helper()
-		cookie := ""
+		v := newVisitor(t, a)
 		for range clicks {
-			got := sendCookie("POST", cookie)
-			if got.status != http.StatusOK {
-				t.Fatalf("click: got %d %s", got.status, got.body)
-			}
-			if set := got.header.Get("Set-Cookie"); set != "" {
-				c, err := http.ParseSetCookie(set)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cookie = c.Name + "=" + c.Value
-			}
+			v.click()
 		}
-		return cookie
+		return v.cookieHeader()
 	}
 	one, two := clicked(1), clicked(2)
 	tampered := one[:len(one)-4] + "AAAA"
