@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -14,10 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"cloud.google.com/go/datastore"
-	"google.golang.org/grpc/codes"
-	grpcstatus "google.golang.org/grpc/status"
 
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
@@ -174,24 +169,17 @@ func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
 // refusedRequests is how many requests the refused-Datastore test times.
 const refusedRequests = 9
 
-// TestFault_refusedDatastoreIs503AtOnce shows that a refused connection is
-// not waited on: the app's Datastore calls fail as Unavailable rather than
-// at their deadline. It logs how long the 503s took (docs/benchmarks.md
-// has the figures) and checks only the contract's bound, as this machine is
+// TestFault_refusedDatastoreIs503AtOnce times the 503s of a Datastore
+// that refuses connections, whose calls fail as Unavailable rather than at
+// their deadline (the error TestLog_unavailableDatastoreLogsWarningWithError
+// finds in the log). It logs how long the 503s took (docs/benchmarks.md has
+// the figures) and checks only the contract's bound, as this machine is
 // shared.
 func TestFault_refusedDatastoreIs503AtOnce(t *testing.T) {
 	t.Parallel()
 	a, proxy := appViaProxy(t, slog.LevelInfo)
 	p := newPlayer(t, a, 1)
 	proxy.Set(dstest.Refuse)
-
-	ctx, cancel := context.WithTimeout(context.Background(), StoreCallTimeout)
-	defer cancel()
-	err := a.client.Get(ctx, datastore.NameKey("Probe", "refused", nil), &struct{}{})
-	if got := grpcstatus.Code(err); got != codes.Unavailable {
-		t.Errorf("a Datastore call while Datastore refuses: got %v (%v), want Unavailable at once, not the deadline", got, err)
-	}
-
 	took := make([]time.Duration, 0, refusedRequests)
 	for i := range refusedRequests {
 		// GET and POST /counter in turn: a read, and a transaction.

@@ -26,9 +26,6 @@ func TestGame_storesTheLessonsKeysAsPlainValues(t *testing.T) {
 	v.guess("1122")
 	g := v.guess("3456")
 
-	if _, ent := a.onlySession(t); len(ent.Values) == 0 || ent.Values[0] != 2 {
-		t.Errorf("stored bytes start %x, want the plain format's byte 2", ent.Values[:min(len(ent.Values), 1)])
-	}
 	var values map[any]any
 	a.updateSession(t, v, func(stored map[any]any) { values = maps.Clone(stored) })
 	secret, _ := values["secret"].(string)
@@ -53,6 +50,7 @@ func TestGame_storesTheLessonsKeysAsPlainValues(t *testing.T) {
 // A stored game that no version of the app could have written is no game:
 // the visitor gets a fresh board, and the rest of the session stays.
 func TestGame_malformedStoredGameGivesFreshBoard(t *testing.T) {
+	a := newApp(t)
 	eleven := make([]string, mastermind.MaxTurns+1)
 	for i := range eleven {
 		eleven[i] = mastermind.CodeFromIndex(i).String()
@@ -70,7 +68,6 @@ func TestGame_malformedStoredGameGivesFreshBoard(t *testing.T) {
 		{"a guess after the win", map[any]any{"secret": "3632", "guessList": []string{"3632", "1122"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := newApp(t)
 			v := newVisitor(t, a)
 			v.click()
 			a.updateSession(t, v, func(values map[any]any) {
