@@ -82,15 +82,6 @@ func (p *Tab) Clear(sel string) {
 	}
 }
 
-// Type types text into the field sel.
-func (p *Tab) Type(sel, text string) {
-	p.t.Helper()
-	p.mustHave(sel)
-	if err := chromedp.Do(p.Ctx, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
-		p.t.Fatalf("type into %s: %v", sel, err)
-	}
-}
-
 // Count returns how many elements match sel, without waiting for any.
 func (p *Tab) Count(sel string) int {
 	p.t.Helper()
@@ -126,17 +117,6 @@ func (p *Tab) Value(sel string) string {
 	p.t.Helper()
 	p.mustHave(sel)
 	s, err := chromedp.Run(p.Ctx, chromedp.Value(chromedp.CSS(sel)))
-	if err != nil {
-		p.t.Fatalf("read %s: %v", sel, err)
-	}
-	return s
-}
-
-// HTML returns the markup of the first element that matches sel.
-func (p *Tab) HTML(sel string) string {
-	p.t.Helper()
-	p.mustHave(sel)
-	s, err := chromedp.Run(p.Ctx, chromedp.OuterHTML(chromedp.CSS(sel)))
 	if err != nil {
 		p.t.Fatalf("read %s: %v", sel, err)
 	}
