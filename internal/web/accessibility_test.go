@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/gae-lessons/sessions-go/internal/browsertest"
@@ -20,22 +21,14 @@ var a11yScreens = []struct {
 	{"phone", 390, 844, true},
 }
 
-// htmlPages are the paths of every page of the table that a GET shows as
-// HTML: what the browser tests check each page for.
-func htmlPages(t *testing.T) []string {
-	var paths []string
-	for _, rt := range routesWhere(func(rt route) bool { return isGet(rt) && rt.answers != files && rt.needs != cron }) {
-		paths = append(paths, sample(t, rt).path)
-	}
-	return paths
-}
-
 // testEveryPageAtEachWidth loads every page of the table, new and with a
 // session (the panel shows its values then), at each width, and checks
 // each: 200, the stylesheet applied, no Content-Security-Policy violation
 // (injecting axe breaks none: the page under test is the page as served),
 // no WCAG 2 A or AA violation (axe-core), nothing wider than the screen.
-// It saves screenshots of the pages with a session to artifacts/.
+// On the way, over plain HTTP (make run), a click counts and the race runs
+// from static/race.js. It saves screenshots of the pages with a session to
+// artifacts/.
 func testEveryPageAtEachWidth(t *testing.T, b *browsertest.Browser) {
 	browsertest.AxeScript(t) // skips, or fails under CI, before a browser tab opens
 	for _, sc := range a11yScreens {
@@ -63,14 +56,18 @@ func testEveryPageAtEachWidth(t *testing.T, b *browsertest.Browser) {
 			shoot := func(name string) {
 				browsertest.SaveArtifact(t, name+"-"+sc.name+".png", p.Screenshot(""))
 			}
-			for _, path := range htmlPages(t) {
-				if status := p.Open(path); status != http.StatusOK {
-					t.Errorf("%s: got status %d, want 200", path, status)
+			// Every page of the table that a GET shows as HTML.
+			for _, r := range samplesOf(t, func(rt route) bool { return isGet(rt) && rt.answers != files && rt.needs != cron }) {
+				if status := p.Open(r.path); status != http.StatusOK {
+					t.Errorf("%s: got status %d, want 200", r.path, status)
 				}
-				check(path)
+				check(r.path)
 			}
 			p.Open("/counter")
 			p.Click("#click")
+			if got := clicks(t, p); got != 1 {
+				t.Errorf("after a click: got count %d, want 1", got)
+			}
 			check("/counter with a session")
 			shoot("counter")
 			// A few turns and the hint, unless the hints win first (about
@@ -85,7 +82,7 @@ func testEveryPageAtEachWidth(t *testing.T, b *browsertest.Browser) {
 			check("/mastermind with guesses")
 			shoot("mastermind")
 			p.Open("/race")
-			raceByScript(t, p)
+			raceByScript(t, a, p)
 			check("/race with a result")
 			shoot("race")
 			p.Open("/class?refresh=off") // a reload during the check would end it
@@ -124,5 +121,33 @@ func testLessonCodeReachableByTab(t *testing.T, b *browsertest.Browser) {
 	}
 	if reached != blocks {
 		t.Errorf("Tab reached %d of the lesson's %d code blocks", reached, blocks)
+	}
+}
+
+// raceByScript presses the race's button on the open /race, with
+// JavaScript on, and checks that static/race.js ran the race: the result
+// shows without another page loading (a mark set on the window survives),
+// and the race took a commit to start and one per click.
+func raceByScript(t *testing.T, a *app, p *browsertest.Tab) {
+	t.Helper()
+	a.calls.Reset()
+	err := chromedp.Do(p.Ctx,
+		chromedp.Evaluate[chromedp.Void](`window.stillThisPage = true`),
+		chromedp.Click(chromedp.CSS("#race")),
+		chromedp.WaitVisible(chromedp.CSS("#atomic")),
+	)
+	if err != nil {
+		t.Fatalf("race by script: %v", err)
+	}
+	marked, err := chromedp.Run(p.Ctx, chromedp.Evaluate[bool](`window.stillThisPage === true`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !marked {
+		t.Errorf("the race loaded another page: the script did not run it")
+	}
+	checkRaceResult(t, p)
+	if got, want := a.calls.Calls()["Commit"], 1+2*raceClicks; got != want {
+		t.Errorf("got %d commits, want %d: the race's start and one per click", got, want)
 	}
 }

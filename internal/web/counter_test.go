@@ -1,87 +1,65 @@
 package web
 
 import (
+	"maps"
 	"net/http"
-	"reflect"
-	"strings"
+	"net/url"
 	"sync"
 	"testing"
 )
 
-func TestCounter_newVisitorCountsZeroWithoutDatastore(t *testing.T) {
-	a := offlineApp(t)
-	v := newVisitor(t, a)
-	resp := v.do("GET", "/counter", nil, true)
-	var got struct{ Count *int }
-	decode(t, resp, http.StatusOK, &got)
-	if got.Count == nil || *got.Count != 0 {
-		t.Errorf("got count %v, want 0", got.Count)
-	}
-	if c := resp.Header.Values("Set-Cookie"); len(c) != 0 {
-		t.Errorf("got Set-Cookie %q, want none for an empty session", c)
-	}
-	if n := a.calls.Total(); n != 0 {
-		t.Errorf("got %d Datastore calls (%v), want 0", n, a.calls.Calls())
-	}
-}
-
-func TestCounter_clickCounts(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	for want := 1; want <= 3; want++ {
-		if got := v.click(); got != want {
-			t.Fatalf("click %d: got count %d, want %d", want, got, want)
-		}
-	}
-	if got := v.count(); got != 3 {
-		t.Errorf("got count %d, want 3", got)
-	}
-}
-
-func TestCounter_clickFromBrowserRedirects(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	resp := v.do("POST", "/counter", nil, false)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/counter" {
-		t.Fatalf("got %d to %q, want 303 to /counter", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	page := text(t, v.do("GET", "/counter", nil, false))
-	if !strings.Contains(page, `<span class="num">1</span>`) {
-		t.Errorf("counter page does not show 1 click:\n%s", page)
-	}
-}
-
+// What each request costs in Datastore calls, request by request: a read
+// of what a visitor has is one Lookup (of the session, or of the race
+// alone); a write is one Commit, in at most 3 calls; and a request with
+// nothing stored to read costs none: a new visitor's pages, Knuth's first
+// hint, a cookie that does not verify.
 func TestCounter_datastoreCallsPerRequest(t *testing.T) {
 	a := newApp(t)
-	v := newVisitor(t, a)
-	v.click()
-
-	a.calls.Reset()
-	v.count()
-	if got, want := a.calls.Calls(), map[string]int{"Lookup": 1}; !reflect.DeepEqual(got, want) {
-		t.Errorf("returning visitor reading: got calls %v, want %v", got, want)
-	}
-
-	a.calls.Reset()
-	v.click()
-	if got := a.calls.Calls(); got["Commit"] != 1 || a.calls.Total() > 3 {
-		t.Errorf("click: got calls %v, want exactly 1 Commit and at most 3 calls", got)
-	}
-
-	tampered := newVisitor(t, a)
-	a.calls.Reset()
-	req, _ := http.NewRequest("GET", a.URL+"/counter", nil)
-	req.Header.Set("Accept", "application/json")
-	c := v.cookies()[0]
-	req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value[:len(c.Value)-4] + "AAA="})
-	resp, err := tampered.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got struct{ Count int }
-	decode(t, resp, http.StatusOK, &got)
-	if got.Count != 0 || a.calls.Total() != 0 {
-		t.Errorf("tampered cookie: got count %d with %d calls, want 0 with 0", got.Count, a.calls.Total())
+	fresh, returning := newVisitor(t, a), newVisitor(t, a)
+	returning.click()
+	startRace(returning)
+	c := returning.cookies()[0]
+	tampered := http.Header{"Cookie": {c.Name + "=" + c.Value[:len(c.Value)-4] + "AAA="}}
+	none, lookup := map[string]int{}, map[string]int{"Lookup": 1}
+	for _, tt := range []struct {
+		name         string
+		v            *visitor
+		method, path string
+		header       http.Header
+		want         map[string]int // nil: a write
+	}{
+		{"new visitor", fresh, "GET", "/counter", nil, none},
+		{"new visitor", fresh, "GET", "/mastermind", nil, none},
+		{"new visitor's first hint", fresh, "GET", "/mastermind/hint", nil, none},
+		{"new visitor", fresh, "GET", "/race", nil, none},
+		{"tampered cookie", fresh, "GET", "/counter", tampered, none},
+		{"returning visitor", returning, "GET", "/counter", nil, lookup},
+		{"returning visitor", returning, "GET", "/mastermind", nil, lookup},
+		{"returning visitor's race", returning, "GET", "/race", nil, lookup},
+		{"the class's figures", fresh, "GET", "/class", nil, map[string]int{"RunQuery": 1}},
+		{"click", returning, "POST", "/counter", nil, nil},
+		{"first guess of a session", fresh, "POST", "/mastermind/guess", nil, nil},
+		{"first guess of a game", returning, "POST", "/mastermind/guess", nil, nil},
+		{"naive race click", returning, "POST", "/race/naive", nil, map[string]int{"Lookup": 1, "Commit": 1}},
+		{"atomic race click", returning, "POST", "/race/atomic", nil, nil},
+	} {
+		var form url.Values
+		if tt.method == "POST" {
+			form = url.Values{"guess": {"1234"}}
+		}
+		a.calls.Reset()
+		got := tt.v.sendWith(tt.method, tt.path, form, true, tt.header)
+		what := tt.name + ": " + tt.method + " " + tt.path
+		if got.err != nil || got.status != http.StatusOK {
+			t.Errorf("%s: got %d (%v), want 200; body %.200s", what, got.status, got.err, got.body)
+		}
+		calls := a.calls.Calls()
+		switch {
+		case tt.want == nil && (calls["Commit"] != 1 || a.calls.Total() > 3):
+			t.Errorf("%s: got calls %v, want exactly 1 Commit and at most 3 calls", what, calls)
+		case tt.want != nil && !maps.Equal(calls, tt.want):
+			t.Errorf("%s: got calls %v, want %v", what, calls, tt.want)
+		}
 	}
 }
 
@@ -100,32 +78,22 @@ func TestCounter_concurrentClicksAllCounted(t *testing.T) {
 	}
 }
 
+// Without SESSION_KEYS, two instances (or one and its restart) agree on
+// the keys the first generated and on the sessions: all is in Datastore.
+// Loading the keys costs the second no commit.
 func TestCounter_twoInstancesShareSessions(t *testing.T) {
 	cfg := testConfig(t)
-	cfg.SessionKeys = nil // both must agree on generated keys
+	cfg.SessionKeys = nil
 	a := startApp(t, cfg)
-	b := startApp(t, cfg)
 	va := newVisitor(t, a)
-	va.click()
+	va.click() // creates the keys
+	b := startApp(t, cfg)
+	checkReadsWriteNothing(t, b, newVisitor(t, b))
 	vb := va.at(b)
 	if got := vb.click(); got != 2 {
 		t.Fatalf("second instance: got count %d, want 2", got)
 	}
 	if got := va.count(); got != 2 {
 		t.Errorf("first instance: got count %d, want 2", got)
-	}
-}
-
-func TestCounter_restartLosesNothing(t *testing.T) {
-	cfg := testConfig(t)
-	cfg.SessionKeys = nil // the keys too must survive the restart
-	before := startApp(t, cfg)
-	v := newVisitor(t, before)
-	v.click()
-	v.click()
-	before.Close()
-	after := startApp(t, cfg)
-	if got := v.at(after).count(); got != 2 {
-		t.Errorf("after restart: got count %d, want 2", got)
 	}
 }

@@ -29,10 +29,12 @@ func TestDocs_jsonSamplesAreAnswers(t *testing.T) {
 		answers = append(answers, got)
 		return got
 	}
-	for _, rt := range routesWhere(func(rt route) bool { return rt.answers == pagesJSON }) {
-		req := sample(t, rt)
-		req.ready(v)
-		ask(rt.method(), req.path, req.form, req.header)
+	for _, rt := range routes {
+		if rt.answers == pagesJSON {
+			req := sample(t, rt)
+			req.ready(v)
+			ask(rt.method(), req.path, req.form, req.header)
+		}
 	}
 	ask("POST", "/mastermind/new", url.Values{}, nil)
 	for range 7 {

@@ -59,6 +59,9 @@ func TestFailureOf_messageNeverFromInternalText(t *testing.T) {
 			if code != tt.wantStatus || !strings.Contains(msg, tt.wantMsg) {
 				t.Errorf("got %d %q, want %d with %q", code, msg, tt.wantStatus, tt.wantMsg)
 			}
+			if code == http.StatusServiceUnavailable && f.retryAfter == "" {
+				t.Errorf("got a 503 with no Retry-After")
+			}
 			checkNoInternalText(t, tt.name, msg)
 		})
 	}

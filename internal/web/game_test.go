@@ -49,119 +49,72 @@ func (v *visitor) playToWin() gameJSON {
 	return gameJSON{}
 }
 
-// Before the first guess there is no game to store: a new visitor sees an
-// empty board, and nothing is written.
-func TestGame_newVisitorSeesEmptyBoardAndWritesNothing(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	resp := v.do("GET", "/mastermind", nil, true)
-	body := text(t, resp)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("got status %d, want 200: %s", resp.StatusCode, body)
-	}
+// Before the first guess there is no game: a new visitor sees an empty
+// board.
+func TestGame_newVisitorSeesEmptyBoard(t *testing.T) {
+	got := newVisitor(t, newApp(t)).send("GET", "/mastermind", nil, true)
 	want := `{"pegs":4,"colors":6,"maxTurns":10,"turns":[],"status":"playing"}`
-	if got := strings.TrimSpace(body); got != want {
-		t.Errorf("got %s, want %s", got, want)
-	}
-	if c := resp.Header.Values("Set-Cookie"); len(c) != 0 || a.calls.Total() != 0 {
-		t.Errorf("got Set-Cookie %q and calls %v, want neither", c, a.calls.Calls())
+	if got.status != http.StatusOK || strings.TrimSpace(got.body) != want {
+		t.Errorf("got %d %s, want 200 %s", got.status, got.body, want)
 	}
 }
 
-func TestGame_returningPlayerReadCostsOneLookup(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.guess("1122")
-	a.calls.Reset()
-	resp := v.do("GET", "/mastermind", nil, false)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("got status %d, want 200", resp.StatusCode)
-	}
-	if got, want := a.calls.Calls(), map[string]int{"Lookup": 1}; !reflect.DeepEqual(got, want) {
-		t.Errorf("got calls %v, want %v", got, want)
-	}
-}
-
-// The first guess starts the game: the secret is drawn and stored, the
-// guess is scored against it, and that is the one write.
-func TestGame_firstGuessStartsTheGameAndWritesOnce(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.game()
-	v.hint()
-	a.calls.Reset()
-	g := v.guess("1234")
-	if got := a.calls.Calls(); got["Commit"] != 1 || a.calls.Total() > 3 {
-		t.Errorf("got calls %v, want 1 Commit and at most 3 calls", got)
-	}
-	if len(g.Turns) != 1 || g.Turns[0].Guess != "1234" {
-		t.Fatalf("got game %+v, want one turn, 1234", g)
-	}
-	secret, err := mastermind.ParseCode(fmt.Sprint(a.storedValues(t, v)["secret"]))
-	if err != nil {
-		t.Fatalf("stored secret: %v", err)
-	}
-	if f := mastermind.Score(secret, mastermind.Code{1, 2, 3, 4}); f.Black != g.Turns[0].Black || f.White != g.Turns[0].White {
-		t.Errorf("got %d black, %d white; the stored secret scores %+v", g.Turns[0].Black, g.Turns[0].White, f)
-	}
-}
-
+// A guess that is not one valid code, or a form that is not one guess
+// field url-encoded, is 400 in the form asked for and changes nothing: the
+// answer says what is wrong and stays UTF-8 whatever bytes came (none is
+// put back raw), and the page shows the board with the guess put back. A
+// new visitor's refused guess starts no session.
 func TestGame_invalidGuessIs400AndChangesNothing(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
 	v.guess("1122")
 	before := v.game()
-	for _, bad := range []string{"", "12a4", "123", "12345", "0123", "7777", "１２３４", "1 2 3 4", strings.Repeat("1", 5000)} {
-		t.Run(bad[:min(len(bad), 10)], func(t *testing.T) {
-			var got struct{ Error string }
-			v.postJSON("/mastermind/guess", url.Values{"guess": {bad}}, http.StatusBadRequest, &got)
-			if !strings.Contains(got.Error, "4 digits") {
-				t.Errorf("got error %q, want one saying what a valid guess is", got.Error)
+	const form = "application/x-www-form-urlencoded"
+	type request struct{ contentType, body, want string }
+	reqs := []request{
+		{"application/json", `{"guess":"1122"}`, form},
+		{"text/plain", "guess=1122", form},
+		{"", "guess=1122", form},
+		{form, "guess=%zz", "not valid URL encoding"},
+		{form, "gues=1122", "no guess field"},
+		{form, "guess=1122&guess=3456", "2 guess fields"},
+	}
+	for _, bad := range []string{"", "12a4", "123", "12345", "0123", "7777", "１２３４", "1 2 3 4", strings.Repeat("1", 5000),
+		"\xff", "12\xfe\xff", "\xc3", "1\xed\xa0\x80"} {
+		reqs = append(reqs, request{form, url.Values{"guess": {bad}}.Encode(), "is not a valid code"})
+	}
+	for _, r := range reqs {
+		for _, asJSON := range []bool{false, true} {
+			what := fmt.Sprintf("%q %.40q%s", r.contentType, r.body, format(asJSON))
+			h := http.Header{}
+			if r.contentType != "" {
+				h.Set("Content-Type", r.contentType)
 			}
-		})
+			if asJSON {
+				h.Set("Accept", "application/json")
+			}
+			got := v.sendRaw("POST", "/mastermind/guess", r.body, h)
+			if got.status != http.StatusBadRequest || !strings.Contains(got.body, r.want) {
+				t.Errorf("%s: got %d %.200s, want 400 mentioning %q", what, got.status, got.body, r.want)
+			}
+			if i := invalidUTF8At(got.body); i >= 0 {
+				t.Errorf("%s: the answer is not valid UTF-8 at %q", what, got.body[max(0, i-40):i+1])
+			}
+		}
+	}
+	page := v.send("POST", "/mastermind/guess", url.Values{"guess": {"12a4"}}, false).body
+	for _, want := range []string{`id="message"`, "not a valid code", `value="12a4"`, `aria-label="Guess 1122"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page of a refused guess lacks %q", want)
+		}
 	}
 	if after := v.game(); !reflect.DeepEqual(after, before) {
 		t.Errorf("got game %+v after bad guesses, want %+v", after, before)
 	}
-}
-
-func TestGame_invalidGuessShowsMessageOnBoard(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.guess("1122")
-	resp := v.do("POST", "/mastermind/guess", url.Values{"guess": {"12a4"}}, false)
-	page := text(t, resp)
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Fatalf("got status %d, want 400", resp.StatusCode)
-	}
-	for _, want := range []string{`id="message"`, "not a valid code", `value="12a4"`, `aria-label="Guess 1122"`} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
-		}
-	}
-}
-
-// A guess that is not UTF-8 is refused like any other malformed guess, and
-// its bytes are not put back raw into the page.
-func TestGame_invalidUTF8GuessIsRefusedAndNotEchoedRaw(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.guess("1122")
-	for _, bad := range []string{"\xff", "12\xfe\xff", "\xc3", "1\xed\xa0\x80"} {
-		for _, asJSON := range []bool{false, true} {
-			what := fmt.Sprintf("guess %q%s", bad, format(asJSON))
-			resp := v.do("POST", "/mastermind/guess", url.Values{"guess": {bad}}, asJSON)
-			body := text(t, resp)
-			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "is not a valid code") {
-				t.Errorf("%s: got %d %.200s, want 400 with the guess message", what, resp.StatusCode, body)
-			}
-			if i := invalidUTF8At(body); i >= 0 {
-				t.Errorf("%s: the answer is not valid UTF-8 at %q", what, body[max(0, i-40):i+1])
-			}
-		}
-	}
-	if got := len(v.game().Turns); got != 1 {
-		t.Errorf("got %d turns, want 1: the refused guesses changed the game", got)
+	a.calls.Reset()
+	got := newVisitor(t, a).send("POST", "/mastermind/guess", url.Values{"guess": {"12a4"}}, false)
+	if c := got.header.Values("Set-Cookie"); got.status != http.StatusBadRequest || len(c) != 0 || a.calls.Total() != 0 {
+		t.Errorf("a new visitor's bad guess: got %d, Set-Cookie %q and calls %v; want 400 and neither", got.status, c, a.calls.Calls())
 	}
 }
 
@@ -176,111 +129,49 @@ func invalidUTF8At(s string) int {
 	return -1
 }
 
-func TestGame_guessFromBrowserRedirects(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	resp := v.do("POST", "/mastermind/guess", url.Values{"guess": {"1122"}}, false)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/mastermind" {
-		t.Errorf("got %d to %q, want 303 to /mastermind", resp.StatusCode, resp.Header.Get("Location"))
-	}
-}
-
-// The first hint is Knuth's first move, which needs no game: a new visitor
-// gets it without a Datastore call.
-func TestGame_firstHint(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	if got, want := v.hint(), (hintView{Guess: "1122", Remaining: 1296}); got != want {
-		t.Errorf("got %+v, want %+v", got, want)
-	}
-	if n := a.calls.Total(); n != 0 {
-		t.Errorf("got %d Datastore calls (%v), want 0", n, a.calls.Calls())
-	}
-}
-
+// Following the hints wins within five guesses; the won game reveals the
+// secret, and a guess after it is 409 and changes nothing.
 func TestGame_followingHintsWinsWithinFive(t *testing.T) {
 	a := newApp(t)
 	for range 3 {
 		v := newVisitor(t, a)
-		g := v.playToWin()
-		if g.Status != "won" || len(g.Turns) > 5 {
-			t.Errorf("got %s after %d guesses, want won within 5", g.Status, len(g.Turns))
+		won := v.playToWin()
+		if won.Status != "won" || len(won.Turns) > 5 {
+			t.Errorf("got %s after %d guesses, want won within 5", won.Status, len(won.Turns))
 		}
-		if g.Secret == "" || g.Secret != g.Turns[len(g.Turns)-1].Guess {
-			t.Errorf("got secret %q, want the winning guess revealed", g.Secret)
+		if won.Secret == "" || won.Secret != won.Turns[len(won.Turns)-1].Guess {
+			t.Errorf("got secret %q, want the winning guess revealed", won.Secret)
+		}
+		v.postJSON("/mastermind/guess", url.Values{"guess": {"1122"}}, http.StatusConflict, nil)
+		if after := v.game(); !reflect.DeepEqual(after, won) {
+			t.Errorf("got game %+v, want it unchanged %+v", after, won)
 		}
 	}
 }
 
-func TestGame_guessAfterGameOverIs409(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	won := v.playToWin()
-	var got struct{ Error string }
-	v.postJSON("/mastermind/guess", url.Values{"guess": {"1122"}}, http.StatusConflict, &got)
-	if got.Error == "" {
-		t.Error("got no error message")
-	}
-	if after := v.game(); !reflect.DeepEqual(after, won) {
-		t.Errorf("got game %+v, want it unchanged %+v", after, won)
-	}
-}
-
-// loseGame plays ten wrong guesses; when a guess happens to win it starts
-// over, so the test does not depend on the secret.
-func (v *visitor) loseGame() gameJSON {
-	v.t.Helper()
-	for range 5 {
-		v.postJSON("/mastermind/new", nil, http.StatusOK, nil)
-		var g gameJSON
-		for i := range mastermind.MaxTurns {
+// Ten wrong guesses lose: the board reveals the secret and no longer offers
+// the guess field, until a new game starts over.
+func TestGame_losingRevealsSecretUntilANewGame(t *testing.T) {
+	v := newVisitor(t, newApp(t))
+	var g gameJSON
+	for range 5 { // when a guess happens to win, start over
+		v.postJSON("/mastermind/new", nil, http.StatusOK, &g)
+		if g.Status != "playing" || len(g.Turns) != 0 || g.Secret != "" {
+			t.Fatalf("new game: got %+v, want a fresh game", g)
+		}
+		for i := 0; i < mastermind.MaxTurns && g.Status == "playing"; i++ {
 			g = v.guess(mastermind.CodeFromIndex(i * 100).String())
-			if g.Status != "playing" {
-				break
-			}
 		}
 		if g.Status == "lost" {
-			return g
+			break
 		}
 	}
-	v.t.Fatal("could not lose a game in 5 tries")
-	return gameJSON{}
-}
-
-func TestGame_losingRevealsSecret(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	g := v.loseGame()
-	if len(g.Turns) != mastermind.MaxTurns || g.Secret == "" {
-		t.Errorf("got %d turns and secret %q, want 10 turns and the secret", len(g.Turns), g.Secret)
+	if g.Status != "lost" || len(g.Turns) != mastermind.MaxTurns || g.Secret == "" {
+		t.Fatalf("got %s after %d turns, secret %q; want lost after 10, with the secret", g.Status, len(g.Turns), g.Secret)
 	}
-	page := text(t, v.do("GET", "/mastermind", nil, false))
-	if !strings.Contains(page, `id="secret"`) || !strings.Contains(page, "Game over") {
-		t.Error("the lost board shows no secret")
-	}
-}
-
-func TestGame_secretHiddenWhilePlaying(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.guess("1122")
-	page := text(t, v.do("GET", "/mastermind", nil, false))
-	if strings.Contains(page, `id="secret"`) {
-		t.Error("the board shows the secret during the game")
-	}
-	if !strings.Contains(page, "hidden while the game is on") {
-		t.Error("the session panel does not hide the secret")
-	}
-}
-
-func TestGame_newGameStartsOver(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.guess("1122")
-	var g gameJSON
-	v.postJSON("/mastermind/new", nil, http.StatusOK, &g)
-	if g.Status != "playing" || len(g.Turns) != 0 || g.Secret != "" {
-		t.Errorf("got %+v, want a fresh game", g)
+	page := v.send("GET", "/mastermind", nil, false).body
+	if !strings.Contains(page, `id="secret"`) || !strings.Contains(page, "Game over") || strings.Contains(page, `id="guess"`) {
+		t.Error("the lost board shows no secret, or still offers the guess field")
 	}
 }
 
@@ -294,9 +185,9 @@ func TestGame_concurrentGuessesLoseNoTurnAndPlayNoEleventh(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range guesses {
 		wg.Go(func() {
-			resp := v.do("POST", "/mastermind/guess", url.Values{"guess": {mastermind.CodeFromIndex(i * 90).String()}}, true)
+			got := v.send("POST", "/mastermind/guess", url.Values{"guess": {mastermind.CodeFromIndex(i * 90).String()}}, true)
 			mu.Lock()
-			statuses[resp.StatusCode]++
+			statuses[got.status]++
 			mu.Unlock()
 		})
 	}
@@ -310,65 +201,5 @@ func TestGame_concurrentGuessesLoseNoTurnAndPlayNoEleventh(t *testing.T) {
 	}
 	if statuses[http.StatusOK]+statuses[http.StatusConflict] != guesses {
 		t.Errorf("got statuses %v, want only 200 and 409", statuses)
-	}
-}
-
-func TestGame_sharesTheSessionWithTheCounter(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	v.click()
-	v.guess("1122")
-	v.click()
-	if got := v.count(); got != 2 {
-		t.Errorf("got count %d, want 2", got)
-	}
-	if got := len(v.game().Turns); got != 1 {
-		t.Errorf("got %d turns, want 1", got)
-	}
-	if got := len(v.cookies()); got != 1 {
-		t.Errorf("got %d cookies, want one session cookie", got)
-	}
-}
-
-func TestGame_refusedGuessStartsNothing(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	resp := v.do("POST", "/mastermind/guess", url.Values{"guess": {"12a4"}}, false)
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Fatalf("got status %d, want 400", resp.StatusCode)
-	}
-	if c := resp.Header.Values("Set-Cookie"); len(c) != 0 || a.calls.Total() != 0 {
-		t.Errorf("got Set-Cookie %q and %d Datastore calls, want neither", c, a.calls.Total())
-	}
-}
-
-func TestGame_guessMustBeOneURLEncodedField(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	before := v.game()
-	tests := []struct {
-		name, contentType, body, want string
-	}{
-		{"JSON body", "application/json", `{"guess":"1122"}`, "application/x-www-form-urlencoded"},
-		{"plain text", "text/plain", "guess=1122", "application/x-www-form-urlencoded"},
-		{"no content type", "", "guess=1122", "application/x-www-form-urlencoded"},
-		{"bad percent-encoding", "application/x-www-form-urlencoded", "guess=%zz", "not valid URL encoding"},
-		{"no guess field", "application/x-www-form-urlencoded", "gues=1122", "no guess field"},
-		{"two guess fields", "application/x-www-form-urlencoded", "guess=1122&guess=3456", "2 guess fields"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := http.Header{"Accept": {"application/json"}}
-			if tt.contentType != "" {
-				h.Set("Content-Type", tt.contentType)
-			}
-			got := v.sendRaw("POST", "/mastermind/guess", tt.body, h)
-			if got.status != http.StatusBadRequest || !strings.Contains(got.body, tt.want) {
-				t.Errorf("got %d %s, want 400 mentioning %q", got.status, got.body, tt.want)
-			}
-		})
-	}
-	if after := v.game(); !reflect.DeepEqual(after, before) {
-		t.Errorf("got game %+v, want it unchanged", after)
 	}
 }

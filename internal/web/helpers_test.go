@@ -10,14 +10,18 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"cloud.google.com/go/datastore"
+	"google.golang.org/api/option"
 
+	"github.com/gae-lessons/sessions-go/internal/cloudlog"
 	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/sessionstore"
+	"github.com/gorilla/securecookie"
 )
 
 func TestMain(m *testing.M) {
@@ -37,6 +41,7 @@ type app struct {
 	calls  *dstest.Counter
 	client *datastore.Client
 	srv    *Server
+	log    *syncBuffer // the server's log, as on App Engine
 }
 
 // testConfig is an instance's configuration in tests: fixed keys, the
@@ -49,31 +54,34 @@ func testConfig(tb testing.TB) Config {
 	}
 }
 
-// newTestServer builds a Server over client with the repository's files.
-func newTestServer(tb testing.TB, cfg Config, client *datastore.Client, logger *slog.Logger) *Server {
-	tb.Helper()
-	srv, err := New(cfg, client, logger, repoFiles)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return srv
-}
-
-// serveApp serves an instance with cfg whose Datastore client is client.
-func serveApp(t *testing.T, cfg Config, client *datastore.Client, calls *dstest.Counter) *app {
+// serveApp serves an instance with cfg whose Datastore client is client,
+// and whose log takes lines from level up: info, as deployed, or debug, as
+// with LOG_LEVEL=debug (the access log, and clients that went away).
+func serveApp(t *testing.T, cfg Config, client *datastore.Client, calls *dstest.Counter, level slog.Level) *app {
 	t.Helper()
-	srv := newTestServer(t, cfg, client, slog.New(slog.DiscardHandler))
+	var log syncBuffer
+	srv, err := New(cfg, client, cloudlog.New(&log, true, "my-project", level), repoFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &app{Server: ts, calls: calls, client: client, srv: srv}
+	return &app{Server: ts, calls: calls, client: client, srv: srv, log: &log}
 }
 
 // startApp starts an instance with cfg on the emulator, whose client has
-// the server's options.
-func startApp(t *testing.T, cfg Config) *app {
+// the server's options, and opts.
+func startApp(t *testing.T, cfg Config, opts ...option.ClientOption) *app {
 	t.Helper()
-	client, calls := dstest.First(t).Client(t, DatastoreOptions...)
-	return serveApp(t, cfg, client, calls)
+	client, calls := dstest.First(t).Client(t, slices.Concat(DatastoreOptions, opts)...)
+	return serveApp(t, cfg, client, calls, slog.LevelInfo)
+}
+
+// debugApp is newApp with the debug lines in its log, and opts.
+func debugApp(t *testing.T, opts ...option.ClientOption) *app {
+	t.Helper()
+	client, calls := dstest.First(t).Client(t, slices.Concat(DatastoreOptions, opts)...)
+	return serveApp(t, testConfig(t), client, calls, slog.LevelDebug)
 }
 
 // offlineApp serves an instance with no Datastore client at all, for pages
@@ -82,13 +90,39 @@ func startApp(t *testing.T, cfg Config) *app {
 // instance's call counter stays at zero.
 func offlineApp(t *testing.T) *app {
 	t.Helper()
-	return serveApp(t, testConfig(t), nil, &dstest.Counter{})
+	return serveApp(t, testConfig(t), nil, &dstest.Counter{}, slog.LevelInfo)
 }
 
 // newApp starts an instance with fixed keys in a fresh namespace.
 func newApp(t *testing.T) *app {
 	t.Helper()
 	return startApp(t, testConfig(t))
+}
+
+// signedCookie is the value of a session cookie named name that carries
+// id, signed with key as the store signs one.
+func signedCookie(tb testing.TB, key []byte, name string, id []byte) string {
+	tb.Helper()
+	codec := securecookie.New(key, nil)
+	codec.SetSerializer(securecookie.NopEncoder{})
+	v, err := codec.Encode(name, id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// signedPayload verifies a session cookie signed with testKey for the
+// cookie name, which the signature covers, and returns what it carries.
+func signedPayload(tb testing.TB, name, value string) []byte {
+	tb.Helper()
+	codec := securecookie.New(testKey, nil)
+	codec.SetSerializer(securecookie.NopEncoder{})
+	var raw []byte
+	if err := codec.Decode(name, value, &raw); err != nil {
+		tb.Fatalf("the cookie does not verify with the test key: %v", err)
+	}
+	return raw
 }
 
 // visitor is a browser-like client: it keeps cookies and follows no
@@ -118,17 +152,6 @@ func (v *visitor) at(b *app) *visitor {
 	return w
 }
 
-// clone returns another client of v's app with v's cookies as they are
-// now: the same visitor in another tab, or an old cookie kept.
-func (v *visitor) clone() *visitor {
-	u, _ := url.Parse(v.base)
-	jar, _ := cookiejar.New(nil)
-	jar.SetCookies(u, v.http.Jar.Cookies(u))
-	c := *v.http
-	c.Jar = jar
-	return &visitor{t: v.t, base: v.base, http: &c}
-}
-
 // cookies returns the cookies v holds.
 func (v *visitor) cookies() []*http.Cookie {
 	u, _ := url.Parse(v.base)
@@ -156,21 +179,6 @@ func (v *visitor) newRequest(method, path string, form url.Values, asJSON bool) 
 	return req, nil
 }
 
-// do sends a request and fails the test if it gets no answer.
-func (v *visitor) do(method, path string, form url.Values, asJSON bool) *http.Response {
-	v.t.Helper()
-	req, err := v.newRequest(method, path, form, asJSON)
-	if err != nil {
-		v.t.Fatal(err)
-	}
-	resp, err := v.http.Do(req)
-	if err != nil {
-		v.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	v.t.Cleanup(func() { resp.Body.Close() })
-	return resp
-}
-
 // answer is one response, read whole, or the error that stood for it.
 type answer struct {
 	status int
@@ -180,8 +188,12 @@ type answer struct {
 	err    error
 }
 
-// send is do for other goroutines than the test's: it reports errors in
-// the answer instead of failing the test.
+// cookies returns the cookies the answer sets.
+func (a answer) cookies() []*http.Cookie { return (&http.Response{Header: a.header}).Cookies() }
+
+// send sends a request and reads the whole answer. An error is in the
+// answer rather than the test's, so any goroutine may send; a test that
+// checks the status sees it.
 func (v *visitor) send(method, path string, form url.Values, asJSON bool) answer {
 	return v.sendWith(method, path, form, asJSON, nil)
 }
@@ -223,7 +235,7 @@ func (v *visitor) roundTrip(req *http.Request) answer {
 // getJSON GETs path as JSON, checks the status and decodes the answer.
 func (v *visitor) getJSON(path string, wantStatus int, into any) {
 	v.t.Helper()
-	decode(v.t, v.do("GET", path, nil, true), wantStatus, into)
+	decode(v.t, "GET "+path, v.send("GET", path, nil, true), wantStatus, into)
 }
 
 // postJSON POSTs form as JSON, checks the status and decodes the answer.
@@ -232,21 +244,21 @@ func (v *visitor) postJSON(path string, form url.Values, wantStatus int, into an
 	if form == nil {
 		form = url.Values{}
 	}
-	decode(v.t, v.do("POST", path, form, true), wantStatus, into)
+	decode(v.t, "POST "+path, v.send("POST", path, form, true), wantStatus, into)
 }
 
-func decode(t testing.TB, resp *http.Response, wantStatus int, into any) {
+// decode checks the status of the JSON answer to what, and decodes it.
+func decode(t testing.TB, what string, got answer, wantStatus int, into any) {
 	t.Helper()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != wantStatus {
-		t.Fatalf("%s %s: got status %d, want %d; body %s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, wantStatus, body)
+	if got.err != nil || got.status != wantStatus {
+		t.Fatalf("%s: got status %d (%v), want %d; body %.300s", what, got.status, got.err, wantStatus, got.body)
 	}
-	if got := resp.Header.Get("Content-Type"); got != "application/json" {
-		t.Errorf("got Content-Type %q, want application/json", got)
+	if ct := got.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("%s: got Content-Type %q, want application/json", what, ct)
 	}
 	if into != nil {
-		if err := json.Unmarshal(body, into); err != nil {
-			t.Fatalf("decode %s: %v", body, err)
+		if err := json.Unmarshal([]byte(got.body), into); err != nil {
+			t.Fatalf("%s: decode %s: %v", what, got.body, err)
 		}
 	}
 }
@@ -265,14 +277,4 @@ func (v *visitor) click() int {
 	var got struct{ Count int }
 	v.postJSON("/counter", nil, http.StatusOK, &got)
 	return got.Count
-}
-
-// text reads a response body.
-func text(t testing.TB, resp *http.Response) string {
-	t.Helper()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

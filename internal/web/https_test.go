@@ -2,91 +2,11 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 )
-
-// secureConfig is testConfig as on App Engine (GAE_ENV=standard).
-func secureConfig(tb testing.TB) Config {
-	cfg := testConfig(tb)
-	cfg.Secure = true
-	return cfg
-}
-
-// sendCookie sends a JSON request with exactly the Cookie header given
-// (none if empty), as a client without a jar, and returns the answer. A
-// Secure cookie is never sent back by Go's jar over http://, which is how
-// the app itself is reached behind App Engine's front end; so tests of the
-// Secure cookie carry it by hand.
-func sendCookie(t *testing.T, a *app, method, path, cookie string) answer {
-	t.Helper()
-	h := http.Header{"Accept": {"application/json"}}
-	if method == http.MethodPost {
-		h.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if cookie != "" {
-		h.Set("Cookie", cookie)
-	}
-	got := (&visitor{t: t, base: a.URL, http: &http.Client{}}).sendRaw(method, path, "", h)
-	if got.err != nil {
-		t.Fatalf("%s %s: %v", method, path, got.err)
-	}
-	return got
-}
-
-// hstsMaxAge returns the max-age of a Strict-Transport-Security header,
-// or -1 if it has none.
-func hstsMaxAge(h http.Header) int {
-	for _, d := range strings.Split(h.Get("Strict-Transport-Security"), ";") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(d), "max-age="); ok {
-			if n, err := strconv.Atoi(v); err == nil {
-				return n
-			}
-		}
-	}
-	return -1
-}
-
-// The session's cookie and the race's are named and set alike: __Host-
-// and Secure where the app is served over HTTPS only.
-func TestHTTPS_cookieIsHostPrefixedWhenSecure(t *testing.T) {
-	tests := []struct {
-		name   string
-		secure bool
-		prefix string
-	}{
-		{"App Engine", true, "__Host-"},
-		{"plain HTTP", false, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := testConfig(t)
-			cfg.Secure = tt.secure
-			a := startApp(t, cfg)
-			for path, name := range map[string]string{"/counter": "session", "/race/reset": "race"} {
-				got := sendCookie(t, a, "POST", path, "")
-				if got.status != http.StatusOK {
-					t.Fatalf("POST %s: got %d %s, want 200", path, got.status, got.body)
-				}
-				set := got.header.Values("Set-Cookie")
-				if len(set) != 1 {
-					t.Fatalf("POST %s: got Set-Cookie %q, want one cookie", path, set)
-				}
-				c, err := http.ParseSetCookie(set[0])
-				if err != nil {
-					t.Fatal(err)
-				}
-				if c.Name != tt.prefix+name || c.Secure != tt.secure || c.Path != "/" || c.Domain != "" || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
-					t.Errorf("POST %s: got %q, want %s%s, Secure=%v, Path=/, no Domain, HttpOnly, SameSite=Lax", path, set[0], tt.prefix, name, tt.secure)
-				}
-			}
-			if want := tt.prefix + "session"; a.srv.cookieName() != want {
-				t.Errorf("got cookieName() %q, want %q", a.srv.cookieName(), want)
-			}
-		})
-	}
-}
 
 func TestHTTPS_hostPrefixNeedsSecure(t *testing.T) {
 	cfg := testConfig(t)
@@ -112,26 +32,25 @@ func TestHTTPS_hostPrefixNeedsSecure(t *testing.T) {
 // that is not a browser, and it gets the first one that is genuine; one
 // garbage cookie in front does not start a visitor afresh.
 func TestHTTPS_firstValidCookieWins(t *testing.T) {
-	a := startApp(t, secureConfig(t))
+	a := startApp(t, withSecure(testConfig(t), true))
 	name := a.srv.cookieName()
+	// A new visitor each time: the request carries cookie alone.
+	sendCookie := func(method, cookie string) answer {
+		t.Helper()
+		var form url.Values
+		if method == "POST" {
+			form = url.Values{}
+		}
+		return newVisitor(t, a).sendWith(method, "/counter", form, true, http.Header{"Cookie": {cookie}})
+	}
 	// Two visitors: one who clicked once, one who clicked twice.
 	clicked := func(clicks int) string {
 		t.Helper()
-		cookie := ""
+		v := newVisitor(t, a)
 		for range clicks {
-			got := sendCookie(t, a, "POST", "/counter", cookie)
-			if got.status != http.StatusOK {
-				t.Fatalf("click: got %d %s", got.status, got.body)
-			}
-			if set := got.header.Get("Set-Cookie"); set != "" {
-				c, err := http.ParseSetCookie(set)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cookie = c.Name + "=" + c.Value
-			}
+			v.click()
 		}
-		return cookie
+		return v.cookieHeader()
 	}
 	one, two := clicked(1), clicked(2)
 	tampered := one[:len(one)-4] + "AAAA"
@@ -149,7 +68,7 @@ func TestHTTPS_firstValidCookieWins(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := sendCookie(t, a, "GET", "/counter", tt.cookie)
+			got := sendCookie("GET", tt.cookie)
 			if got.status != http.StatusOK || !strings.Contains(got.body, `"count":`+strconv.Itoa(tt.want)+"}") {
 				t.Errorf("got %d %s, want count %d", got.status, got.body, tt.want)
 			}
@@ -157,10 +76,10 @@ func TestHTTPS_firstValidCookieWins(t *testing.T) {
 	}
 
 	// A click goes to the session that was read, and no other.
-	if got := sendCookie(t, a, "POST", "/counter", tampered+"; "+two+"; "+one); !strings.Contains(got.body, `"count":3}`) {
+	if got := sendCookie("POST", tampered+"; "+two+"; "+one); !strings.Contains(got.body, `"count":3}`) {
 		t.Errorf("click with both: got %d %s, want count 3 for the second visitor", got.status, got.body)
 	}
-	if got := sendCookie(t, a, "GET", "/counter", one); !strings.Contains(got.body, `"count":1}`) {
+	if got := sendCookie("GET", one); !strings.Contains(got.body, `"count":1}`) {
 		t.Errorf("first visitor after the click: got %s, want count 1", got.body)
 	}
 }

@@ -109,44 +109,28 @@ func goSnippets(md string) []snippet {
 // returns the snippet's lines from the first piece not found.
 func appearsIn(snippet []string, src string) ([]string, bool) {
 	norm := func(s string) string { return strings.TrimRight(strings.TrimLeft(s, "\t"), " \t") }
-	var file []string
+	// Each line between newlines, so that a piece matches whole lines only.
+	var file strings.Builder
 	for _, l := range strings.Split(src, "\n") {
-		file = append(file, norm(l))
+		file.WriteString("\n" + norm(l))
 	}
-	at := 0 // where in file the next piece may start
-	start := 0
-	for start < len(snippet) {
+	rest := file.String() + "\n" // what follows the last piece found
+	for start := 0; start < len(snippet); {
 		end := start
-		for end < len(snippet) && norm(snippet[end]) != "..." {
-			end++
+		var piece strings.Builder
+		for ; end < len(snippet) && norm(snippet[end]) != "..."; end++ {
+			piece.WriteString("\n" + norm(snippet[end]))
 		}
-		piece := snippet[start:end]
-		if len(piece) > 0 {
-			found := -1
-			for j := at; j+len(piece) <= len(file); j++ {
-				if matchAt(file[j:], piece, norm) {
-					found = j
-					break
-				}
-			}
-			if found < 0 {
+		if piece.Len() > 0 {
+			i := strings.Index(rest, piece.String()+"\n")
+			if i < 0 {
 				return snippet[start:], false
 			}
-			at = found + len(piece)
+			rest = rest[i+piece.Len():]
 		}
 		start = end + 1
 	}
 	return nil, true
-}
-
-// matchAt reports whether piece, normalized, begins file.
-func matchAt(file, piece []string, norm func(string) string) bool {
-	for k, l := range piece {
-		if file[k] != norm(l) {
-			return false
-		}
-	}
-	return true
 }
 
 func TestLesson_appearsIn(t *testing.T) {

@@ -8,20 +8,13 @@ import (
 	"testing"
 )
 
-// getLesson fetches /lesson as a browser, or asking for JSON.
-func getLesson(tb testing.TB, a *app, asJSON bool) (*http.Response, string) {
-	tb.Helper()
-	resp := newVisitor(tb, a).do("GET", "/lesson", nil, asJSON)
-	return resp, text(tb, resp)
-}
-
 func TestLesson_pageInTheLayout(t *testing.T) {
-	a := offlineApp(t)
-	resp, page := getLesson(t, a, false)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /lesson: got status %d, want 200; body %s", resp.StatusCode, page)
+	resp := newVisitor(t, offlineApp(t)).send("GET", "/lesson", nil, false)
+	page := resp.body
+	if resp.status != http.StatusOK {
+		t.Fatalf("GET /lesson: got status %d, want 200; body %s", resp.status, page)
 	}
-	if got := resp.Header.Get("Content-Type"); got != "text/html; charset=utf-8" {
+	if got := resp.header.Get("Content-Type"); got != "text/html; charset=utf-8" {
 		t.Errorf("got Content-Type %q, want text/html; charset=utf-8", got)
 	}
 	for _, want := range []string{
@@ -43,23 +36,8 @@ func TestLesson_pageInTheLayout(t *testing.T) {
 	}
 }
 
-func TestLesson_noDatastoreAndNoCookie(t *testing.T) {
-	a := offlineApp(t)
-	resp, _ := getLesson(t, a, false)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /lesson: got status %d, want 200", resp.StatusCode)
-	}
-	if n := a.calls.Total(); n != 0 {
-		t.Errorf("GET /lesson: got %d Datastore calls (%v), want 0", n, a.calls.Calls())
-	}
-	if c := resp.Header.Values("Set-Cookie"); len(c) != 0 {
-		t.Errorf("GET /lesson: got Set-Cookie %q, want none", c)
-	}
-}
-
 func TestLesson_linksResolve(t *testing.T) {
-	a := offlineApp(t)
-	_, page := getLesson(t, a, false)
+	page := newVisitor(t, offlineApp(t)).send("GET", "/lesson", nil, false).body
 	var ids []string
 	for _, m := range regexp.MustCompile(` id="([^"]*)"`).FindAllStringSubmatch(page, -1) {
 		if slices.Contains(ids, m[1]) {
@@ -83,16 +61,5 @@ func TestLesson_linksResolve(t *testing.T) {
 	// The table of contents has nine sections, and section 1 links to section 5.
 	if anchors < 10 {
 		t.Errorf("got %d links within the page, want at least 10 (the table of contents and more)", anchors)
-	}
-}
-
-func TestLesson_htmlEvenForJSON(t *testing.T) {
-	a := offlineApp(t)
-	resp, page := getLesson(t, a, true)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /lesson with Accept: application/json: got status %d, want 200", resp.StatusCode)
-	}
-	if got := resp.Header.Get("Content-Type"); got != "text/html; charset=utf-8" || !strings.Contains(page, "<h1 ") {
-		t.Errorf("GET /lesson with Accept: application/json: got Content-Type %q, want the HTML page (HTML only, like GET /)", got)
 	}
 }

@@ -9,18 +9,20 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gorilla/securecookie"
 )
 
+// The panel shows a new visitor that there is no session yet, and then
+// the session's values and its cookie, decoded.
 func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
+	v := newVisitor(t, newApp(t))
+	if page := v.send("GET", "/counter", nil, false).body; !strings.Contains(page, "No session cookie yet") || strings.Contains(page, `<table class="values">`) {
+		t.Error("a new visitor's panel does not say the session is empty")
+	}
 	v.click()
 	before := time.Now().Truncate(time.Second)
 	v.click()
 	after := time.Now()
-	page := text(t, v.do("GET", "/counter", nil, false))
+	page := v.send("GET", "/counter", nil, false).body
 	c := v.cookies()[0]
 	id := hex.EncodeToString(signedPayload(t, c.Name, c.Value))
 	for _, want := range []string{
@@ -48,21 +50,10 @@ func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
 // No answer shows the cookie's value, nor the whole session id it carries
 // (contract): the panel shows them decoded and abbreviated.
 func TestPanel_noPageShowsTheCookie(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	resp := v.do("POST", "/counter", url.Values{}, true)
-	var value string
-	for _, c := range resp.Cookies() {
-		if c.Name == a.srv.cookieName() {
-			value = c.Value
-		}
-	}
-	if value == "" {
-		t.Fatal("the first click set no session cookie")
-	}
-	id := hex.EncodeToString(signedPayload(t, a.srv.cookieName(), value))
+	v := newVisitor(t, newApp(t))
 	v.guess("1122")
-	secrets := []string{value, strings.TrimRight(value, "="), id}
+	c := v.cookies()[0]
+	secrets := []string{c.Value, strings.TrimRight(c.Value, "="), hex.EncodeToString(signedPayload(t, c.Name, c.Value))}
 
 	check := func(what, body string) {
 		t.Helper()
@@ -74,92 +65,60 @@ func TestPanel_noPageShowsTheCookie(t *testing.T) {
 	}
 	for _, path := range []string{"/", "/lesson", "/stateless", "/counter", "/mastermind", "/mastermind/hint"} {
 		for _, asJSON := range []bool{false, true} {
-			check(fmt.Sprintf("GET %s (JSON: %v)", path, asJSON), text(t, v.do("GET", path, nil, asJSON)))
+			check(fmt.Sprintf("GET %s (JSON: %v)", path, asJSON), v.send("GET", path, nil, asJSON).body)
 		}
 	}
-	check("POST /stateless", text(t, v.do("POST", "/stateless", url.Values{}, false)))
-	check("POST /counter (JSON)", text(t, v.do("POST", "/counter", url.Values{}, true)))
+	check("POST /stateless", v.send("POST", "/stateless", url.Values{}, false).body)
+	check("POST /counter (JSON)", v.send("POST", "/counter", url.Values{}, true).body)
 }
 
-// A cookie that does not verify is described by its size alone; none of
-// its text reaches the page, however long.
-func TestPanel_invalidCookieIsNotEchoed(t *testing.T) {
-	a := newApp(t)
-	other := securecookie.New([]byte("another key, 32 bytes long......"), nil)
-	other.SetSerializer(securecookie.NopEncoder{})
-	otherValue, err := other.Encode(localCookieName, []byte(strings.Repeat("k", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name, value string
-	}{
-		{"junk of 60 KB", strings.Repeat("junk", 15<<10)},
-		{"signed with another key", otherValue},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := newVisitor(t, a).sendWith("GET", "/counter", nil, false,
-				http.Header{"Cookie": {localCookieName + "=" + tt.value}})
-			if got.err != nil || got.status != http.StatusOK {
-				t.Fatalf("got status %d, error %v; want 200", got.status, got.err)
-			}
-			want := fmt.Sprintf("<code>%s</code>: not a valid session cookie (%d bytes)", localCookieName, len(tt.value))
-			if !strings.Contains(got.body, want) {
-				t.Errorf("the panel lacks %q", want)
-			}
-			if strings.Contains(got.body, tt.value[:20]) {
-				t.Errorf("the page echoes the cookie's text %q…", tt.value[:20])
-			}
-			if len(got.body) > 20<<10 {
-				t.Errorf("got a %d-byte page, want one that does not grow with the cookie", len(got.body))
-			}
-		})
-	}
-}
-
-// A request's size bounds its page: the panel shows the session cookies
-// the store read (Store.Cookies), not every one sent. 2,000 cookies, the
-// valid one among them, give a page at most twice the usual size.
-func TestPanel_thousandsOfCookiesDoNotGrowThePage(t *testing.T) {
+// The page does not grow with the request's cookies, nor echo them: a
+// cookie that does not verify is described by its size alone, and the
+// panel shows the session cookies the store read (Store.Cookies), not
+// every one sent, so 2,000 cookies, the valid one anywhere among them,
+// give a page at most twice the usual size.
+func TestPanel_cookiesDoNotGrowThePage(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
 	v.click()
 	usual := v.send("GET", "/counter", nil, false)
-	valid := v.cookies()[0]
-	for _, tt := range []struct {
-		name  string
-		valid int // where the valid cookie is among the 2,000
-	}{{"the valid one first", 0}, {"the valid one third", 2}, {"the valid one last", 1999}} {
-		t.Run(tt.name, func(t *testing.T) {
-			cookies := make([]string, 2000)
-			for i := range cookies {
-				switch {
-				case i == tt.valid:
-					cookies[i] = localCookieName + "=" + valid.Value
-				case i%2 == 0:
-					cookies[i] = fmt.Sprintf("%s=junk%d", localCookieName, i)
-				default:
-					cookies[i] = fmt.Sprintf("other%d=x", i)
-				}
+	thousands := func(valid int) string {
+		cookies := make([]string, 2000)
+		for i := range cookies {
+			switch {
+			case i == valid:
+				cookies[i] = localCookieName + "=" + v.cookies()[0].Value
+			case i%2 == 0:
+				cookies[i] = fmt.Sprintf("%s=junk%d", localCookieName, i)
+			default:
+				cookies[i] = fmt.Sprintf("other%d=x", i)
 			}
-			got := newVisitor(t, a).sendWith("GET", "/counter", nil, false,
-				http.Header{"Cookie": {strings.Join(cookies, "; ")}})
-			if got.err != nil || got.status != http.StatusOK {
-				t.Fatalf("got status %d, error %v; want 200", got.status, got.err)
-			}
-			if len(got.body) > 2*len(usual.body) {
-				t.Errorf("got a %d-byte page, want at most twice the usual %d", len(got.body), len(usual.body))
-			}
-		})
+		}
+		return strings.Join(cookies, "; ")
 	}
-}
-
-func TestPanel_newVisitorHasNothing(t *testing.T) {
-	a := newApp(t)
-	page := text(t, newVisitor(t, a).do("GET", "/counter", nil, false))
-	if !strings.Contains(page, "No session cookie yet") || strings.Contains(page, "<table class=\"values\">") {
-		t.Error("a new visitor's panel does not say the session is empty")
+	invalidNote := func(value string) string {
+		return fmt.Sprintf("<code>%s</code>: not a valid session cookie (%d bytes)", localCookieName, len(value))
+	}
+	junk := strings.Repeat("junk", 15<<10)
+	otherKey := signedCookie(t, []byte("another key, 32 bytes long......"), localCookieName, []byte(strings.Repeat("k", 32)))
+	for _, tt := range []struct{ name, cookie, echo, note string }{
+		{"junk of 60 KB", localCookieName + "=" + junk, junk[:20], invalidNote(junk)},
+		{"signed with another key", localCookieName + "=" + otherKey, otherKey[:20], invalidNote(otherKey)},
+		{"2,000, the valid one first", thousands(0), "junk2", ""},
+		{"2,000, the valid one third", thousands(2), "junk4", ""},
+		{"2,000, the valid one last", thousands(1999), "junk0", ""},
+	} {
+		got := newVisitor(t, a).sendWith("GET", "/counter", nil, false, http.Header{"Cookie": {tt.cookie}})
+		switch {
+		case got.err != nil || got.status != http.StatusOK:
+			t.Errorf("%s: got status %d, error %v; want 200", tt.name, got.status, got.err)
+		case len(got.body) > 2*len(usual.body):
+			t.Errorf("%s: got a %d-byte page, want at most twice the usual %d", tt.name, len(got.body), len(usual.body))
+		case strings.Contains(got.body, tt.echo):
+			t.Errorf("%s: the page echoes the cookie's text %q", tt.name, tt.echo)
+		case !strings.Contains(got.body, tt.note):
+			t.Errorf("%s: the panel lacks %q", tt.name, tt.note)
+		}
 	}
 }
 
@@ -167,13 +126,8 @@ func TestWarmup_createsKeysBeforeTraffic(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.SessionKeys = nil // keys from Datastore
 	a := startApp(t, cfg)
-	resp, err := http.Get(a.URL + "/_ah/warmup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("got status %d, want 200", resp.StatusCode)
+	if got := newVisitor(t, a).send("GET", "/_ah/warmup", nil, false); got.status != http.StatusOK {
+		t.Fatalf("got status %d (%v), want 200", got.status, got.err)
 	}
 	if a.calls.Calls()["Commit"] != 1 {
 		t.Errorf("got calls %v, want the key created (one Commit)", a.calls.Calls())
@@ -187,13 +141,14 @@ func TestWarmup_createsKeysBeforeTraffic(t *testing.T) {
 }
 
 // The game's values read in the panel as they are stored: the guesses as
-// typed, and the secret once the game is over.
+// typed, and the secret once the game is over; the board shows the secret
+// then too, and not before.
 func TestPanel_showsTheGameAsStored(t *testing.T) {
 	a := newApp(t)
 	v := newVisitor(t, a)
 	v.guess("1122")
 	v.guess("3456")
-	page := text(t, v.do("GET", "/mastermind", nil, false))
+	page := v.send("GET", "/mastermind", nil, false).body
 	for _, want := range []string{
 		"<code>guessList</code></td><td><code>[1122 3456]</code>",
 		"<code>secret</code></td><td><code>(hidden while the game is on)</code>",
@@ -202,9 +157,15 @@ func TestPanel_showsTheGameAsStored(t *testing.T) {
 			t.Errorf("playing: the panel lacks %q", want)
 		}
 	}
+	if strings.Contains(page, `id="secret"`) {
+		t.Error("playing: the board shows the secret")
+	}
 	won := v.playToWin()
-	page = text(t, v.do("GET", "/mastermind", nil, false))
+	page = v.send("GET", "/mastermind", nil, false).body
 	if want := "<code>secret</code></td><td><code>" + won.Secret + "</code>"; !strings.Contains(page, want) {
 		t.Errorf("game over: the panel lacks %q", want)
+	}
+	if !strings.Contains(page, "You won!") || !strings.Contains(page, `id="secret"`) || strings.Contains(page, `id="guess"`) {
+		t.Error("the won board does not say so, shows no secret, or still offers the guess field")
 	}
 }

@@ -1,16 +1,19 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -67,12 +70,13 @@ func sample(t testing.TB, rt route) routeRequest {
 	return req
 }
 
-// routesWhere returns the routes of the table that keep says.
-func routesWhere(keep func(route) bool) []route {
-	var out []route
+// samplesOf returns the sample requests of the routes of the table that
+// keep says.
+func samplesOf(t testing.TB, keep func(route) bool) []routeRequest {
+	var out []routeRequest
 	for _, rt := range routes {
 		if keep(rt) {
-			out = append(out, rt)
+			out = append(out, sample(t, rt))
 		}
 	}
 	return out
@@ -81,37 +85,76 @@ func routesWhere(keep func(route) bool) []route {
 func isPost(rt route) bool { return rt.method() == http.MethodPost }
 func isGet(rt route) bool  { return rt.method() == http.MethodGet }
 
-// asked returns the ways rt is asked: as HTML, and as JSON when it
-// answers JSON.
-func asked(rt route) []bool {
-	if rt.answers == pagesJSON {
-		return []bool{false, true}
-	}
-	return []bool{false}
+// redirects are where a form's POST sends the browser, by route: a
+// Location ending in "?" is a prefix (POST /race puts its result in the
+// address, as its record is gone). A route not here is not checked for
+// it, so that a new route needs no more than its sample.
+var redirects = map[string]string{
+	"POST /counter":          "/counter",
+	"POST /mastermind/guess": "/mastermind",
+	"POST /mastermind/new":   "/mastermind",
+	"POST /race":             "/race?",
+	"POST /race/reset":       "/race",
+	"POST /race/naive":       "/race",
+	"POST /race/atomic":      "/race",
+	"POST /session/end":      "/",
 }
 
 // Every route's sample request succeeds for a new visitor made ready, as
-// HTML and as JSON, with no Origin or Sec-Fetch-Site: the samples the
-// other tests send are requests the handlers accept.
+// HTML and as JSON, over plain HTTP (make run) and as on App Engine
+// (Secure): the samples the other tests send are requests the handlers
+// accept. A form's POST sends the browser on to its page, and succeeds
+// whichever signs of a post from this site it carries, or none. Every
+// answer is as checkAnswer has it.
 func TestRoutes_sampleRequestsSucceed(t *testing.T) {
-	a := newApp(t)
-	for _, rt := range routes {
-		req := sample(t, rt)
-		for _, asJSON := range asked(rt) {
-			t.Run(rt.pattern+format(asJSON), func(t *testing.T) {
-				v := newVisitor(t, a)
-				req.ready(v)
-				got := v.sendWith(rt.method(), req.path, req.form, asJSON, req.header)
-				want := req.html
-				if asJSON {
+	for _, secure := range []bool{false, true} {
+		a := startApp(t, withSecure(testConfig(t), secure))
+		sameOrigin := []http.Header{
+			nil,
+			{"Origin": {a.URL}},
+			{"Origin": {a.URL}, "Sec-Fetch-Site": {"same-origin"}},
+			{"Sec-Fetch-Site": {"none"}},
+		}
+		for _, rt := range routes {
+			req := sample(t, rt)
+			formats := []bool{false}
+			if rt.answers == pagesJSON {
+				formats = append(formats, true)
+			}
+			for _, asJSON := range formats {
+				senders, want := sameOrigin[:1], req.html
+				switch {
+				case asJSON:
 					want = http.StatusOK
+				case isPost(rt):
+					senders = sameOrigin
 				}
-				if got.err != nil || got.status != want {
-					t.Errorf("got %d (%v), want %d; body %.200s", got.status, got.err, want, got.body)
+				for _, h := range senders {
+					what := fmt.Sprintf("%s%s with %v, secure %v", rt.pattern, format(asJSON), h, secure)
+					v := newVisitor(t, a)
+					req.ready(v)
+					header := http.Header{}
+					maps.Copy(header, req.header)
+					maps.Copy(header, h)
+					got := v.sendWith(rt.method(), req.path, req.form, asJSON, header)
+					if got.err != nil || got.status != want {
+						t.Errorf("%s: got %d (%v), want %d; body %.200s", what, got.status, got.err, want, got.body)
+					}
+					loc := got.header.Get("Location")
+					if to, ok := redirects[rt.pattern]; ok && want == http.StatusSeeOther && loc != to && !(strings.HasSuffix(to, "?") && strings.HasPrefix(loc, to)) {
+						t.Errorf("%s: sent to %q, want %q", what, loc, to)
+					}
+					checkAnswer(t, what, got, secure)
 				}
-			})
+			}
 		}
 	}
+}
+
+// withSecure is cfg with Secure set as on App Engine, or not.
+func withSecure(cfg Config, secure bool) Config {
+	cfg.Secure = secure
+	return cfg
 }
 
 // Handler builds the mux from the table alone: no file of the package
@@ -181,64 +224,97 @@ func TestRoutes_docsTableAgrees(t *testing.T) {
 	}
 }
 
-// Every answer carries the security headers, and on App Engine
-// Strict-Transport-Security: every route's, as HTML and JSON, and every
-// kind of refusal. No answer but a page shows internal text.
-func TestRoutes_everyAnswerCarriesTheSecurityHeaders(t *testing.T) {
-	const year = 365 * 24 * 3600
-	type request struct {
+// Each kind of refusal answers its status, in the form asked for (a JSON
+// error or an HTML page), over plain HTTP and as on App Engine, and as
+// checkAnswer has it. An unknown path is 404 and a known one asked with
+// another method 405 with its Allow, both before the cross-origin check:
+// a foreign PUT learns 405 rather than 403.
+func TestRoutes_refusals(t *testing.T) {
+	crossSite := http.Header{"Sec-Fetch-Site": {"cross-site"}}
+	reqs := []struct {
 		name, method, path string
 		form               url.Values
 		header             http.Header
-		ready              func(*visitor)
-		want               int // 0: any status below 500
-	}
-	reqs := []request{
-		{name: "cross-origin", method: "POST", path: "/counter", form: url.Values{}, header: http.Header{"Sec-Fetch-Site": {"cross-site"}}, want: http.StatusForbidden},
-		{name: "bad guess", method: "POST", path: "/mastermind/guess", form: url.Values{"guess": {"9"}}, want: http.StatusBadRequest},
-		{name: "too large", method: "POST", path: "/mastermind/guess", form: url.Values{"guess": {strings.Repeat("1", 100<<10)}}, want: http.StatusRequestEntityTooLarge},
-		{name: "not cron", method: "GET", path: "/tasks/cleanup-sessions", want: http.StatusForbidden},
-		{name: "no race", method: "POST", path: "/race/naive", form: url.Values{}, want: http.StatusConflict},
-		{name: "404", method: "GET", path: "/nope", want: http.StatusNotFound},
-		{name: "405", method: "PUT", path: "/counter", form: url.Values{}, want: http.StatusMethodNotAllowed},
-		{name: "static 404", method: "GET", path: "/static/nope.css", want: http.StatusNotFound},
-	}
-	for _, rt := range routes {
-		req := sample(t, rt)
-		reqs = append(reqs, request{rt.pattern, rt.method(), req.path, req.form, req.header, req.ready, 0})
+		want               int
+		allow              string
+	}{
+		{"cross-origin", "POST", "/counter", url.Values{}, crossSite, http.StatusForbidden, ""},
+		{"bad guess", "POST", "/mastermind/guess", url.Values{"guess": {"9"}}, nil, http.StatusBadRequest, ""},
+		{"too large", "POST", "/mastermind/guess", url.Values{"guess": {strings.Repeat("1", 100<<10)}}, nil, http.StatusRequestEntityTooLarge, ""},
+		{"not cron", "GET", "/tasks/cleanup-sessions", nil, nil, http.StatusForbidden, ""},
+		{"no race", "POST", "/race/naive", url.Values{}, nil, http.StatusConflict, ""},
+		{"404", "GET", "/no/such/page", nil, nil, http.StatusNotFound, ""},
+		{"404 cross-site", "POST", "/nope", nil, crossSite, http.StatusNotFound, ""},
+		{"static 404", "GET", "/static/nope.css", nil, nil, http.StatusNotFound, ""},
+		{"405", "DELETE", "/counter", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+		{"405 cross-site", "PUT", "/counter", url.Values{}, crossSite, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+		{"405 of a POST route", "GET", "/session/end", nil, nil, http.StatusMethodNotAllowed, "POST"},
+		{"405 of a GET route", "POST", "/mastermind/hint", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"405 of the home page", "PUT", "/", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
 	}
 	for _, secure := range []bool{false, true} {
-		cfg := testConfig(t)
-		cfg.Secure = secure
-		a := startApp(t, cfg)
+		a := startApp(t, withSecure(testConfig(t), secure))
 		for _, r := range reqs {
 			for _, asJSON := range []bool{false, true} {
-				what := fmt.Sprintf("%s %s%s, secure %v", r.name, r.path, format(asJSON), secure)
-				v := newVisitor(t, a)
-				if r.ready != nil {
-					r.ready(v)
+				what := fmt.Sprintf("%s %s %s%s, secure %v", r.name, r.method, r.path, format(asJSON), secure)
+				got := newVisitor(t, a).sendWith(r.method, r.path, r.form, asJSON, r.header)
+				if got.err != nil || got.status != r.want || got.header.Get("Allow") != r.allow {
+					t.Errorf("%s: got %d (%v) with Allow %q, want %d with Allow %q; body %.200s",
+						what, got.status, got.err, got.header.Get("Allow"), r.want, r.allow, got.body)
 				}
-				got := v.sendWith(r.method, r.path, r.form, asJSON, r.header)
-				switch {
-				case got.err != nil:
-					t.Errorf("%s: %v", what, got.err)
-					continue
-				case r.want != 0 && got.status != r.want, r.want == 0 && got.status >= 500:
-					t.Errorf("%s: got %d, want %d; body %.200s", what, got.status, r.want, got.body)
+				var e struct{ Error string }
+				ct := got.header.Get("Content-Type")
+				if asJSON && (ct != "application/json" || json.Unmarshal([]byte(got.body), &e) != nil || e.Error == "") ||
+					!asJSON && ct != "text/html; charset=utf-8" {
+					t.Errorf("%s: got %s %.200q, want the error in the form asked for", what, ct, got.body)
 				}
-				checkSecurityHeaders(t, what, got.header)
-				switch n := hstsMaxAge(got.header); {
-				case secure && n < year:
-					t.Errorf("%s: got Strict-Transport-Security %q, want a max-age of at least a year", what, got.header.Get("Strict-Transport-Security"))
-				case !secure && n != -1:
-					t.Errorf("%s: over plain HTTP, got Strict-Transport-Security %q, want none", what, got.header.Get("Strict-Transport-Security"))
-				}
-				if got.status != http.StatusOK {
-					checkNoInternalText(t, what, got.body)
-				}
+				checkAnswer(t, what, got, secure)
 			}
 		}
 	}
+}
+
+// checkAnswer checks what every answer carries: the security headers, and
+// Strict-Transport-Security only when secure (as on App Engine); cookies
+// that are only the app's two, HttpOnly, SameSite=Lax, Path=/, host-only,
+// and __Host- and Secure when secure; and, unless it is a page, none of
+// the internal text of the error behind it.
+func checkAnswer(t *testing.T, what string, got answer, secure bool) {
+	t.Helper()
+	checkSecurityHeaders(t, what, got.header)
+	switch n := hstsMaxAge(got.header); {
+	case secure && n < 365*24*3600:
+		t.Errorf("%s: got Strict-Transport-Security %q, want a max-age of at least a year", what, got.header.Get("Strict-Transport-Security"))
+	case !secure && n != -1:
+		t.Errorf("%s: over plain HTTP, got Strict-Transport-Security %q, want none", what, got.header.Get("Strict-Transport-Security"))
+	}
+	prefix := ""
+	if secure {
+		prefix = "__Host-"
+	}
+	for _, c := range got.cookies() {
+		if c.Name != prefix+"session" && c.Name != prefix+raceCookieName || c.Secure != secure ||
+			c.Path != "/" || c.Domain != "" || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+			t.Errorf("%s: got Set-Cookie %q, want %ssession or %srace, Secure=%v, Path=/, no Domain, HttpOnly, SameSite=Lax",
+				what, c.String(), prefix, prefix, secure)
+		}
+	}
+	if got.status != http.StatusOK {
+		checkNoInternalText(t, what, got.body)
+	}
+}
+
+// hstsMaxAge returns the max-age of a Strict-Transport-Security header,
+// or -1 if it has none.
+func hstsMaxAge(h http.Header) int {
+	for _, d := range strings.Split(h.Get("Strict-Transport-Security"), ";") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(d), "max-age="); ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
 }
 
 // checkSecurityHeaders checks the headers every response carries.
