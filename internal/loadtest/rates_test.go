@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -237,8 +238,7 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 			b.ReportMetric(v, name)
 		}
 	}
-	if b.N > 1 {
-		// Not the one-request probe the testing package runs first.
+	if finalRun(b.N, m.elapsed) {
 		recordRate(r, metrics)
 	}
 }
@@ -349,6 +349,19 @@ var (
 	ratesMu sync.Mutex
 	rates   = map[string][]map[string]float64{} // route name → each run's metrics
 )
+
+// finalRun reports whether a run of n requests that took elapsed is one
+// -count asked for, not one of the shorter runs the testing package makes
+// first to find how many requests fill -benchtime: with -benchtime Nx, a
+// run of N; with a duration d, the run that took d or more.
+func finalRun(n int, elapsed time.Duration) bool {
+	bt := flag.Lookup("test.benchtime").Value.String()
+	if x, ok := strings.CutSuffix(bt, "x"); ok {
+		return x == strconv.Itoa(n)
+	}
+	d, err := time.ParseDuration(bt)
+	return err == nil && elapsed >= d*95/100
+}
 
 // recordRate keeps one run's metrics of r for the results file.
 func recordRate(r rateRoute, metrics map[string]float64) {
