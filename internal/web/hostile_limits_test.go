@@ -109,6 +109,7 @@ func TestHostile_chunkedFormUnderTheLimitWorks(t *testing.T) {
 }
 
 func TestHostile_abandonedBodyChangesNothing(t *testing.T) {
+	t.Parallel() // it mostly waits
 	a := newApp(t)
 	p := newPlayer(t, a, 2)
 	// Every state-changing route, its body cut short after the form: a
@@ -133,6 +134,7 @@ func TestHostile_abandonedBodyChangesNothing(t *testing.T) {
 }
 
 func TestHostile_slowBodyIsWaitedFor(t *testing.T) {
+	t.Parallel() // it mostly waits
 	a := newApp(t)
 	p := newPlayer(t, a, 1)
 	const form = "a=1&b=2"
@@ -150,6 +152,7 @@ func TestHostile_slowBodyIsWaitedFor(t *testing.T) {
 // 400, as docs/http.md says, not the 503 of a Datastore that does not
 // answer (the read's end also cancels the request's context).
 func TestHostile_stalledBodyIs400(t *testing.T) {
+	t.Parallel() // it mostly waits
 	ts := httptest.NewUnstartedServer(offlineApp(t).srv.Handler())
 	ts.Config.ReadTimeout = 300 * time.Millisecond
 	ts.Start()

@@ -62,6 +62,7 @@ func findLine(t *testing.T, lines []map[string]any, msg string) map[string]any {
 }
 
 func TestLog_unavailableDatastoreLogsWarningWithError(t *testing.T) {
+	t.Parallel() // it mostly waits
 	a := downApp(t)
 	got := newVisitor(t, a).sendWith("GET", "/counter", nil, true, http.Header{
 		"Cookie":                {localCookieName + "=" + signedCookie(t, testKey, localCookieName, make([]byte, 32))},

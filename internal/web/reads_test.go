@@ -47,6 +47,7 @@ func TestRead_newVisitorWritesNothing(t *testing.T) {
 // The visitor who only clicked views the game before playing, and one who
 // plays views the game in progress.
 func TestRead_returningVisitorWritesNothingEvenWhenRenewalIsDue(t *testing.T) {
+	t.Parallel() // it mostly waits
 	cfg := testConfig(t)
 	cfg.MaxAge = 10 // renewal is due after a tenth of it: 1 s
 	a := startApp(t, cfg)

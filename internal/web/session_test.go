@@ -39,6 +39,7 @@ func TestEndSession_deletesAndClearsCookie(t *testing.T) {
 }
 
 func TestCleanup_deletesExpiredSessions(t *testing.T) {
+	t.Parallel() // it mostly waits
 	short := testConfig(t)
 	short.MaxAge = 1
 	a := startApp(t, short)
@@ -68,6 +69,7 @@ func TestCleanup_deletesExpiredSessions(t *testing.T) {
 }
 
 func TestCleanup_failureIsLoggedAsErrorWithCountSoFar(t *testing.T) {
+	t.Parallel() // it mostly waits
 	a := downApp(t)
 	got := newVisitor(t, a).sendWith("GET", "/tasks/cleanup-sessions", nil, true, http.Header{"X-Appengine-Cron": {"true"}})
 	if got.status != http.StatusServiceUnavailable {
