@@ -109,6 +109,7 @@ func outageRequests(t *testing.T) []outageRequest {
 }
 
 func TestFault_datastoreOutageIs503ThenVisitorsResume(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []dstest.ProxyMode{dstest.Refuse, dstest.Hang} {
 		t.Run(mode.String(), func(t *testing.T) {
 			t.Parallel()
