@@ -37,7 +37,17 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var h http.Handler = s.notFound(mux, cop.Handler(refuseForeignOrigin(s, mux)))
 	h = limitBody(s, h)
 	h = securityHeaders(s.cfg.Secure, h)
-	return s.logRequests(h)
+	h = s.logRequests(h)
+	// The body's bound is set on the server's own writer, outside the
+	// access log's wrapper: http.MaxBytesReader tells net/http to close the
+	// connection after a body over it only through that writer, and
+	// otherwise the server reads up to 256 KiB more before it answers.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // securityHeaders sets the headers every answer carries, errors and static
@@ -82,7 +92,7 @@ func limitBody(s *Server, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		b, err := io.ReadAll(r.Body) // bounded by maxBody (middleware)
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if !errors.As(err, &tooBig) {
