@@ -42,7 +42,7 @@ test: check
 		race=; \
 	fi; \
 	log="$$(mktemp)"; trap 'rm -f "$$log"' EXIT; \
-	go test $$race ./... 2>&1 | tee "$$log"; status=$${PIPESTATUS[0]}; \
+	go run ./dev test $$race ./... 2>&1 | tee "$$log"; status=$${PIPESTATUS[0]}; \
 	if [ "$$status" -ne 0 ]; then \
 		echo; echo "make test: FAILED. The failed tests:"; \
 		grep -E '^[[:space:]]*--- FAIL:|^FAIL[[:space:]]|^panic:' "$$log" | sed -E 's/^[[:space:]]*--- FAIL: /  /; s/ \([0-9.]+s\)$$//' ; \

@@ -3,6 +3,8 @@
 //
 //	go run ./dev           serve on http://localhost:$PORT (8080); Ctrl-C stops
 //	go run ./dev doctor    check that this machine has what the lesson needs
+//	go run ./dev test ARGS go test ARGS, with both emulators started once for
+//	                       every test binary instead of once in each
 //
 // Without DATASTORE_EMULATOR_HOST it starts the Datastore emulator on
 // 127.0.0.1:$DATASTORE_EMULATOR_PORT (8081), keeping its data in
@@ -25,6 +27,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gae-lessons/sessions-go/internal/dstest"
 	"github.com/gae-lessons/sessions-go/internal/emulator"
 )
 
@@ -34,8 +37,10 @@ func main() {
 		os.Exit(run())
 	case len(os.Args) == 2 && os.Args[1] == "doctor":
 		os.Exit(doctor(context.Background(), os.Stdout, emulator.Inspect(context.Background())))
+	case len(os.Args) > 2 && os.Args[1] == "test":
+		os.Exit(test(os.Args[2:]))
 	default:
-		fmt.Fprintln(os.Stderr, "usage: go run ./dev [doctor]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./dev [doctor | test GO-TEST-ARGS...]")
 		os.Exit(2)
 	}
 }
@@ -135,6 +140,32 @@ func run() int {
 	case <-time.After(15 * time.Second):
 		app.Process.Kill()
 		<-exited
+	}
+	return 0
+}
+
+// test runs go test with args, its test binaries sharing two emulators
+// started here (dstest.Serve) instead of each starting its own: on two
+// cores, a JVM's start costs a package's tests several seconds. Without
+// the emulators it runs go test all the same, whose tests then say what is
+// missing. A terminal's Ctrl-C reaches go test too; this waits for it.
+func test(args []string) int {
+	signal.Ignore(os.Interrupt)
+	cmd := exec.Command("go", append([]string{"test"}, args...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	env, stop, err := dstest.Serve()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dev test: each test binary starts its own emulators:", err)
+	} else {
+		defer stop()
+		cmd.Env = append(os.Environ(), env)
+	}
+	if err := cmd.Run(); err != nil {
+		if exit, ok := err.(*exec.ExitError); ok && exit.ExitCode() > 0 {
+			return exit.ExitCode()
+		}
+		fmt.Fprintln(os.Stderr, "dev test:", err)
+		return 1
 	}
 	return 0
 }

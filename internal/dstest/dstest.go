@@ -62,7 +62,8 @@ func InCI() bool {
 }
 
 // Main starts the emulators named by modes (unless DATASTORE_EMULATOR_HOST
-// is set), runs the tests and stops the emulators. Use it as
+// is set, or SharedEnv names them), runs the tests and stops the emulators
+// it started. Use it as
 //
 //	func TestMain(m *testing.M) { os.Exit(dstest.Main(m, dstest.Firestore)) }
 func Main(m *testing.M, modes ...Mode) int {
@@ -74,31 +75,88 @@ func Main(m *testing.M, modes ...Mode) int {
 		emulators = []*Emulator{At(host, project)}
 		return m.Run()
 	}
-	started, err := startAll(modes)
+	shared := sharedEmulators()
+	var toStart []Mode
+	for _, mode := range modes {
+		if shared[mode] == nil {
+			toStart = append(toStart, mode)
+		}
+	}
+	started, err := startAll(toStart)
 	defer func() {
 		for _, e := range started {
 			e.Stop()
 		}
 	}()
+	for _, mode := range modes {
+		if e := shared[mode]; e != nil {
+			emulators = append(emulators, e)
+		}
+		for _, e := range started {
+			if e.Mode == mode {
+				emulators = append(emulators, e)
+			}
+		}
+	}
 	if err != nil {
 		unavailable = err.Error()
 		fmt.Fprintln(os.Stderr, "dstest:", err)
 		if InCI() {
 			return 1
 		}
-		if len(started) == 0 {
+		if len(emulators) == 0 {
 			skipExamples()
 		}
 	}
-	emulators = started
-	if len(started) > 0 {
+	if len(emulators) > 0 {
 		// Code that builds its own client, as examples and the server's
 		// subprocesses do, finds the first emulator the usual way.
-		os.Setenv("DATASTORE_EMULATOR_HOST", started[0].Host)
-		os.Setenv("DATASTORE_PROJECT_ID", started[0].Project)
+		os.Setenv("DATASTORE_EMULATOR_HOST", emulators[0].Host)
+		os.Setenv("DATASTORE_PROJECT_ID", emulators[0].Project)
 	}
 	return m.Run()
 }
+
+// SharedEnv is the variable through which a parent process (Serve's caller,
+// go run ./dev test, which make test runs) hands the emulators it started to
+// every test binary under it, as mode=host words: each binary then starts
+// only the modes it is not given, and stops none of those it is.
+const SharedEnv = "DSTEST_EMULATORS"
+
+// sharedEmulators returns the emulators SharedEnv names, by mode.
+func sharedEmulators() map[Mode]*Emulator {
+	shared := map[Mode]*Emulator{}
+	for _, word := range strings.Fields(os.Getenv(SharedEnv)) {
+		if mode, host, ok := strings.Cut(word, "="); ok {
+			shared[Mode(mode)] = &Emulator{&emulator.Emulator{Mode: Mode(mode), Host: host, Project: project(Mode(mode))}}
+		}
+	}
+	return shared
+}
+
+// Serve starts both emulators for the test binaries of a go test run, so
+// that each binary need not start its own: it returns the SharedEnv
+// setting to run them with, and a function that stops the emulators.
+func Serve() (env string, stop func(), err error) {
+	started, err := startAll([]Mode{Datastore, Firestore})
+	stop = func() {
+		for _, e := range started {
+			e.Stop()
+		}
+	}
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	words := make([]string, len(started))
+	for i, e := range started {
+		words[i] = string(e.Mode) + "=" + e.Host
+	}
+	return SharedEnv + "=" + strings.Join(words, " "), stop, nil
+}
+
+// project is the project id of a mode's emulator.
+func project(mode Mode) string { return "dstest-" + string(mode) }
 
 // skipExamples leaves examples out of the run: they use Datastore like user
 // code does and cannot skip themselves, so without an emulator they would
@@ -118,7 +176,7 @@ func startAll(modes []Mode) ([]*Emulator, error) {
 	var wg sync.WaitGroup
 	for i, mode := range modes {
 		wg.Go(func() {
-			e, err := emulator.Start(context.Background(), emulator.Options{Mode: mode, Project: "dstest-" + string(mode)})
+			e, err := emulator.Start(context.Background(), emulator.Options{Mode: mode, Project: project(mode)})
 			if e != nil {
 				results[i] = &Emulator{e}
 			}
@@ -153,7 +211,7 @@ func At(host, project string) *Emulator {
 // skips without the Google Cloud CLI, or fails under CI=true.
 func Start(tb testing.TB, mode Mode) *Emulator {
 	tb.Helper()
-	e, err := emulator.Start(context.Background(), emulator.Options{Mode: mode, Project: "dstest-" + string(mode)})
+	e, err := emulator.Start(context.Background(), emulator.Options{Mode: mode, Project: project(mode)})
 	switch {
 	case errors.Is(err, emulator.ErrNotInstalled) && !InCI():
 		tb.Skip(err)
