@@ -64,7 +64,7 @@ exercise:
 # and passes on a copy with each reference solution of exercises/solutions
 # applied (two at a time, on one emulator).
 exercises-verify:
-	go test -C exercises -tags exercise -v -run '^TestSolutions$$' -timeout 30m
+	go run ./dev test -C exercises -tags exercise -v -run '^TestSolutions$$' -timeout 30m
 
 # Each fuzzer for a while (FUZZTIME). The sessionstore fuzzers that need no
 # Datastore get a dummy emulator address, so that no fuzz worker starts one.
