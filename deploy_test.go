@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,6 +145,7 @@ func allowed(tb testing.TB, path string) []string {
 // must say which composite indexes exist, `indexes: []` when there are
 // none: a bare `indexes:` reads as no list at all.
 func TestIndexYAML_coversQueries(t *testing.T) {
+	t.Parallel()
 	idx := readYAMLFile[indexYAML](t, "index.yaml")
 	if idx.Indexes == nil {
 		t.Error("index.yaml: no indexes list; want one, indexes: [] when no query needs a composite index")
@@ -262,6 +264,7 @@ func equalSets(a, b []string) bool {
 // `gcloud app deploy` would upload, and checks that tests and local files
 // stay out while every file the build needs goes up.
 func TestGcloudignore_uploadsWhatTheBuildNeeds(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("gcloud"); err != nil {
 		if dstest.InCI() {
 			t.Fatal("gcloud is not on PATH under CI=true: install the Google Cloud CLI")
@@ -313,9 +316,18 @@ func TestGcloudignore_uploadsWhatTheBuildNeeds(t *testing.T) {
 // go.sum. Test-only packages such as internal/dstest are not among them.
 func buildFiles(tb testing.TB) []string {
 	tb.Helper()
-	root, err := os.Getwd()
+	files, err := listBuildFiles()
 	if err != nil {
 		tb.Fatal(err)
+	}
+	return files
+}
+
+// listBuildFiles runs go list once for the tests that ask buildFiles.
+var listBuildFiles = sync.OnceValues(func() ([]string, error) {
+	root, err := os.Getwd()
+	if err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -327,7 +339,7 @@ func buildFiles(tb testing.TB) []string {
 	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
 	out, err := cmd.Output()
 	if err != nil {
-		tb.Fatalf("go list -deps: %v%s", err, stderrOf(err))
+		return nil, fmt.Errorf("go list -deps: %v%s", err, stderrOf(err))
 	}
 	files := []string{"go.mod", "go.sum"}
 	for line := range strings.Lines(string(out)) {
@@ -336,15 +348,15 @@ func buildFiles(tb testing.TB) []string {
 		}
 		rel, err := filepath.Rel(root, line)
 		if err != nil {
-			tb.Fatal(err)
+			return nil, err
 		}
 		files = append(files, filepath.ToSlash(rel))
 	}
 	if !slices.Contains(files, "main.go") || !slices.ContainsFunc(files, func(f string) bool { return strings.HasPrefix(f, "templates/") }) {
-		tb.Fatalf("go list found %v; want main.go and the embedded templates among them", files)
+		return nil, fmt.Errorf("go list found %v; want main.go and the embedded templates among them", files)
 	}
-	return files
-}
+	return files, nil
+})
 
 func stderrOf(err error) string {
 	var ee *exec.ExitError

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"go/ast"
+	goast "go/ast"
 	"go/parser"
 	"go/token"
 	"os"
@@ -9,6 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 )
 
 // The commands the docs give run something: each `go test` names packages
@@ -127,37 +131,37 @@ func splitPattern(p string) []string {
 	return append(out, p[start:])
 }
 
-// docCommands returns the commands of a Markdown file: each line of its
-// fenced code blocks, and each inline code span that starts with go or
-// make; a line's trailing "# comment" dropped, pipelines and && split, and
-// a line that starts with cd left out.
+// docCommands returns the commands of a Markdown file, as goldmark (which
+// renders the lesson) reads it: each line of its fenced code blocks, and
+// each inline code span that starts with go or make; a line's trailing
+// "# comment" dropped, pipelines and && split, and a line that starts with
+// cd left out.
 func docCommands(t *testing.T, path string) []string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := []byte(readFile(t, path))
 	var lines []string
-	fenced := false
-	for _, line := range strings.Split(string(b), "\n") {
-		trim := strings.TrimSpace(line)
-		if strings.HasPrefix(trim, "```") {
-			fenced = !fenced
-			continue
+	_ = ast.Walk(goldmark.DefaultParser().Parse(text.NewReader(src)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
 		}
-		if fenced {
-			lines = append(lines, trim)
-			continue
-		}
-		for _, m := range codeSpan.FindAllStringSubmatch(line, -1) {
-			if strings.HasPrefix(m[1], "go ") || strings.HasPrefix(m[1], "make ") {
-				lines = append(lines, m[1])
+		switch n := n.(type) {
+		case *ast.FencedCodeBlock:
+			lines = append(lines, strings.Split(string(n.Lines().Value(src)), "\n")...)
+		case *ast.CodeSpan:
+			var span strings.Builder
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				span.Write(c.(*ast.Text).Segment.Value(src))
+			}
+			// A span may run over a line break, which reads as a space.
+			if s := strings.ReplaceAll(span.String(), "\n", " "); strings.HasPrefix(s, "go ") || strings.HasPrefix(s, "make ") {
+				lines = append(lines, s)
 			}
 		}
-	}
+		return ast.WalkContinue, nil
+	})
 	var cmds []string
 	for _, l := range lines {
-		if strings.HasPrefix(l, "cd ") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "cd ") {
 			continue // it runs in another tree (an earlier commit's, say)
 		}
 		if i := strings.Index(l, " #"); i >= 0 {
@@ -171,8 +175,6 @@ func docCommands(t *testing.T, path string) []string {
 	}
 	return cmds
 }
-
-var codeSpan = regexp.MustCompile("`([^`]+)`")
 
 // shellWords splits a command into words as a shell would, for the quoting
 // the docs use: single and double quotes; a leading VAR=value is dropped.
@@ -238,7 +240,7 @@ func testFuncs(t *testing.T, dir string) []string {
 			t.Fatal(err)
 		}
 		for _, d := range file.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil {
+			if fn, ok := d.(*goast.FuncDecl); ok && fn.Recv == nil {
 				names = append(names, fn.Name.Name)
 			}
 		}

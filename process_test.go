@@ -28,13 +28,22 @@ func TestMain(m *testing.M) {
 }
 
 // TestBinary builds the binary once for its subtests, each of which starts
-// it afresh.
+// it afresh, on a port, with a session and a proxy of its own: they run in
+// parallel, so that the two that wait out the shutdown grace wait at once.
 func TestBinary(t *testing.T) {
+	t.Parallel()
 	bin := apptest.Build(t)
-	t.Run("shutdown/SIGTERMFinishesRequestsInFlight", func(t *testing.T) { testSIGTERMFinishesRequestsInFlight(t, bin) })
-	t.Run("shutdown/requestStuckPastTheGraceAnswers503", func(t *testing.T) { testRequestStuckPastTheGraceAnswers503(t, bin) })
-	t.Run("shutdown/stuckUploadIsCutAfterTheGrace", func(t *testing.T) { testStuckUploadIsCutAfterTheGrace(t, bin) })
-	t.Run("server/headerLimits", func(t *testing.T) { testHeaderLimits(t, bin) })
+	for name, test := range map[string]func(*testing.T, string){
+		"shutdown/SIGTERMFinishesRequestsInFlight":    testSIGTERMFinishesRequestsInFlight,
+		"shutdown/requestStuckPastTheGraceAnswers503": testRequestStuckPastTheGraceAnswers503,
+		"shutdown/stuckUploadIsCutAfterTheGrace":      testStuckUploadIsCutAfterTheGrace,
+		"server/headerLimits":                         testHeaderLimits,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			test(t, bin)
+		})
+	}
 }
 
 // start runs bin with its Datastore at host, in project, signing with the

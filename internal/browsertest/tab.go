@@ -67,20 +67,14 @@ func (p *Tab) Click(sel string) (status int64, path string) {
 	return p.follow(sel, "click", chromedp.Click(chromedp.CSS(sel)))
 }
 
-// Type replaces the value the page gave the field sel with text.
-// (chromedp.Clear empties that value, not what was typed into the field
-// since the page loaded.)
-func (p *Tab) Type(sel, text string) {
+// TypeAndEnter replaces the value the page gave the field sel with text,
+// then presses Enter, which submits the field's form; it returns the status
+// of the answer. (chromedp.Clear empties the value the page gave, not what
+// was typed into the field since the page loaded.)
+func (p *Tab) TypeAndEnter(sel, text string) int64 {
 	p.t.Helper()
 	on(p, sel, "clear", chromedp.Clear(chromedp.CSS(sel)))
 	on(p, sel, "type into", chromedp.SendKeys(chromedp.CSS(sel), text))
-}
-
-// TypeAndEnter is Type, then Enter, which submits the field's form; it
-// returns the status of the answer.
-func (p *Tab) TypeAndEnter(sel, text string) int64 {
-	p.t.Helper()
-	p.Type(sel, text)
 	status, _ := p.follow(sel, "press Enter in", chromedp.SendKeys(chromedp.CSS(sel), "\n"))
 	return status
 }
@@ -118,12 +112,6 @@ func (p *Tab) Text(sel string) string {
 func (p *Tab) Value(sel string) string {
 	p.t.Helper()
 	return on(p, sel, "read", chromedp.Value(chromedp.CSS(sel)))
-}
-
-// HTML returns the markup of the first element that matches sel.
-func (p *Tab) HTML(sel string) string {
-	p.t.Helper()
-	return on(p, sel, "read", chromedp.OuterHTML(chromedp.CSS(sel)))
 }
 
 // Style returns the computed value of the CSS property of the first

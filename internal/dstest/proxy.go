@@ -100,13 +100,6 @@ func (p *Proxy) Set(m ProxyMode) {
 	}
 }
 
-// Mode returns the current mode.
-func (p *Proxy) Mode() ProxyMode {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.mode
-}
-
 // Stalled returns how many chunks of traffic, and new connections, Hang is
 // holding back right now. A test that switched to Hang waits for it to be
 // non-zero to know that a request is on its way and stuck.

@@ -58,10 +58,11 @@ type Options struct {
 	// LogFile receives the emulator's output; empty is a new temporary
 	// file. Errors name it.
 	LogFile string
-	// Ready bounds the wait for the emulator to answer (90 s if zero: a
-	// JVM's first start on a busy laptop).
-	Ready time.Duration
 }
+
+// readyWithin bounds the wait for the emulator to answer: a JVM's first
+// start on a busy laptop.
+const readyWithin = 90 * time.Second
 
 // Emulator is a running emulator.
 type Emulator struct {
@@ -82,7 +83,7 @@ type Emulator struct {
 var ErrNotInstalled = errors.New("emulator: the Google Cloud CLI (gcloud) is not on PATH")
 
 // Start starts the emulator o describes and returns once it serves, or
-// ctx ends, or o.Ready passes. Its error names the log and, when a piece
+// ctx ends, or readyWithin passes. Its error names the log and, when a piece
 // seems missing, what to install.
 func Start(ctx context.Context, o Options) (*Emulator, error) {
 	gcloud, err := exec.LookPath("gcloud")
@@ -135,11 +136,7 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	}
 	go func() { e.err = cmd.Wait(); close(e.exited) }()
 
-	wait := o.Ready
-	if wait == 0 {
-		wait = 90 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, wait)
+	ctx, cancel := context.WithTimeout(ctx, readyWithin)
 	defer cancel()
 	for !answers(e.Host) {
 		select {
@@ -188,9 +185,6 @@ func (e *Emulator) stop() {
 	<-e.exited
 	e.proc.release()
 }
-
-// Exited is closed when gcloud has exited, for a caller that watches.
-func (e *Emulator) Exited() <-chan struct{} { return e.exited }
 
 func hintSuffix() string {
 	if h := InstallHint(); h != "" {

@@ -40,7 +40,6 @@ func TestInstall_Hint(t *testing.T) {
 			[]string{"gcloud components install cloud-datastore-emulator cloud-firestore-emulator beta"}, []string{"apt-get", "Java"}},
 		{"macOS, Java 17 with a CLI after 528", with(mac, func(in *Install) { in.JavaMajor = 17 }),
 			[]string{"brew install --cask temurin@21"}, []string{"emulators"}},
-		{"Java 17 with CLI 528 is enough", deb, nil, []string{"Java"}},
 		{"Windows, no gcloud, no java", Install{OS: "windows"},
 			[]string{"https://cloud.google.com/sdk/docs/install", "WSL 2", "gcloud components install", "winget install EclipseAdoptium.Temurin.21.JDK"}, []string{"apt-get", "brew"}},
 	}
