@@ -27,7 +27,6 @@ var (
 	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad, BenchmarkRates: bound on one run, whatever -benchtime asks")
 	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
 	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad, BenchmarkRates: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs Linux and 2 CPUs)")
-	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad, BenchmarkRates: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
 	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkRates: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
 )
 

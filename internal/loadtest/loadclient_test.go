@@ -10,8 +10,8 @@ package loadtest
 // and the emulator: net/http's client with a cookie jar spent 62–73 µs of
 // CPU per request there at 16 visitors, time taken from the server that a
 // visitor's browser, on a machine of its own, never takes; this one spends
-// 33–35 µs, half as much (docs/benchmarks.md, "What each change did";
-// -load.client=nethttp runs net/http's, to measure it again).
+// 33–35 µs, half as much (docs/benchmarks.md, "What each change did", says
+// how to measure net/http's again).
 
 import (
 	"bufio"
@@ -115,8 +115,8 @@ func (c *rawClient) dial(ctx context.Context) error {
 // the connection failed before any byte of an answer arrived, as when the
 // server closed it while it was idle.
 func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string, form string) (status int, body []byte, answered bool, err error) {
-	// 15 s, as the nethttp client's Timeout, or sooner if ctx ends sooner:
-	// ctx is the whole run's, bounded by minutes.
+	// 15 s, or sooner if ctx ends sooner: ctx is the whole run's, bounded
+	// by minutes.
 	deadline := time.Now().Add(15 * time.Second)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d

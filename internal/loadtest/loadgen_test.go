@@ -10,12 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
-	"net/http/cookiejar"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -116,13 +113,10 @@ func percentile(d []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// loadVisitor is one browser: its own cookies and connection. It talks
-// through rawClient, or through net/http's client and a cookie jar with
-// -load.client=nethttp.
+// loadVisitor is one browser: its own cookies and connection, through
+// rawClient.
 type loadVisitor struct {
-	base   string
 	raw    *rawClient
-	client *http.Client
 	clicks int // clicks answered 200
 }
 
@@ -130,35 +124,18 @@ func newLoadVisitors(tb testing.TB, base string, n int) []*loadVisitor {
 	tb.Helper()
 	vs := make([]*loadVisitor, n)
 	for i := range vs {
-		v := &loadVisitor{base: base}
-		switch *loadClient {
-		case "raw":
-			var err error
-			if v.raw, err = newRawClient(base); err != nil {
-				tb.Fatal(err)
-			}
-		case "nethttp":
-			jar, _ := cookiejar.New(nil)
-			v.client = &http.Client{
-				Jar:       jar,
-				Timeout:   15 * time.Second,
-				Transport: &http.Transport{MaxIdleConnsPerHost: 2, IdleConnTimeout: time.Minute},
-			}
-		default:
-			tb.Fatalf("-load.client=%q: want raw or nethttp", *loadClient)
+		raw, err := newRawClient(base)
+		if err != nil {
+			tb.Fatal(err)
 		}
-		vs[i] = v
+		vs[i] = &loadVisitor{raw: raw}
 	}
 	return vs
 }
 
 func closeLoadVisitors(vs []*loadVisitor) {
 	for _, v := range vs {
-		if v.raw != nil {
-			v.raw.close()
-		} else {
-			v.client.CloseIdleConnections()
-		}
+		v.raw.close()
 	}
 }
 
@@ -203,40 +180,12 @@ func (v *loadVisitor) send(ctx context.Context, method, path string) (int, []byt
 
 // sendForm makes one request with header and form (a POST's body).
 func (v *loadVisitor) sendForm(ctx context.Context, method, path string, header map[string]string, form string) (int, []byte, error) {
-	if v.raw != nil {
-		return v.raw.do(ctx, method, path, header, form)
-	}
-	return v.netHTTP(ctx, method, path, header, form)
+	return v.raw.do(ctx, method, path, header, form)
 }
 
 // forget drops the visitor's cookies: its next request is a new visitor's.
 func (v *loadVisitor) forget() {
-	if v.raw != nil {
-		clear(v.raw.cookies)
-		return
-	}
-	v.client.Jar, _ = cookiejar.New(nil)
-}
-
-func (v *loadVisitor) netHTTP(ctx context.Context, method, path string, header map[string]string, form string) (int, []byte, error) {
-	var body io.Reader
-	if method == "POST" {
-		body = strings.NewReader(form)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, v.base+path, body)
-	if err != nil {
-		return 0, nil, err
-	}
-	for k, val := range header {
-		req.Header.Set(k, val)
-	}
-	resp, err := v.client.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, data, err
+	clear(v.raw.cookies)
 }
 
 // driveVisitors runs operations first..first+n-1 of the mix over HTTP, each

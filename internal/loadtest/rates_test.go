@@ -102,8 +102,8 @@ const classSessions = 1001
 var formHeader = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 
 // do sends one request of the route as v and returns the bytes of its
-// answer, status line and headers included (the body's alone with
-// -load.client=nethttp); an answer other than r.status is an error.
+// answer, status line and headers included; an answer other than r.status
+// is an error.
 func (r rateRoute) do(ctx context.Context, v *loadVisitor) (int, error) {
 	if r.fresh {
 		v.forget()
@@ -117,10 +117,7 @@ func (r rateRoute) do(ctx context.Context, v *loadVisitor) (int, error) {
 	case r.method == "POST":
 		header = clickHeader
 	}
-	var before int64
-	if v.raw != nil {
-		before = v.raw.received
-	}
+	before := v.raw.received
 	status, body, err := v.sendForm(ctx, r.method, r.path, header, r.form)
 	if err != nil {
 		return 0, err
@@ -128,10 +125,7 @@ func (r rateRoute) do(ctx context.Context, v *loadVisitor) (int, error) {
 	if want := cmp.Or(r.status, http.StatusOK); status != want {
 		return 0, fmt.Errorf("%s %s: status %d, want %d: %.200s", r.method, r.path, status, want, body)
 	}
-	if v.raw != nil {
-		return int(v.raw.received - before), nil
-	}
-	return len(body), nil
+	return int(v.raw.received - before), nil
 }
 
 // ready makes every client a returning visitor with a session (one click
