@@ -35,23 +35,6 @@ func TestRawClientKeepsTheSessionAcrossRequests(t *testing.T) {
 	}
 }
 
-// A kept-alive connection the server closed while idle is dialled again,
-// as net/http's client does.
-func TestRawClientRedialsAClosedConnection(t *testing.T) {
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte(`{"count": 7}`))
-	}))
-	defer ts.Close()
-	v := newLoadVisitors(t, ts.URL, 1)[0]
-	defer closeLoadVisitors([]*loadVisitor{v})
-	for i := range 3 {
-		if got, err := v.do(context.Background(), opRead); err != nil || got != 7 {
-			t.Fatalf("request %d: count %d, %v; want 7", i, got, err)
-		}
-		ts.CloseClientConnections()
-	}
-}
-
 // An answer of unknown length, as Go's server sends an HTML page, is read
 // whole, and the connection stays usable for the next request.
 func TestRawClientReadsAChunkedAnswer(t *testing.T) {

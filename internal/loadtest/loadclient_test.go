@@ -65,31 +65,21 @@ func (c *rawClient) close() {
 	}
 }
 
-// do sends one request with form as its body (a POST's) and returns the answer's status
-// and body. When a kept-alive connection fails before any byte of an
-// answer, a GET is sent again once on a new connection, and a POST is not,
-// since the server may have acted on one it did not answer. net/http's
-// client does more: it reads from each idle connection in the background,
-// so it knows of one the server closed while it was idle before reusing
-// it, and sends even a POST on a new one. This client does not, so a POST
-// on such a connection fails with an error. The server closes a connection
-// idle for 2 minutes (IdleTimeout in main.go), far longer than any pause in
-// the benchmarks, so it does not happen there.
+// do sends one request with form as its body (a POST's) and returns the
+// answer's status and body. It dials when it has no connection: at first,
+// and after a failed request or an answer that closed the connection. A
+// request on a kept-alive connection that the server closed while it was
+// idle fails, where net/http's client would have noticed the close and
+// dialled again: the server closes a connection idle for 2 minutes
+// (IdleTimeout in main.go), far longer than any pause in the benchmarks,
+// and a request that fails fails the run.
 func (c *rawClient) do(ctx context.Context, method, path string, header map[string]string, form string) (int, []byte, error) {
-	fresh := c.conn == nil
-	if fresh {
+	if c.conn == nil {
 		if err := c.dial(ctx); err != nil {
 			return 0, nil, err
 		}
 	}
-	status, body, answered, err := c.roundTrip(ctx, method, path, header, form)
-	if err != nil && !fresh && !answered && method == "GET" {
-		c.close()
-		if err := c.dial(ctx); err != nil {
-			return 0, nil, err
-		}
-		status, body, _, err = c.roundTrip(ctx, method, path, header, form)
-	}
+	status, body, err := c.roundTrip(ctx, method, path, header, form)
 	if err != nil {
 		c.close()
 	}
@@ -111,10 +101,8 @@ func (c *rawClient) dial(ctx context.Context) error {
 	return nil
 }
 
-// roundTrip writes the request and reads the answer. answered is false when
-// the connection failed before any byte of an answer arrived, as when the
-// server closed it while it was idle.
-func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string, form string) (status int, body []byte, answered bool, err error) {
+// roundTrip writes the request and reads the answer.
+func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string, form string) (status int, body []byte, err error) {
 	// 15 s, or sooner if ctx ends sooner: ctx is the whole run's, bounded
 	// by minutes.
 	deadline := time.Now().Add(15 * time.Second)
@@ -159,7 +147,7 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 	b = append(b, form...)
 	c.buf = b
 	if _, err := c.conn.Write(b); err != nil {
-		return 0, nil, false, fmt.Errorf("raw client: write: %w", err)
+		return 0, nil, fmt.Errorf("raw client: write: %w", err)
 	}
 
 	line, err := c.line()
@@ -167,34 +155,34 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
-		return 0, nil, len(line) > 0, err
+		return 0, nil, err
 	}
 	// "HTTP/1.1 200 OK"
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
-		return 0, nil, true, fmt.Errorf("raw client: bad status line %q", line)
+		return 0, nil, fmt.Errorf("raw client: bad status line %q", line)
 	}
 	status, err = strconv.Atoi(string(line[9:12]))
 	if err != nil {
-		return 0, nil, true, fmt.Errorf("raw client: bad status line %q", line)
+		return 0, nil, fmt.Errorf("raw client: bad status line %q", line)
 	}
 	length, closing, chunked := -1, false, false
 	for {
 		line, err := c.line()
 		if err != nil {
-			return 0, nil, true, err
+			return 0, nil, err
 		}
 		if len(line) == 0 {
 			break
 		}
 		name, value, ok := bytes.Cut(line, []byte(":"))
 		if !ok {
-			return 0, nil, true, fmt.Errorf("raw client: bad header line %q", line)
+			return 0, nil, fmt.Errorf("raw client: bad header line %q", line)
 		}
 		value = bytes.TrimSpace(value)
 		switch {
 		case bytes.EqualFold(name, []byte("Content-Length")):
 			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
-				return 0, nil, true, fmt.Errorf("raw client: bad Content-Length %q", value)
+				return 0, nil, fmt.Errorf("raw client: bad Content-Length %q", value)
 			}
 		case bytes.EqualFold(name, []byte("Set-Cookie")):
 			c.setCookie(string(value))
@@ -202,7 +190,7 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 			closing = bytes.EqualFold(value, []byte("close"))
 		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
 			if !bytes.EqualFold(value, []byte("chunked")) {
-				return 0, nil, true, fmt.Errorf("raw client: Transfer-Encoding %q: this client reads only chunked answers or answers with a Content-Length", value)
+				return 0, nil, fmt.Errorf("raw client: Transfer-Encoding %q: this client reads only chunked answers or answers with a Content-Length", value)
 			}
 			chunked = true
 		}
@@ -212,20 +200,20 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 		// Go's server chunks an answer it did not know the length of
 		// before it had written 2 KiB of it: the HTML pages.
 		if body, err = c.chunks(); err != nil {
-			return 0, nil, true, err
+			return 0, nil, err
 		}
 	case length < 0:
-		return 0, nil, true, errors.New("raw client: answer without Content-Length")
+		return 0, nil, errors.New("raw client: answer without Content-Length")
 	default:
 		body = make([]byte, length)
 		if _, err := io.ReadFull(c.br, body); err != nil {
-			return 0, nil, true, err
+			return 0, nil, err
 		}
 	}
 	if closing {
 		c.close()
 	}
-	return status, body, true, nil
+	return status, body, nil
 }
 
 // chunks reads a chunked body (RFC 9112, section 7.1) to its end; chunk
