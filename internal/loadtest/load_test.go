@@ -59,8 +59,7 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	defer cancel()
 
 	srv := startPinnedServer(b, bin, e)
-	vs := newLoadVisitors(b, srv.Base, visitors)
-	defer closeLoadVisitors(vs)
+	vs := newVisitors(b, srv.Base, visitors)
 	client, _ := e.Client(b, web.DatastoreOptions...)
 	bare, err := newBareCalls(ctx, client, dstest.Namespace(b), visitors)
 	if err != nil {
@@ -194,13 +193,13 @@ func BenchmarkStartup(b *testing.B) {
 	for range b.N {
 		srv := startServer(b, bin, e)
 		first += srv.Startup
-		v := newLoadVisitors(b, srv.Base, 1)[0]
-		if _, err := v.do(context.Background(), opClick); err != nil {
+		v := newVisitors(b, srv.Base, 1)[0]
+		if _, err := v.counter(context.Background(), opClick); err != nil {
 			b.Fatalf("first click: %v", err)
 		}
 		click += time.Since(srv.Started)
 		b.StopTimer()
-		closeLoadVisitors([]*loadVisitor{v})
+		v.close()
 		srv.Stop(b)
 		b.StartTimer()
 	}

@@ -99,39 +99,28 @@ var rateRoutes = []rateRoute{
 // internal/web), so that its query returns as many entities as it ever does.
 const classSessions = 1001
 
-var formHeader = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
-
 // do sends one request of the route as v and returns the bytes of its
 // answer, status line and headers included; an answer other than r.status
 // is an error.
-func (r rateRoute) do(ctx context.Context, v *loadVisitor) (int, error) {
+func (r rateRoute) do(ctx context.Context, v *visitor) (int, error) {
 	if r.fresh {
-		v.forget()
+		clear(v.cookies)
 	}
-	header := readHeader
-	switch {
-	case r.html && r.method == "POST":
-		header = formHeader
-	case r.html:
-		header = nil
-	case r.method == "POST":
-		header = clickHeader
-	}
-	before := v.raw.received
-	status, body, err := v.sendForm(ctx, r.method, r.path, header, r.form)
+	before := v.received
+	status, body, err := v.send(ctx, r.method, r.path, r.form, r.html)
 	if err != nil {
 		return 0, err
 	}
 	if want := cmp.Or(r.status, http.StatusOK); status != want {
 		return 0, fmt.Errorf("%s %s: status %d, want %d: %.200s", r.method, r.path, status, want, body)
 	}
-	return int(v.raw.received - before), nil
+	return int(v.received - before), nil
 }
 
 // ready makes every client a returning visitor with a session (one click
 // each, at the same time; a race then writes no session), then sends its
 // r.prepare, if any.
-func (r rateRoute) ready(ctx context.Context, vs []*loadVisitor) error {
+func (r rateRoute) ready(ctx context.Context, vs []*visitor) error {
 	if err := clickOnceEach(ctx, vs); err != nil || r.prepare == "" {
 		return err
 	}
@@ -153,7 +142,7 @@ type rateResult struct {
 
 // run sends requests first..first+n-1 of the route, each client on its own
 // goroutine.
-func (r rateRoute) run(ctx context.Context, vs []*loadVisitor, first, n int) rateResult {
+func (r rateRoute) run(ctx context.Context, vs []*visitor, first, n int) rateResult {
 	var sent atomic.Int64
 	m := runMix(ctx, first, n, len(vs), 0, func(ctx context.Context, w int, _ opKind) error {
 		size, err := r.do(ctx, vs[w])
@@ -190,8 +179,7 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
 	srv := startPinnedServer(b, bin, e)
-	vs := newLoadVisitors(b, srv.Base, r.clients)
-	defer closeLoadVisitors(vs)
+	vs := newVisitors(b, srv.Base, r.clients)
 
 	// The emulator's JVM is warmed once, as for BenchmarkLoad; /class gets
 	// its sessions once.
@@ -241,7 +229,7 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 // per emulator in this test binary: they live 30 days, longer than any run.
 // The server and the counting server share the default namespace, so both
 // read them.
-func seedClass(b *testing.B, ctx context.Context, e *dstest.Emulator, vs []*loadVisitor) {
+func seedClass(b *testing.B, ctx context.Context, e *dstest.Emulator, vs []*visitor) {
 	b.Helper()
 	if !firstTime(e, "/class's sessions") {
 		return
@@ -267,8 +255,7 @@ func countOps(b *testing.B, ctx context.Context, e *dstest.Emulator, r rateRoute
 	// sessions seedClass made.
 	ts := httptest.NewServer(appHandler(b, client, ""))
 	defer ts.Close()
-	vs := newLoadVisitors(b, ts.URL, r.clients)
-	defer closeLoadVisitors(vs)
+	vs := newVisitors(b, ts.URL, r.clients)
 	if err := r.ready(ctx, vs); err != nil {
 		b.Fatalf("counted requests: %v", err)
 	}
