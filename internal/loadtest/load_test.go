@@ -58,27 +58,20 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
 
-	srv := startPinnedServer(b, bin, e)
-	vs := newVisitors(b, srv.Base, visitors)
+	// Every visitor clicks once, so that every read after is a returning
+	// visitor's. Once per emulator, the long warm-up of its JVM
+	// (warmEmulator), through the server and with the bare calls; then,
+	// every run, a short one of the connections.
+	srv, vs := startLoad(b, ctx, bin, e, visitors, clickOnceEach)
 	client, _ := e.Client(b, web.DatastoreOptions...)
 	bare, err := newBareCalls(ctx, client, dstest.Namespace(b), visitors)
 	if err != nil {
 		b.Fatalf("bare entities: %v", err)
 	}
-
-	// Warm up: every visitor clicks once, so that every read after is a
-	// returning visitor's. Then, once per emulator, the long warm-up of its
-	// JVM (warmEmulator); then, every run, a short one of the connections.
-	warm := max(4*visitors, 100)
-	if err := clickOnceEach(ctx, vs); err != nil {
-		b.Fatalf("warm-up: %v", err)
-	}
 	warmEmulator(b, e, "bare calls", func(n int) mixResult {
 		return runMix(ctx, 0, n, visitors, clickEvery, bare.do)
 	})
-	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
-		return driveVisitors(ctx, vs, 0, n, clickEvery)
-	})
+	warm := max(4*visitors, 100)
 	if r := driveVisitors(ctx, vs, 0, warm, clickEvery); r.errors > 0 {
 		b.Fatalf("warm-up: %d of %d requests failed; first: %q", r.errors, r.done(), r.errText)
 	}

@@ -178,17 +178,9 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	b.StopTimer()
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
-	srv := startPinnedServer(b, bin, e)
-	vs := newVisitors(b, srv.Base, r.clients)
-
 	// The emulator's JVM is warmed once, as for BenchmarkLoad; /class gets
 	// its sessions once.
-	if err := r.ready(ctx, vs); err != nil {
-		b.Fatalf("warm-up: %v", err)
-	}
-	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
-		return driveVisitors(ctx, vs, 0, n, *loadClickEvery)
-	})
+	srv, vs := startLoad(b, ctx, bin, e, r.clients, r.ready)
 	if r.path == "/class" {
 		seedClass(b, ctx, e, vs)
 	}
