@@ -22,12 +22,11 @@ import (
 )
 
 var (
-	loadVisitors   = flag.Int("load.visitors", 16, "BenchmarkLoad: concurrent visitors, each with its own cookies")
-	loadClickEvery = flag.Int("load.clickevery", 4, "BenchmarkLoad: one request in this many is a click (POST /counter), the others read (GET /counter)")
-	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad, BenchmarkRates: bound on one run, whatever -benchtime asks")
-	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
-	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad, BenchmarkRates: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs Linux and 2 CPUs)")
-	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkRates: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
+	loadVisitors  = flag.Int("load.visitors", 16, "BenchmarkLoad: concurrent visitors, each with its own cookies")
+	loadTimeout   = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad, BenchmarkRates: bound on one run, whatever -benchtime asks")
+	loadEmulators = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
+	loadPin       = flag.Bool("load.pin", true, "BenchmarkLoad, BenchmarkRates: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs Linux and 2 CPUs)")
+	loadWarmup    = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkRates: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
 )
 
 // loadRounds interleaves the HTTP load with the bare Datastore calls, so
@@ -54,7 +53,7 @@ func BenchmarkLoad(b *testing.B) {
 
 func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	b.StopTimer()
-	visitors, clickEvery := *loadVisitors, *loadClickEvery
+	visitors := *loadVisitors
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
 
@@ -72,7 +71,7 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 		return runMix(ctx, 0, n, visitors, clickEvery, bare.do)
 	})
 	warm := max(4*visitors, 100)
-	if r := driveVisitors(ctx, vs, 0, warm, clickEvery); r.errors > 0 {
+	if r := driveVisitors(ctx, vs, 0, warm); r.errors > 0 {
 		b.Fatalf("warm-up: %d of %d requests failed; first: %q", r.errors, r.done(), r.errText)
 	}
 	if r := runMix(ctx, 0, warm, visitors, clickEvery, bare.do); r.errors > 0 {
@@ -89,7 +88,7 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 		}
 		c := selfCPU()
 		b.StartTimer()
-		web.add(driveVisitors(ctx, vs, first, n, clickEvery))
+		web.add(driveVisitors(ctx, vs, first, n))
 		b.StopTimer()
 		visitorsCPU += selfCPU() - c
 		if round%2 == 0 {

@@ -30,6 +30,10 @@ const (
 	opClick               // POST /counter, or a bare transaction
 )
 
+// clickEvery is the counter's mix: one request in four is a click (POST
+// /counter), the others read (GET /counter).
+const clickEvery = 4
+
 // kindOf returns the kind of the mix's k-th operation: one in clickEvery is
 // a click, spread evenly, so every phase runs the same mix.
 func kindOf(k, clickEvery int) opKind {
@@ -137,9 +141,9 @@ func (v *visitor) counter(ctx context.Context, k opKind) (int, error) {
 	return *got.Count, nil
 }
 
-// driveVisitors runs operations first..first+n-1 of the mix over HTTP, each
-// visitor on its own goroutine.
-func driveVisitors(ctx context.Context, vs []*visitor, first, n, clickEvery int) mixResult {
+// driveVisitors runs operations first..first+n-1 of the counter's mix over
+// HTTP, each visitor on its own goroutine.
+func driveVisitors(ctx context.Context, vs []*visitor, first, n int) mixResult {
 	return runMix(ctx, first, n, len(vs), clickEvery, func(ctx context.Context, w int, k opKind) error {
 		_, err := vs[w].counter(ctx, k)
 		return err

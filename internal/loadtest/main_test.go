@@ -67,7 +67,7 @@ func startLoad(b *testing.B, ctx context.Context, bin string, e *dstest.Emulator
 		b.Fatalf("warm-up: %v", err)
 	}
 	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
-		return driveVisitors(ctx, vs, 0, n, *loadClickEvery)
+		return driveVisitors(ctx, vs, 0, n)
 	})
 	return srv, vs
 }
