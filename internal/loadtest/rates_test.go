@@ -22,7 +22,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -99,22 +98,20 @@ var rateRoutes = []rateRoute{
 // internal/web), so that its query returns as many entities as it ever does.
 const classSessions = 1001
 
-// do sends one request of the route as v and returns the bytes of its
-// answer, status line and headers included; an answer other than r.status
+// do sends one request of the route as v; an answer other than r.status
 // is an error.
-func (r rateRoute) do(ctx context.Context, v *visitor) (int, error) {
+func (r rateRoute) do(ctx context.Context, v *visitor) error {
 	if r.fresh {
 		clear(v.cookies)
 	}
-	before := v.received
 	status, body, err := v.send(ctx, r.method, r.path, r.form, r.html)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if want := cmp.Or(r.status, http.StatusOK); status != want {
-		return 0, fmt.Errorf("%s %s: status %d, want %d: %.200s", r.method, r.path, status, want, body)
+		return fmt.Errorf("%s %s: status %d, want %d: %.200s", r.method, r.path, status, want, body)
 	}
-	return int(v.received - before), nil
+	return nil
 }
 
 // ready makes every client a returning visitor with a session (one click
@@ -126,30 +123,28 @@ func (r rateRoute) ready(ctx context.Context, vs []*visitor) error {
 	}
 	p := rateRoute{method: "POST", path: r.prepare}
 	for _, v := range vs {
-		if _, err := p.do(ctx, v); err != nil {
+		if err := p.do(ctx, v); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// rateResult is what a run of a route measured: its requests, and the
-// bytes of their answers.
-type rateResult struct {
-	mixResult
-	sentBytes int64
-}
-
 // run sends requests first..first+n-1 of the route, each client on its own
-// goroutine.
-func (r rateRoute) run(ctx context.Context, vs []*visitor, first, n int) rateResult {
-	var sent atomic.Int64
+// goroutine, and returns them and the bytes of their answers, status lines
+// and headers included: what the server sent.
+func (r rateRoute) run(ctx context.Context, vs []*visitor, first, n int) (mixResult, int64) {
+	received := func() (sum int64) {
+		for _, v := range vs {
+			sum += v.received
+		}
+		return sum
+	}
+	before := received()
 	m := runMix(ctx, first, n, len(vs), 0, func(ctx context.Context, w int, _ opKind) error {
-		size, err := r.do(ctx, vs[w])
-		sent.Add(int64(size))
-		return err
+		return r.do(ctx, vs[w])
 	})
-	return rateResult{m, sent.Load()}
+	return m, received() - before
 }
 
 // BenchmarkRates drives the real server, one route at a time, with as many
@@ -184,13 +179,13 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	if r.path == "/class" {
 		seedClass(b, ctx, e, vs)
 	}
-	if w := r.run(ctx, vs, 0, r.sample); w.errors > 0 {
+	if w, _ := r.run(ctx, vs, 0, r.sample); w.errors > 0 {
 		b.Fatalf("warm-up: %d of %d requests failed; first: %q", w.errors, w.done(), w.errText)
 	}
 
 	cpu0 := serverCPU(b, srv)
 	b.StartTimer()
-	m := r.run(ctx, vs, 0, b.N)
+	m, sent := r.run(ctx, vs, 0, b.N)
 	b.StopTimer()
 	srvCPU := serverCPU(b, srv) - cpu0
 	srv.Stop(b)
@@ -200,20 +195,18 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	if m.errors > 0 {
 		b.Errorf("%d of %d requests failed; first: %q", m.errors, m.done(), m.errText)
 	}
-	b.ReportMetric(float64(m.done())/m.elapsed.Seconds(), "req/s")
 	b.ReportMetric(ms(percentile(m.lat[opRead], .5)), "p50-ms")
 	b.ReportMetric(perReq(srvCPU, m.done()), "server-cpu-us/req")
 	metrics := countOps(b, ctx, e, r)
 	metrics["req/s"] = float64(m.done()) / m.elapsed.Seconds()
-	metrics["bytes/req"] = float64(m.sentBytes) / float64(max(m.done(), 1))
-	b.ReportMetric(metrics["bytes/req"], "bytes/req")
+	metrics["bytes/req"] = float64(sent) / float64(max(m.done(), 1))
 	for name, v := range metrics {
-		if name != "req/s" && name != "bytes/req" {
-			b.ReportMetric(v, name)
-		}
+		b.ReportMetric(v, name)
 	}
 	if finalRun(b.N, m.elapsed) {
-		recordRate(r, metrics)
+		// Sub-benchmarks run one at a time, and TestMain writes the
+		// results file after the last.
+		rates[r.name] = append(rates[r.name], metrics)
 	}
 }
 
@@ -227,7 +220,7 @@ func seedClass(b *testing.B, ctx context.Context, e *dstest.Emulator, vs []*visi
 		return
 	}
 	fresh := rateRoute{method: "POST", path: "/counter", fresh: true}
-	if r := fresh.run(ctx, vs, 0, classSessions); r.errors > 0 {
+	if r, _ := fresh.run(ctx, vs, 0, classSessions); r.errors > 0 {
 		b.Fatalf("creating /class's sessions: %d of %d failed; first: %q", r.errors, r.done(), r.errText)
 	}
 }
@@ -254,7 +247,7 @@ func countOps(b *testing.B, ctx context.Context, e *dstest.Emulator, r rateRoute
 
 	ops.reset()
 	calls.Reset()
-	if m := r.run(ctx, vs, 0, r.sample); m.errors > 0 {
+	if m, _ := r.run(ctx, vs, 0, r.sample); m.errors > 0 {
 		b.Errorf("counted requests: %d of %d failed; first: %q", m.errors, m.done(), m.errText)
 	}
 	n := float64(r.sample)
@@ -318,10 +311,8 @@ func (o *entityOps) reset() {
 
 var ratesOut = flag.String("rates.out", "", "BenchmarkRates: write each route's medians over the runs to this JSON file (make bench-rates: docs/rates.json, which docs/deploy.md's costs are computed from)")
 
-var (
-	ratesMu sync.Mutex
-	rates   = map[string][]map[string]float64{} // route name → each run's metrics
-)
+// rates is each route's metrics, run by run: route name → runs.
+var rates = map[string][]map[string]float64{}
 
 // finalRun reports whether a run of n requests that took elapsed is one
 // -count asked for, not one of the shorter runs the testing package makes
@@ -334,13 +325,6 @@ func finalRun(n int, elapsed time.Duration) bool {
 	}
 	d, err := time.ParseDuration(bt)
 	return err == nil && elapsed >= d*95/100
-}
-
-// recordRate keeps one run's metrics of r for the results file.
-func recordRate(r rateRoute, metrics map[string]float64) {
-	ratesMu.Lock()
-	defer ratesMu.Unlock()
-	rates[r.name] = append(rates[r.name], metrics)
 }
 
 // RateFile is the results file of make bench-rates (docs/rates.json): which
