@@ -82,39 +82,30 @@ func (v *visitor) close() {
 
 // send makes one request, asking for the page when html is set and for the
 // JSON answer otherwise (as the pages' scripts do), with form as its body
-// (a POST's, url-encoded), and returns the answer's status and body. It dials when it has no connection: at first,
-// and after a failed request or an answer that closed the connection. A
-// request on a kept-alive connection that the server closed while it was
-// idle fails, where net/http's client would have noticed the close and
-// dialled again: the server closes a connection idle for 2 minutes
-// (IdleTimeout in main.go), far longer than any pause in the benchmarks,
-// and a request that fails fails the run.
+// (a POST's, url-encoded), and returns the answer's status and body.
+//
+// It dials when it has no connection: at first, and after a failed request
+// or an answer that closed the connection. A request on a kept-alive
+// connection that the server closed while it was idle fails, where
+// net/http's client would have noticed the close and dialled again: the
+// server closes a connection idle for 2 minutes (IdleTimeout in main.go),
+// far longer than any pause in the benchmarks, and a request that fails
+// fails the run.
 func (v *visitor) send(ctx context.Context, method, path, form string, html bool) (int, []byte, error) {
 	if v.conn == nil {
-		if err := v.dial(ctx); err != nil {
+		var d net.Dialer
+		conn, err := d.DialContext(ctx, "tcp", v.addr)
+		if err != nil {
 			return 0, nil, err
 		}
+		v.conn = conn
+		v.br = bufio.NewReaderSize(counted{conn, &v.received}, 8<<10)
 	}
 	status, body, err := v.roundTrip(ctx, method, path, form, html)
 	if err != nil {
 		v.close()
 	}
 	return status, body, err
-}
-
-func (v *visitor) dial(ctx context.Context) error {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", v.addr)
-	if err != nil {
-		return err
-	}
-	v.conn = conn
-	if v.br == nil {
-		v.br = bufio.NewReaderSize(counted{conn, &v.received}, 8<<10)
-	} else {
-		v.br.Reset(counted{conn, &v.received})
-	}
-	return nil
 }
 
 // roundTrip writes the request and reads the answer.
