@@ -81,8 +81,8 @@ bench:
 # The load benchmark of the real server (docs/benchmarks.md): the built
 # binary against each emulator (pinned to the first CPU, -load.pin), 16
 # visitors, 2000 requests a run, 5 runs; then its startup time. Options
-# after -args: -load.visitors=N, -load.clickevery=N,
-# -load.emulators=firestore,datastore, -load.pin=false, -load.client=nethttp.
+# after -args: -load.visitors=N, -load.emulators=firestore,datastore,
+# -load.pin=false.
 bench-load:
 	go test -run '^$$' -bench Load -benchtime 2000x -count 5 -timeout 30m ./internal/loadtest
 	go test -run '^$$' -bench Startup -benchtime 20x -count 5 ./internal/loadtest

@@ -4,7 +4,7 @@ package loadtest
 
 // CPU time, as the kernel counts it: the server's, for its CPU per request
 // (BenchmarkLoad, BenchmarkRates), and this process's, for the visitors' CPU
-// per request (BenchmarkLoad; the reason for rawClient).
+// per request (BenchmarkLoad; the reason for the visitors' own client).
 
 import (
 	"bytes"

@@ -22,13 +22,11 @@ import (
 )
 
 var (
-	loadVisitors   = flag.Int("load.visitors", 16, "BenchmarkLoad: concurrent visitors, each with its own cookies")
-	loadClickEvery = flag.Int("load.clickevery", 4, "BenchmarkLoad: one request in this many is a click (POST /counter), the others read (GET /counter)")
-	loadTimeout    = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad, BenchmarkRates: bound on one run, whatever -benchtime asks")
-	loadEmulators  = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
-	loadPin        = flag.Bool("load.pin", true, "BenchmarkLoad, BenchmarkRates: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs Linux and 2 CPUs)")
-	loadClient     = flag.String("load.client", "raw", "BenchmarkLoad, BenchmarkRates: the visitors' HTTP client: raw (lean, see loadclient_test.go) or nethttp (net/http with a cookie jar)")
-	loadWarmup     = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkRates: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
+	loadVisitors  = flag.Int("load.visitors", 16, "BenchmarkLoad: concurrent visitors, each with its own cookies")
+	loadTimeout   = flag.Duration("load.timeout", 3*time.Minute, "BenchmarkLoad, BenchmarkRates: bound on one run, whatever -benchtime asks")
+	loadEmulators = flag.String("load.emulators", "firestore,datastore", "BenchmarkLoad: the emulators to run against, comma-separated")
+	loadPin       = flag.Bool("load.pin", true, "BenchmarkLoad, BenchmarkRates: run the emulator on the first CPU this process may use and the server, the visitors and the bare calls on the others, as Datastore runs on machines of its own (needs Linux and 2 CPUs)")
+	loadWarmup    = flag.Int("load.warmup", 8000, "BenchmarkLoad, BenchmarkRates: operations of each mix (bare calls, and requests through a server) run once per emulator before its first measured run, so that no run measures a cold JVM; 0 for none")
 )
 
 // loadRounds interleaves the HTTP load with the bare Datastore calls, so
@@ -55,33 +53,25 @@ func BenchmarkLoad(b *testing.B) {
 
 func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 	b.StopTimer()
-	visitors, clickEvery := *loadVisitors, *loadClickEvery
+	visitors := *loadVisitors
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
 
-	srv := startPinnedServer(b, bin, e)
-	vs := newLoadVisitors(b, srv.Base, visitors)
-	defer closeLoadVisitors(vs)
+	// Every visitor clicks once, so that every read after is a returning
+	// visitor's. Once per emulator, the long warm-up of its JVM
+	// (warmEmulator), through the server and with the bare calls; then,
+	// every run, a short one of the connections.
+	srv, vs := startLoad(b, ctx, bin, e, visitors, clickOnceEach)
 	client, _ := e.Client(b, web.DatastoreOptions...)
 	bare, err := newBareCalls(ctx, client, dstest.Namespace(b), visitors)
 	if err != nil {
 		b.Fatalf("bare entities: %v", err)
 	}
-
-	// Warm up: every visitor clicks once, so that every read after is a
-	// returning visitor's. Then, once per emulator, the long warm-up of its
-	// JVM (warmEmulator); then, every run, a short one of the connections.
-	warm := max(4*visitors, 100)
-	if err := clickOnceEach(ctx, vs); err != nil {
-		b.Fatalf("warm-up: %v", err)
-	}
 	warmEmulator(b, e, "bare calls", func(n int) mixResult {
 		return runMix(ctx, 0, n, visitors, clickEvery, bare.do)
 	})
-	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
-		return driveVisitors(ctx, vs, 0, n, clickEvery)
-	})
-	if r := driveVisitors(ctx, vs, 0, warm, clickEvery); r.errors > 0 {
+	warm := max(4*visitors, 100)
+	if r := driveVisitors(ctx, vs, 0, warm); r.errors > 0 {
 		b.Fatalf("warm-up: %d of %d requests failed; first: %q", r.errors, r.done(), r.errText)
 	}
 	if r := runMix(ctx, 0, warm, visitors, clickEvery, bare.do); r.errors > 0 {
@@ -98,7 +88,7 @@ func benchLoad(b *testing.B, bin string, e *dstest.Emulator) {
 		}
 		c := selfCPU()
 		b.StartTimer()
-		web.add(driveVisitors(ctx, vs, first, n, clickEvery))
+		web.add(driveVisitors(ctx, vs, first, n))
 		b.StopTimer()
 		visitorsCPU += selfCPU() - c
 		if round%2 == 0 {
@@ -195,13 +185,13 @@ func BenchmarkStartup(b *testing.B) {
 	for range b.N {
 		srv := startServer(b, bin, e)
 		first += srv.Startup
-		v := newLoadVisitors(b, srv.Base, 1)[0]
-		if _, err := v.do(context.Background(), opClick); err != nil {
+		v := newVisitors(b, srv.Base, 1)[0]
+		if _, err := v.counter(context.Background(), opClick); err != nil {
 			b.Fatalf("first click: %v", err)
 		}
 		click += time.Since(srv.Started)
 		b.StopTimer()
-		closeLoadVisitors([]*loadVisitor{v})
+		v.close()
 		srv.Stop(b)
 		b.StartTimer()
 	}

@@ -2,7 +2,7 @@
 
 package loadtest
 
-// Tests of rawClient (loadclient_test.go), the load generator's own client:
+// Tests of visitor (loadclient_test.go), the load generator's own client:
 // it must count as the browser does, or BenchmarkLoad's lost-click check
 // would be checking the client. These tests run in make test; the benchmark
 // does not.
@@ -17,16 +17,15 @@ import (
 	"testing"
 )
 
-func TestRawClientKeepsTheSessionAcrossRequests(t *testing.T) {
-	v := newLoadVisitors(t, appURL(t), 1)[0]
-	defer closeLoadVisitors([]*loadVisitor{v})
+func TestVisitor_keepsTheSessionAcrossRequests(t *testing.T) {
+	v := newVisitors(t, appURL(t), 1)[0]
 	ctx := context.Background()
 	for range 3 {
-		if _, err := v.do(ctx, opClick); err != nil {
+		if _, err := v.counter(ctx, opClick); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := v.do(ctx, opRead)
+	got, err := v.counter(ctx, opRead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,26 +34,9 @@ func TestRawClientKeepsTheSessionAcrossRequests(t *testing.T) {
 	}
 }
 
-// A kept-alive connection the server closed while idle is dialled again,
-// as net/http's client does.
-func TestRawClientRedialsAClosedConnection(t *testing.T) {
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte(`{"count": 7}`))
-	}))
-	defer ts.Close()
-	v := newLoadVisitors(t, ts.URL, 1)[0]
-	defer closeLoadVisitors([]*loadVisitor{v})
-	for i := range 3 {
-		if got, err := v.do(context.Background(), opRead); err != nil || got != 7 {
-			t.Fatalf("request %d: count %d, %v; want 7", i, got, err)
-		}
-		ts.CloseClientConnections()
-	}
-}
-
 // An answer of unknown length, as Go's server sends an HTML page, is read
 // whole, and the connection stays usable for the next request.
-func TestRawClientReadsAChunkedAnswer(t *testing.T) {
+func TestVisitor_readsAChunkedAnswer(t *testing.T) {
 	page := strings.Repeat("<p>lesson</p>\n", 1000)
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for part := range strings.SplitSeq(page, "\n") {
@@ -62,20 +44,16 @@ func TestRawClientReadsAChunkedAnswer(t *testing.T) {
 		}
 	}))
 	defer ts.Close()
-	c, err := newRawClient(ts.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	v := newVisitors(t, ts.URL, 1)[0]
 	for i := range 2 {
-		status, body, err := c.do(context.Background(), "GET", "/lesson", nil, "")
+		status, body, err := v.send(context.Background(), "GET", "/lesson", "", true)
 		if err != nil || status != http.StatusOK || string(body) != page+"\n" {
 			t.Fatalf("request %d: status %d, %d bytes, %v; want 200 and %d bytes", i, status, len(body), err, len(page)+1)
 		}
 	}
 }
 
-func TestRawClientCookies(t *testing.T) {
+func TestVisitor_setCookie(t *testing.T) {
 	for _, tc := range []struct {
 		name, header string
 		want         map[string]string
@@ -92,10 +70,10 @@ func TestRawClientCookies(t *testing.T) {
 		{"no name", "=x", map[string]string{"old": "1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &rawClient{cookies: map[string]string{"old": "1"}}
-			c.setCookie(tc.header)
-			if !maps.Equal(c.cookies, tc.want) {
-				t.Errorf("cookies %v, want %v", c.cookies, tc.want)
+			v := &visitor{cookies: map[string]string{"old": "1"}}
+			v.setCookie(tc.header)
+			if !maps.Equal(v.cookies, tc.want) {
+				t.Errorf("cookies %v, want %v", v.cookies, tc.want)
 			}
 		})
 	}

@@ -2,16 +2,17 @@
 
 package loadtest
 
-// rawClient is the load generator's HTTP/1.1 client: one kept-alive
-// connection, requests written as bytes, answers read with just enough
-// parsing for the app's JSON and pages (a Content-Length or chunks), and
-// the cookies of one host kept as a browser keeps them. It exists because
-// the visitors of the benchmarks run on the same two cores as the server
-// and the emulator: net/http's client with a cookie jar spent 62–73 µs of
-// CPU per request there at 16 visitors, time taken from the server that a
-// visitor's browser, on a machine of its own, never takes; this one spends
-// 33–35 µs, half as much (docs/benchmarks.md, "What each change did";
-// -load.client=nethttp runs net/http's, to measure it again).
+// visitor is one browser of the benchmarks: its own cookies, kept as a
+// browser keeps them for one host, and its own kept-alive connection, on
+// which it writes its requests as bytes and reads the answers with just
+// enough parsing for the app's JSON and pages (a Content-Length or chunks).
+// This lean HTTP/1.1 client exists because the visitors of the benchmarks
+// run on the same two cores as the server and the emulator: net/http's
+// client with a cookie jar spent 62–73 µs of CPU per request there at 16
+// visitors, time taken from the server that a visitor's browser, on a
+// machine of its own, never takes; this one spends 33–35 µs, half as much
+// (docs/benchmarks.md, "What each change did", says how to measure
+// net/http's again).
 
 import (
 	"bufio"
@@ -24,10 +25,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"testing"
 	"time"
 )
 
-type rawClient struct {
+type visitor struct {
 	addr    string // host:port
 	conn    net.Conn
 	br      *bufio.Reader
@@ -36,6 +38,7 @@ type rawClient struct {
 	// received counts the bytes of every answer, status line and headers
 	// included: what the server sends (BenchmarkRates' bytes sent).
 	received int64
+	clicks   int // clicks answered 200 (lostClicks)
 }
 
 // counted counts what is read through it into *n.
@@ -50,96 +53,88 @@ func (c counted) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func newRawClient(base string) (*rawClient, error) {
+// newVisitors returns n visitors of the server at base (http://host:port),
+// each without cookies or connection yet, closed when tb ends.
+func newVisitors(tb testing.TB, base string, n int) []*visitor {
+	tb.Helper()
 	u, err := url.Parse(base)
 	if err != nil || u.Scheme != "http" {
-		return nil, fmt.Errorf("raw client: base URL %q is not http://host:port", base)
+		tb.Fatalf("visitors: base URL %q is not http://host:port", base)
 	}
-	return &rawClient{addr: u.Host, cookies: map[string]string{}}, nil
+	vs := make([]*visitor, n)
+	for i := range vs {
+		vs[i] = &visitor{addr: u.Host, cookies: map[string]string{}}
+	}
+	tb.Cleanup(func() {
+		for _, v := range vs {
+			v.close()
+		}
+	})
+	return vs
 }
 
-func (c *rawClient) close() {
-	if c.conn != nil {
-		c.conn.Close()
-		c.conn = nil
+func (v *visitor) close() {
+	if v.conn != nil {
+		v.conn.Close()
+		v.conn = nil
 	}
 }
 
-// do sends one request with form as its body (a POST's) and returns the answer's status
-// and body. When a kept-alive connection fails before any byte of an
-// answer, a GET is sent again once on a new connection, and a POST is not,
-// since the server may have acted on one it did not answer. net/http's
-// client does more: it reads from each idle connection in the background,
-// so it knows of one the server closed while it was idle before reusing
-// it, and sends even a POST on a new one. This client does not, so a POST
-// on such a connection fails with an error. The server closes a connection
-// idle for 2 minutes (IdleTimeout in main.go), far longer than any pause in
-// the benchmarks, so it does not happen there.
-func (c *rawClient) do(ctx context.Context, method, path string, header map[string]string, form string) (int, []byte, error) {
-	fresh := c.conn == nil
-	if fresh {
-		if err := c.dial(ctx); err != nil {
+// send makes one request, asking for the page when html is set and for the
+// JSON answer otherwise (as the pages' scripts do), with form as its body
+// (a POST's, url-encoded), and returns the answer's status and body.
+//
+// It dials when it has no connection: at first, and after a failed request
+// or an answer that closed the connection. A request on a kept-alive
+// connection that the server closed while it was idle fails, where
+// net/http's client would have noticed the close and dialled again: the
+// server closes a connection idle for 2 minutes (IdleTimeout in main.go),
+// far longer than any pause in the benchmarks, and a request that fails
+// fails the run.
+func (v *visitor) send(ctx context.Context, method, path, form string, html bool) (int, []byte, error) {
+	if v.conn == nil {
+		var d net.Dialer
+		conn, err := d.DialContext(ctx, "tcp", v.addr)
+		if err != nil {
 			return 0, nil, err
 		}
+		v.conn = conn
+		v.br = bufio.NewReaderSize(counted{conn, &v.received}, 8<<10)
 	}
-	status, body, answered, err := c.roundTrip(ctx, method, path, header, form)
-	if err != nil && !fresh && !answered && method == "GET" {
-		c.close()
-		if err := c.dial(ctx); err != nil {
-			return 0, nil, err
-		}
-		status, body, _, err = c.roundTrip(ctx, method, path, header, form)
-	}
+	status, body, err := v.roundTrip(ctx, method, path, form, html)
 	if err != nil {
-		c.close()
+		v.close()
 	}
 	return status, body, err
 }
 
-func (c *rawClient) dial(ctx context.Context) error {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", c.addr)
-	if err != nil {
-		return err
-	}
-	c.conn = conn
-	if c.br == nil {
-		c.br = bufio.NewReaderSize(counted{conn, &c.received}, 8<<10)
-	} else {
-		c.br.Reset(counted{conn, &c.received})
-	}
-	return nil
-}
-
-// roundTrip writes the request and reads the answer. answered is false when
-// the connection failed before any byte of an answer arrived, as when the
-// server closed it while it was idle.
-func (c *rawClient) roundTrip(ctx context.Context, method, path string, header map[string]string, form string) (status int, body []byte, answered bool, err error) {
-	// 15 s, as the nethttp client's Timeout, or sooner if ctx ends sooner:
-	// ctx is the whole run's, bounded by minutes.
+// roundTrip writes the request and reads the answer.
+func (v *visitor) roundTrip(ctx context.Context, method, path, form string, html bool) (status int, body []byte, err error) {
+	// 15 s, or sooner if ctx ends sooner: ctx is the whole run's, bounded
+	// by minutes.
 	deadline := time.Now().Add(15 * time.Second)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	c.conn.SetDeadline(deadline)
+	v.conn.SetDeadline(deadline)
 
-	b := c.buf[:0]
+	b := v.buf[:0]
 	b = append(b, method...)
 	b = append(b, ' ')
 	b = append(b, path...)
 	b = append(b, " HTTP/1.1\r\nHost: "...)
-	b = append(b, c.addr...)
+	b = append(b, v.addr...)
 	b = append(b, "\r\n"...)
-	for k, v := range header {
-		b = append(b, k...)
-		b = append(b, ": "...)
-		b = append(b, v...)
-		b = append(b, "\r\n"...)
+	if !html {
+		b = append(b, "Accept: application/json\r\n"...)
 	}
-	if len(c.cookies) > 0 {
+	if method == "POST" {
+		b = append(b, "Content-Type: application/x-www-form-urlencoded\r\n"...)
+	}
+	if len(v.cookies) > 0 {
 		b = append(b, "Cookie: "...)
 		first := true
-		for name, value := range c.cookies {
+		for name, value := range v.cookies {
 			if !first {
 				b = append(b, "; "...)
 			}
@@ -157,52 +152,52 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 	}
 	b = append(b, "\r\n"...)
 	b = append(b, form...)
-	c.buf = b
-	if _, err := c.conn.Write(b); err != nil {
-		return 0, nil, false, fmt.Errorf("raw client: write: %w", err)
+	v.buf = b
+	if _, err := v.conn.Write(b); err != nil {
+		return 0, nil, fmt.Errorf("visitor: write: %w", err)
 	}
 
-	line, err := c.line()
+	line, err := v.line()
 	if err != nil {
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
-		return 0, nil, len(line) > 0, err
+		return 0, nil, err
 	}
 	// "HTTP/1.1 200 OK"
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
-		return 0, nil, true, fmt.Errorf("raw client: bad status line %q", line)
+		return 0, nil, fmt.Errorf("visitor: bad status line %q", line)
 	}
 	status, err = strconv.Atoi(string(line[9:12]))
 	if err != nil {
-		return 0, nil, true, fmt.Errorf("raw client: bad status line %q", line)
+		return 0, nil, fmt.Errorf("visitor: bad status line %q", line)
 	}
 	length, closing, chunked := -1, false, false
 	for {
-		line, err := c.line()
+		line, err := v.line()
 		if err != nil {
-			return 0, nil, true, err
+			return 0, nil, err
 		}
 		if len(line) == 0 {
 			break
 		}
 		name, value, ok := bytes.Cut(line, []byte(":"))
 		if !ok {
-			return 0, nil, true, fmt.Errorf("raw client: bad header line %q", line)
+			return 0, nil, fmt.Errorf("visitor: bad header line %q", line)
 		}
 		value = bytes.TrimSpace(value)
 		switch {
 		case bytes.EqualFold(name, []byte("Content-Length")):
 			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
-				return 0, nil, true, fmt.Errorf("raw client: bad Content-Length %q", value)
+				return 0, nil, fmt.Errorf("visitor: bad Content-Length %q", value)
 			}
 		case bytes.EqualFold(name, []byte("Set-Cookie")):
-			c.setCookie(string(value))
+			v.setCookie(string(value))
 		case bytes.EqualFold(name, []byte("Connection")):
 			closing = bytes.EqualFold(value, []byte("close"))
 		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
 			if !bytes.EqualFold(value, []byte("chunked")) {
-				return 0, nil, true, fmt.Errorf("raw client: Transfer-Encoding %q: this client reads only chunked answers or answers with a Content-Length", value)
+				return 0, nil, fmt.Errorf("visitor: Transfer-Encoding %q: this client reads only chunked answers or answers with a Content-Length", value)
 			}
 			chunked = true
 		}
@@ -211,57 +206,57 @@ func (c *rawClient) roundTrip(ctx context.Context, method, path string, header m
 	case chunked:
 		// Go's server chunks an answer it did not know the length of
 		// before it had written 2 KiB of it: the HTML pages.
-		if body, err = c.chunks(); err != nil {
-			return 0, nil, true, err
+		if body, err = v.chunks(); err != nil {
+			return 0, nil, err
 		}
 	case length < 0:
-		return 0, nil, true, errors.New("raw client: answer without Content-Length")
+		return 0, nil, errors.New("visitor: answer without Content-Length")
 	default:
 		body = make([]byte, length)
-		if _, err := io.ReadFull(c.br, body); err != nil {
-			return 0, nil, true, err
+		if _, err := io.ReadFull(v.br, body); err != nil {
+			return 0, nil, err
 		}
 	}
 	if closing {
-		c.close()
+		v.close()
 	}
-	return status, body, true, nil
+	return status, body, nil
 }
 
 // chunks reads a chunked body (RFC 9112, section 7.1) to its end; chunk
 // extensions and trailers are skipped.
-func (c *rawClient) chunks() ([]byte, error) {
+func (v *visitor) chunks() ([]byte, error) {
 	var body []byte
 	for {
-		line, err := c.line()
+		line, err := v.line()
 		if err != nil {
 			return nil, err
 		}
 		size, _, _ := bytes.Cut(line, []byte(";"))
 		n, err := strconv.ParseInt(string(bytes.TrimSpace(size)), 16, 32)
 		if err != nil || n < 0 {
-			return nil, fmt.Errorf("raw client: bad chunk size %q", line)
+			return nil, fmt.Errorf("visitor: bad chunk size %q", line)
 		}
 		if n == 0 {
 			for { // the trailers, up to the empty line
-				if line, err := c.line(); err != nil || len(line) == 0 {
+				if line, err := v.line(); err != nil || len(line) == 0 {
 					return body, err
 				}
 			}
 		}
 		body = append(body, make([]byte, n)...)
-		if _, err := io.ReadFull(c.br, body[len(body)-int(n):]); err != nil {
+		if _, err := io.ReadFull(v.br, body[len(body)-int(n):]); err != nil {
 			return nil, err
 		}
-		if line, err := c.line(); err != nil || len(line) != 0 {
-			return nil, fmt.Errorf("raw client: chunk of %d bytes not followed by CRLF: %q, %v", n, line, err)
+		if line, err := v.line(); err != nil || len(line) != 0 {
+			return nil, fmt.Errorf("visitor: chunk of %d bytes not followed by CRLF: %q, %v", n, line, err)
 		}
 	}
 }
 
 // line reads one header line without its CRLF.
-func (c *rawClient) line() ([]byte, error) {
-	line, err := c.br.ReadSlice('\n')
+func (v *visitor) line() ([]byte, error) {
+	line, err := v.br.ReadSlice('\n')
 	if err != nil {
 		return line, err
 	}
@@ -282,15 +277,15 @@ func (c *rawClient) line() ([]byte, error) {
 // Max-Age, HttpOnly and SameSite; go1.26.8, this machine). Only a click's
 // answer, 1 request in 4, sets a cookie, so that is under 0.2 µs a request
 // of the client's ~33: too little for a parser of our own.
-func (c *rawClient) setCookie(header string) {
+func (v *visitor) setCookie(header string) {
 	cookie, err := http.ParseSetCookie(header)
 	if err != nil {
 		return
 	}
 	// MaxAge < 0 is a Max-Age ≤ 0, and 0 is no Max-Age.
 	if cookie.MaxAge < 0 || cookie.MaxAge == 0 && !cookie.Expires.IsZero() && !cookie.Expires.After(time.Now()) {
-		delete(c.cookies, cookie.Name)
+		delete(v.cookies, cookie.Name)
 	} else {
-		c.cookies[cookie.Name] = cookie.Value
+		v.cookies[cookie.Name] = cookie.Value
 	}
 }

@@ -2,23 +2,20 @@
 
 package loadtest
 
-// The load generator of BenchmarkLoad: visitors with their own cookies, the
-// read/click mix they run, and the bare Datastore calls that mix stands for.
+// The load generator of BenchmarkLoad: the read/click mix the visitors
+// (loadclient_test.go) run, and the bare Datastore calls that mix stands
+// for.
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
-	"net/http/cookiejar"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"cloud.google.com/go/datastore"
@@ -32,6 +29,10 @@ const (
 	opRead  opKind = iota // GET /counter, or a bare Lookup
 	opClick               // POST /counter, or a bare transaction
 )
+
+// clickEvery is the counter's mix: one request in four is a click (POST
+// /counter), the others read (GET /counter).
+const clickEvery = 4
 
 // kindOf returns the kind of the mix's k-th operation: one in clickEvery is
 // a click, spread evenly, so every phase runs the same mix.
@@ -116,65 +117,14 @@ func percentile(d []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// loadVisitor is one browser: its own cookies and connection. It talks
-// through rawClient, or through net/http's client and a cookie jar with
-// -load.client=nethttp.
-type loadVisitor struct {
-	base   string
-	raw    *rawClient
-	client *http.Client
-	clicks int // clicks answered 200
-}
-
-func newLoadVisitors(tb testing.TB, base string, n int) []*loadVisitor {
-	tb.Helper()
-	vs := make([]*loadVisitor, n)
-	for i := range vs {
-		v := &loadVisitor{base: base}
-		switch *loadClient {
-		case "raw":
-			var err error
-			if v.raw, err = newRawClient(base); err != nil {
-				tb.Fatal(err)
-			}
-		case "nethttp":
-			jar, _ := cookiejar.New(nil)
-			v.client = &http.Client{
-				Jar:       jar,
-				Timeout:   15 * time.Second,
-				Transport: &http.Transport{MaxIdleConnsPerHost: 2, IdleConnTimeout: time.Minute},
-			}
-		default:
-			tb.Fatalf("-load.client=%q: want raw or nethttp", *loadClient)
-		}
-		vs[i] = v
-	}
-	return vs
-}
-
-func closeLoadVisitors(vs []*loadVisitor) {
-	for _, v := range vs {
-		if v.raw != nil {
-			v.raw.close()
-		} else {
-			v.client.CloseIdleConnections()
-		}
-	}
-}
-
-var (
-	readHeader  = map[string]string{"Accept": "application/json"}
-	clickHeader = map[string]string{"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
-)
-
-// do reads (GET /counter) or clicks (POST /counter) as JSON and returns the
-// count answered; anything but a 200 with a count is an error.
-func (v *loadVisitor) do(ctx context.Context, k opKind) (int, error) {
+// counter reads (GET /counter) or clicks (POST /counter) as JSON and
+// returns the count answered; anything but a 200 with a count is an error.
+func (v *visitor) counter(ctx context.Context, k opKind) (int, error) {
 	method := "GET"
 	if k == opClick {
 		method = "POST"
 	}
-	status, data, err := v.send(ctx, method, "/counter")
+	status, data, err := v.send(ctx, method, "/counter", "", false)
 	if err != nil {
 		return 0, err
 	}
@@ -191,70 +141,22 @@ func (v *loadVisitor) do(ctx context.Context, k opKind) (int, error) {
 	return *got.Count, nil
 }
 
-// send makes one request to path as JSON, a POST with an empty form, and
-// returns the answer's status and body.
-func (v *loadVisitor) send(ctx context.Context, method, path string) (int, []byte, error) {
-	header := readHeader
-	if method == "POST" {
-		header = clickHeader
-	}
-	return v.sendForm(ctx, method, path, header, "")
-}
-
-// sendForm makes one request with header and form (a POST's body).
-func (v *loadVisitor) sendForm(ctx context.Context, method, path string, header map[string]string, form string) (int, []byte, error) {
-	if v.raw != nil {
-		return v.raw.do(ctx, method, path, header, form)
-	}
-	return v.netHTTP(ctx, method, path, header, form)
-}
-
-// forget drops the visitor's cookies: its next request is a new visitor's.
-func (v *loadVisitor) forget() {
-	if v.raw != nil {
-		clear(v.raw.cookies)
-		return
-	}
-	v.client.Jar, _ = cookiejar.New(nil)
-}
-
-func (v *loadVisitor) netHTTP(ctx context.Context, method, path string, header map[string]string, form string) (int, []byte, error) {
-	var body io.Reader
-	if method == "POST" {
-		body = strings.NewReader(form)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, v.base+path, body)
-	if err != nil {
-		return 0, nil, err
-	}
-	for k, val := range header {
-		req.Header.Set(k, val)
-	}
-	resp, err := v.client.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, data, err
-}
-
-// driveVisitors runs operations first..first+n-1 of the mix over HTTP, each
-// visitor on its own goroutine.
-func driveVisitors(ctx context.Context, vs []*loadVisitor, first, n, clickEvery int) mixResult {
+// driveVisitors runs operations first..first+n-1 of the counter's mix over
+// HTTP, each visitor on its own goroutine.
+func driveVisitors(ctx context.Context, vs []*visitor, first, n int) mixResult {
 	return runMix(ctx, first, n, len(vs), clickEvery, func(ctx context.Context, w int, k opKind) error {
-		_, err := vs[w].do(ctx, k)
+		_, err := vs[w].counter(ctx, k)
 		return err
 	})
 }
 
 // clickOnceEach has every visitor click once, all at the same time, so
 // that each has a session.
-func clickOnceEach(ctx context.Context, vs []*loadVisitor) error {
+func clickOnceEach(ctx context.Context, vs []*visitor) error {
 	errs := make([]error, len(vs))
 	var wg sync.WaitGroup
 	for i, v := range vs {
-		wg.Go(func() { _, errs[i] = v.do(ctx, opClick) })
+		wg.Go(func() { _, errs[i] = v.counter(ctx, opClick) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)
@@ -262,10 +164,10 @@ func clickOnceEach(ctx context.Context, vs []*loadVisitor) error {
 
 // lostClicks asks the server each visitor's count and compares it with the
 // clicks it answered with 200: a click answered but not counted is lost.
-func lostClicks(ctx context.Context, vs []*loadVisitor) (lost int, err error) {
+func lostClicks(ctx context.Context, vs []*visitor) (lost int, err error) {
 	for _, v := range vs {
 		clicks := v.clicks
-		got, err := v.do(ctx, opRead)
+		got, err := v.counter(ctx, opRead)
 		if err != nil {
 			return 0, err
 		}

@@ -3,6 +3,7 @@
 package loadtest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -41,21 +42,34 @@ func startServer(tb testing.TB, bin string, e *dstest.Emulator) *apptest.Process
 	})
 }
 
-// startPinnedServer is startServer for a benchmark: with -load.pin, the
-// emulator and this process on CPUs of their own first (given back when the
-// benchmark ends), and the server's threads made sure to be on this
-// process's CPUs, where they start.
-func startPinnedServer(b *testing.B, bin string, e *dstest.Emulator) *apptest.Process {
+// startLoad starts the server for a benchmark and n visitors of it, whom
+// ready readies (each clicks once, at least, so that it is a returning
+// visitor with a session); then, the first time for emulator e in this test
+// binary, -load.warmup requests of the counter's mix warm the emulator's JVM
+// through the server (warmEmulator). With -load.pin, the emulator and this
+// process go on CPUs of their own first (given back when the benchmark
+// ends), and the server's threads are made sure to be on this process's
+// CPUs, where they start.
+func startLoad(b *testing.B, ctx context.Context, bin string, e *dstest.Emulator, n int, ready func(context.Context, []*visitor) error) (*apptest.Process, []*visitor) {
 	b.Helper()
-	if !*loadPin {
-		return startServer(b, bin, e)
+	var srv *apptest.Process
+	if *loadPin {
+		others := pinCPUs(b, e)
+		srv = startServer(b, bin, e)
+		if _, err := setCPUs(others, srv.Pid()); err != nil {
+			b.Fatalf("-load.pin: the server: %v", err)
+		}
+	} else {
+		srv = startServer(b, bin, e)
 	}
-	others := pinCPUs(b, e)
-	srv := startServer(b, bin, e)
-	if _, err := setCPUs(others, srv.Pid()); err != nil {
-		b.Fatalf("-load.pin: the server: %v", err)
+	vs := newVisitors(b, srv.Base, n)
+	if err := ready(ctx, vs); err != nil {
+		b.Fatalf("warm-up: %v", err)
 	}
-	return srv
+	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
+		return driveVisitors(ctx, vs, 0, n)
+	})
+	return srv, vs
 }
 
 // appHandler is the app's handler in this process, on client, with fixed

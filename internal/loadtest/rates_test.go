@@ -22,7 +22,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -99,74 +98,53 @@ var rateRoutes = []rateRoute{
 // internal/web), so that its query returns as many entities as it ever does.
 const classSessions = 1001
 
-var formHeader = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
-
-// do sends one request of the route as v and returns the bytes of its
-// answer, status line and headers included (the body's alone with
-// -load.client=nethttp); an answer other than r.status is an error.
-func (r rateRoute) do(ctx context.Context, v *loadVisitor) (int, error) {
+// do sends one request of the route as v; an answer other than r.status
+// is an error.
+func (r rateRoute) do(ctx context.Context, v *visitor) error {
 	if r.fresh {
-		v.forget()
+		clear(v.cookies)
 	}
-	header := readHeader
-	switch {
-	case r.html && r.method == "POST":
-		header = formHeader
-	case r.html:
-		header = nil
-	case r.method == "POST":
-		header = clickHeader
-	}
-	var before int64
-	if v.raw != nil {
-		before = v.raw.received
-	}
-	status, body, err := v.sendForm(ctx, r.method, r.path, header, r.form)
+	status, body, err := v.send(ctx, r.method, r.path, r.form, r.html)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if want := cmp.Or(r.status, http.StatusOK); status != want {
-		return 0, fmt.Errorf("%s %s: status %d, want %d: %.200s", r.method, r.path, status, want, body)
+		return fmt.Errorf("%s %s: status %d, want %d: %.200s", r.method, r.path, status, want, body)
 	}
-	if v.raw != nil {
-		return int(v.raw.received - before), nil
-	}
-	return len(body), nil
+	return nil
 }
 
 // ready makes every client a returning visitor with a session (one click
 // each, at the same time; a race then writes no session), then sends its
 // r.prepare, if any.
-func (r rateRoute) ready(ctx context.Context, vs []*loadVisitor) error {
+func (r rateRoute) ready(ctx context.Context, vs []*visitor) error {
 	if err := clickOnceEach(ctx, vs); err != nil || r.prepare == "" {
 		return err
 	}
 	p := rateRoute{method: "POST", path: r.prepare}
 	for _, v := range vs {
-		if _, err := p.do(ctx, v); err != nil {
+		if err := p.do(ctx, v); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// rateResult is what a run of a route measured: its requests, and the
-// bytes of their answers.
-type rateResult struct {
-	mixResult
-	sentBytes int64
-}
-
 // run sends requests first..first+n-1 of the route, each client on its own
-// goroutine.
-func (r rateRoute) run(ctx context.Context, vs []*loadVisitor, first, n int) rateResult {
-	var sent atomic.Int64
+// goroutine, and returns them and the bytes of their answers, status lines
+// and headers included: what the server sent.
+func (r rateRoute) run(ctx context.Context, vs []*visitor, first, n int) (mixResult, int64) {
+	received := func() (sum int64) {
+		for _, v := range vs {
+			sum += v.received
+		}
+		return sum
+	}
+	before := received()
 	m := runMix(ctx, first, n, len(vs), 0, func(ctx context.Context, w int, _ opKind) error {
-		size, err := r.do(ctx, vs[w])
-		sent.Add(int64(size))
-		return err
+		return r.do(ctx, vs[w])
 	})
-	return rateResult{m, sent.Load()}
+	return m, received() - before
 }
 
 // BenchmarkRates drives the real server, one route at a time, with as many
@@ -195,28 +173,19 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	b.StopTimer()
 	ctx, cancel := context.WithTimeout(context.Background(), *loadTimeout)
 	defer cancel()
-	srv := startPinnedServer(b, bin, e)
-	vs := newLoadVisitors(b, srv.Base, r.clients)
-	defer closeLoadVisitors(vs)
-
 	// The emulator's JVM is warmed once, as for BenchmarkLoad; /class gets
 	// its sessions once.
-	if err := r.ready(ctx, vs); err != nil {
-		b.Fatalf("warm-up: %v", err)
-	}
-	warmEmulator(b, e, "HTTP requests", func(n int) mixResult {
-		return driveVisitors(ctx, vs, 0, n, *loadClickEvery)
-	})
+	srv, vs := startLoad(b, ctx, bin, e, r.clients, r.ready)
 	if r.path == "/class" {
 		seedClass(b, ctx, e, vs)
 	}
-	if w := r.run(ctx, vs, 0, r.sample); w.errors > 0 {
+	if w, _ := r.run(ctx, vs, 0, r.sample); w.errors > 0 {
 		b.Fatalf("warm-up: %d of %d requests failed; first: %q", w.errors, w.done(), w.errText)
 	}
 
 	cpu0 := serverCPU(b, srv)
 	b.StartTimer()
-	m := r.run(ctx, vs, 0, b.N)
+	m, sent := r.run(ctx, vs, 0, b.N)
 	b.StopTimer()
 	srvCPU := serverCPU(b, srv) - cpu0
 	srv.Stop(b)
@@ -226,20 +195,18 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 	if m.errors > 0 {
 		b.Errorf("%d of %d requests failed; first: %q", m.errors, m.done(), m.errText)
 	}
-	b.ReportMetric(float64(m.done())/m.elapsed.Seconds(), "req/s")
 	b.ReportMetric(ms(percentile(m.lat[opRead], .5)), "p50-ms")
 	b.ReportMetric(perReq(srvCPU, m.done()), "server-cpu-us/req")
 	metrics := countOps(b, ctx, e, r)
 	metrics["req/s"] = float64(m.done()) / m.elapsed.Seconds()
-	metrics["bytes/req"] = float64(m.sentBytes) / float64(max(m.done(), 1))
-	b.ReportMetric(metrics["bytes/req"], "bytes/req")
+	metrics["bytes/req"] = float64(sent) / float64(max(m.done(), 1))
 	for name, v := range metrics {
-		if name != "req/s" && name != "bytes/req" {
-			b.ReportMetric(v, name)
-		}
+		b.ReportMetric(v, name)
 	}
 	if finalRun(b.N, m.elapsed) {
-		recordRate(r, metrics)
+		// Sub-benchmarks run one at a time, and TestMain writes the
+		// results file after the last.
+		rates[r.name] = append(rates[r.name], metrics)
 	}
 }
 
@@ -247,13 +214,13 @@ func benchRate(b *testing.B, bin string, e *dstest.Emulator, r rateRoute) {
 // per emulator in this test binary: they live 30 days, longer than any run.
 // The server and the counting server share the default namespace, so both
 // read them.
-func seedClass(b *testing.B, ctx context.Context, e *dstest.Emulator, vs []*loadVisitor) {
+func seedClass(b *testing.B, ctx context.Context, e *dstest.Emulator, vs []*visitor) {
 	b.Helper()
 	if !firstTime(e, "/class's sessions") {
 		return
 	}
 	fresh := rateRoute{method: "POST", path: "/counter", fresh: true}
-	if r := fresh.run(ctx, vs, 0, classSessions); r.errors > 0 {
+	if r, _ := fresh.run(ctx, vs, 0, classSessions); r.errors > 0 {
 		b.Fatalf("creating /class's sessions: %d of %d failed; first: %q", r.errors, r.done(), r.errText)
 	}
 }
@@ -273,15 +240,14 @@ func countOps(b *testing.B, ctx context.Context, e *dstest.Emulator, r rateRoute
 	// sessions seedClass made.
 	ts := httptest.NewServer(appHandler(b, client, ""))
 	defer ts.Close()
-	vs := newLoadVisitors(b, ts.URL, r.clients)
-	defer closeLoadVisitors(vs)
+	vs := newVisitors(b, ts.URL, r.clients)
 	if err := r.ready(ctx, vs); err != nil {
 		b.Fatalf("counted requests: %v", err)
 	}
 
 	ops.reset()
 	calls.Reset()
-	if m := r.run(ctx, vs, 0, r.sample); m.errors > 0 {
+	if m, _ := r.run(ctx, vs, 0, r.sample); m.errors > 0 {
 		b.Errorf("counted requests: %d of %d failed; first: %q", m.errors, m.done(), m.errText)
 	}
 	n := float64(r.sample)
@@ -345,10 +311,8 @@ func (o *entityOps) reset() {
 
 var ratesOut = flag.String("rates.out", "", "BenchmarkRates: write each route's medians over the runs to this JSON file (make bench-rates: docs/rates.json, which docs/deploy.md's costs are computed from)")
 
-var (
-	ratesMu sync.Mutex
-	rates   = map[string][]map[string]float64{} // route name → each run's metrics
-)
+// rates is each route's metrics, run by run: route name → runs.
+var rates = map[string][]map[string]float64{}
 
 // finalRun reports whether a run of n requests that took elapsed is one
 // -count asked for, not one of the shorter runs the testing package makes
@@ -361,13 +325,6 @@ func finalRun(n int, elapsed time.Duration) bool {
 	}
 	d, err := time.ParseDuration(bt)
 	return err == nil && elapsed >= d*95/100
-}
-
-// recordRate keeps one run's metrics of r for the results file.
-func recordRate(r rateRoute, metrics map[string]float64) {
-	ratesMu.Lock()
-	defer ratesMu.Unlock()
-	rates[r.name] = append(rates[r.name], metrics)
 }
 
 // RateFile is the results file of make bench-rates (docs/rates.json): which
