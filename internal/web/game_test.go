@@ -155,6 +155,7 @@ func TestGame_losingRevealsSecretUntilANewGame(t *testing.T) {
 	v := newVisitor(t, newApp(t))
 	var g gameJSON
 	for range 5 { // when a guess happens to win, start over
+		g = gameJSON{} // the won game's secret must not outlive it in g
 		v.postJSON("/mastermind/new", nil, http.StatusOK, &g)
 		if g.Status != "playing" || len(g.Turns) != 0 || g.Secret != "" {
 			t.Fatalf("new game: got %+v, want a fresh game", g)
