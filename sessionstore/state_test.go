@@ -30,6 +30,7 @@ func viaGet(v *env, r *http.Request) (*sessions.Session, error) {
 // session holds a map, which gob writes in random order: that must not
 // pass for a change.
 func TestStore_Save_findsWhatItsRequestRead(t *testing.T) {
+	t.Parallel()
 	values := map[any]any{
 		"count": 42, "name": "Ada", "point": point{3, 4}, "list": []string{"1122", "3456"},
 		7: true, "nested": map[string]int{"a": 1, "b": 2, "c": 3},
@@ -49,7 +50,7 @@ func TestStore_Save_findsWhatItsRequestRead(t *testing.T) {
 		{"New, then Session.Save", func(v *env, r *http.Request) (*sessions.Session, error) { return v.store.New(r, name) }, (*sessions.Session).Save},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+			each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				cookie := v.save(t, values)
 				v.calls.Reset()
@@ -81,7 +82,7 @@ func TestStore_Save_findsWhatItsRequestRead(t *testing.T) {
 // never skipped, so no change is lost and an ended session cannot be
 // replayed.
 func TestStore_Save_onAnotherRequest(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie := v.save(t, map[any]any{"count": 1})
 

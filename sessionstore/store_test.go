@@ -19,6 +19,7 @@ import (
 // empty costs no Datastore call and sets no cookie, whether the handler
 // saves it or updates it.
 func TestStore_newVisitorWithNothingToSaveCostsNothing(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		use  func(v *env, r *http.Request, w http.ResponseWriter) (*sessions.Session, error)
@@ -35,7 +36,7 @@ func TestStore_newVisitorWithNothingToSaveCostsNothing(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+			each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				w := httptest.NewRecorder()
 				sess, err := tc.use(v, request(t, nil), w)
@@ -57,7 +58,7 @@ func TestStore_newVisitorWithNothingToSaveCostsNothing(t *testing.T) {
 }
 
 func TestStore_Save_changedValuesWriteOnce(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie := v.save(t, map[any]any{"count": 1})
 		r := request(t, cookie)
@@ -77,7 +78,7 @@ func TestStore_Save_changedValuesWriteOnce(t *testing.T) {
 }
 
 func TestStore_Save_cookie(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		v.store.Options.Secure = true
 		c := v.save(t, map[any]any{"count": 1})
@@ -94,7 +95,7 @@ func TestStore_Save_cookie(t *testing.T) {
 }
 
 func TestStore_keyRotation(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		old := newEnv(t, e, key1, nil)
 		oldCookie := old.save(t, map[any]any{"count": 5})
 		rotated := old.sibling(t, e, key2, nil, key1, nil)
@@ -116,6 +117,7 @@ func TestStore_keyRotation(t *testing.T) {
 // Save refuses values it cannot store, saying why, and writes nothing: the
 // stored session stays as it was.
 func TestStore_Save_refusesValuesItCannotStore(t *testing.T) {
+	t.Parallel()
 	type unregistered struct{ A int }
 	for _, tc := range []struct {
 		name    string
@@ -127,7 +129,7 @@ func TestStore_Save_refusesValuesItCannotStore(t *testing.T) {
 		{"of a type gob does not know", unregistered{1}, sessionstore.ErrUnencodable, []string{"unregistered", "gob.Register", "thing"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+			each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				cookie := v.save(t, map[any]any{"count": 1})
 				r := request(t, cookie)
@@ -159,6 +161,7 @@ func TestStore_Save_refusesValuesItCannotStore(t *testing.T) {
 // cleared, and a replayed cookie finds nothing. An expired session's stale
 // cookie is cleared too (Save leaves its entity to DeleteExpired).
 func TestStore_endingDeletesAndClearsTheCookie(t *testing.T) {
+	t.Parallel()
 	maxAge := func(s *sessions.Session) { s.Options.MaxAge = -1 }
 	for _, tc := range []struct {
 		name            string
@@ -172,7 +175,7 @@ func TestStore_endingDeletesAndClearsTheCookie(t *testing.T) {
 		{"Update, MaxAge < 0", false, true, maxAge, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+			each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				cookie := v.save(t, map[any]any{"count": 3})
 				if tc.expired {
@@ -205,7 +208,7 @@ func TestStore_endingDeletesAndClearsTheCookie(t *testing.T) {
 }
 
 func TestStore_RotateID(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		oldCookie := v.save(t, map[any]any{"count": 7})
 		r := request(t, oldCookie)
@@ -236,7 +239,7 @@ func TestStore_RotateID(t *testing.T) {
 }
 
 func TestStore_New_undecodableEntityIsFresh(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie := v.save(t, map[any]any{"count": 1})
 		sess := v.load(t, cookie)
