@@ -129,29 +129,45 @@ func TestStore_keyRotation(t *testing.T) {
 	})
 }
 
-// Save refuses values it cannot store, saying why, and writes nothing: the
-// stored session stays as it was.
-func TestStore_Save_refusesValuesItCannotStore(t *testing.T) {
+// Save and Update refuse values they cannot store, saying why, and Update
+// ends with its fn's error as it is: nothing is written, no cookie is sent,
+// and the stored session stays as it was.
+func TestStore_refusesWhatItCannotStore(t *testing.T) {
 	t.Parallel()
 	type unregistered struct{ A int }
+	errNo := errors.New("no")
 	for _, tc := range []struct {
 		name    string
+		update  bool
 		value   any
+		fnErr   error
 		want    error
 		mention []string
 	}{
-		{"too large", strings.Repeat("x", 1100_000), sessionstore.ErrTooLarge, []string{"over the limit"}},
-		{"of a type gob does not know", unregistered{1}, sessionstore.ErrUnencodable, []string{"unregistered", "gob.Register", "thing"}},
+		{"Save, too large", false, strings.Repeat("x", 1100_000), nil, sessionstore.ErrTooLarge, []string{"over the limit"}},
+		{"Save, of a type gob does not know", false, unregistered{1}, nil, sessionstore.ErrUnencodable, []string{"unregistered", "gob.Register", "thing"}},
+		{"Update, too large", true, strings.Repeat("x", 1100_000), nil, sessionstore.ErrTooLarge, []string{"over the limit"}},
+		{"Update, fn's error", true, 100, errNo, errNo, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				cookie := v.save(t, map[any]any{"count": 1})
-				r := request(t, cookie)
-				sess, _ := v.store.Get(r, name)
-				sess.Values["thing"] = tc.value
+				r, w := request(t, cookie), httptest.NewRecorder()
 				v.calls.Reset()
-				err := sess.Save(r, httptest.NewRecorder())
+				var err error
+				wantCalls := map[string]int{"Lookup": 1} // Get's: Save calls nothing
+				if tc.update {
+					_, err = v.store.Update(r, w, name, func(s *sessions.Session) error {
+						s.Values["thing"] = tc.value
+						return tc.fnErr
+					})
+					wantCalls = map[string]int{"BeginTransaction": 1, "Lookup": 1, "Rollback": 1}
+				} else {
+					sess, _ := v.store.Get(r, name)
+					sess.Values["thing"] = tc.value
+					err = sess.Save(r, w)
+				}
 				if !errors.Is(err, tc.want) {
 					t.Fatalf("got error %v, want %v", err, tc.want)
 				}
@@ -160,8 +176,11 @@ func TestStore_Save_refusesValuesItCannotStore(t *testing.T) {
 						t.Errorf("error %q does not mention %q", err, want)
 					}
 				}
-				if got := v.calls.Total(); got != 0 {
-					t.Errorf("got %d Datastore calls, want 0", got)
+				if got := v.calls.Calls(); !reflect.DeepEqual(got, wantCalls) {
+					t.Errorf("got calls %v, want %v", got, wantCalls)
+				}
+				if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
+					t.Errorf("got Set-Cookie %q, want none", got)
 				}
 				if got := v.load(t, cookie).Values; !reflect.DeepEqual(got, map[any]any{"count": 1}) {
 					t.Errorf("got stored values %v, want the session as it was", got)

@@ -128,29 +128,6 @@ func TestStore_Update_callsPerClick(t *testing.T) {
 	})
 }
 
-func TestStore_Update_errorFromFnWritesNothing(t *testing.T) {
-	errNo := errors.New("no")
-	each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie, _ := v.click(t, nil)
-		r := request(t, cookie)
-		w := httptest.NewRecorder()
-		_, err := v.store.Update(r, w, name, func(s *sessions.Session) error {
-			s.Values["count"] = 100
-			return errNo
-		})
-		if !errors.Is(err, errNo) {
-			t.Fatalf("got error %v, want fn's error", err)
-		}
-		if got := v.load(t, cookie).Values["count"]; got != 1 {
-			t.Errorf("got count %v, want 1", got)
-		}
-		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
-			t.Errorf("got Set-Cookie %q, want none", got)
-		}
-	})
-}
-
 // An fn that changes nothing writes nothing: the expiry stays where the
 // first click put it, though the clock moved on (a renewal is not due yet).
 func TestStore_Update_unchangedWritesNothing(t *testing.T) {
