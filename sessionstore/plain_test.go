@@ -16,36 +16,74 @@ type color string
 
 func init() { gob.Register(color("")) }
 
-func TestPlainFormatRoundTrip(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		values map[any]any
-	}{
-		{"empty", map[any]any{}},
-		{"counter", map[any]any{"count": 42}},
-		{"bools", map[any]any{"t": true, "f": false}},
-		{"strings", map[any]any{"empty": "", "text": "héllo\x00wörld", "long": strings.Repeat("x", 300)}},
-		{"bytes", map[any]any{"b": []byte{0, 1, 255}, "nil": []byte(nil)}},
-		{"signed limits", map[any]any{
-			"int min": math.MinInt, "int max": math.MaxInt,
-			"int8": int8(math.MinInt8), "int16": int16(math.MaxInt16),
-			"int32": int32(math.MinInt32), "int64": int64(math.MaxInt64),
-		}},
-		{"unsigned limits", map[any]any{
-			"uint": uint(math.MaxUint), "uint8": uint8(math.MaxUint8), "uint16": uint16(math.MaxUint16),
-			"uint32": uint32(math.MaxUint32), "uint64": uint64(math.MaxUint64), "zero": uint(0),
-		}},
-		{"floats", map[any]any{"f32": float32(-1.5), "f64": math.Pi, "inf": math.Inf(-1), "neg zero": math.Copysign(0, -1)}},
-		{"keys of several types", map[any]any{7: "seven", int64(7): "seven as int64", true: 1, 2.5: "x", "7": uint8(7)}},
-		{"string lists", map[any]any{
-			"guessList": []string{"1122", "3456"}, "nil": []string(nil), "one empty": []string{""},
-			"text": []string{"héllo\x00wörld", strings.Repeat("x", 300)}, "secret": "3632",
-		}},
-	} {
+// sampleSessions are the sessions the round trip test encodes, with the
+// format each must be written in, and FuzzDecodeValues's seeds.
+var sampleSessions = []struct {
+	name    string
+	values  map[any]any
+	format  byte
+	decoded map[any]any // what values decode to, if not values themselves
+}{
+	{"empty", map[any]any{}, formatPlain, nil},
+	{"counter", map[any]any{"count": 42}, formatPlain, nil},
+	{"bools", map[any]any{"t": true, "f": false}, formatPlain, nil},
+	{"strings", map[any]any{"empty": "", "text": "héllo\x00wörld", "long": strings.Repeat("x", 300)}, formatPlain, nil},
+	{"bytes", map[any]any{"b": []byte{0, 1, 255}, "nil": []byte(nil)}, formatPlain, nil},
+	{"signed limits", map[any]any{
+		"int min": math.MinInt, "int max": math.MaxInt,
+		"int8": int8(math.MinInt8), "int16": int16(math.MaxInt16),
+		"int32": int32(math.MinInt32), "int64": int64(math.MaxInt64),
+	}, formatPlain, nil},
+	{"unsigned limits", map[any]any{
+		"uint": uint(math.MaxUint), "uint8": uint8(math.MaxUint8), "uint16": uint16(math.MaxUint16),
+		"uint32": uint32(math.MaxUint32), "uint64": uint64(math.MaxUint64), "zero": uint(0),
+	}, formatPlain, nil},
+	{"floats", map[any]any{"f32": float32(-1.5), "f64": math.Pi, "inf": math.Inf(-1), "neg zero": math.Copysign(0, -1)}, formatPlain, nil},
+	{"keys of several types", map[any]any{7: "seven", int64(7): "seven as int64", true: 1, 2.5: "x", "7": uint8(7)}, formatPlain, nil},
+	{"string lists", map[any]any{
+		"guessList": []string{"1122", "3456"}, "nil": []string(nil), "one empty": []string{""},
+		"text": []string{"héllo\x00wörld", strings.Repeat("x", 300)}, "secret": "3632",
+	}, formatPlain, nil},
+	// An empty []byte or []string decodes as nil in both formats, as gob
+	// decodes it, so a session reads the same whichever format stored it.
+	{name: "empty slices", values: map[any]any{"b": []byte{}, "s": []string{}}, format: formatPlain,
+		decoded: map[any]any{"b": []byte(nil), "s": []string(nil)}},
+	// What the plain format does not hold falls back to gob.
+	{"a type defined on string", map[any]any{"c": color("red")}, formatGob, nil},
+	{"a slice of other than strings", map[any]any{"list": []int{1, 2}}, formatGob, nil},
+	{"one value of many", map[any]any{"count": 1, "name": "x", "c": color("red")}, formatGob, nil},
+	{"a key of a defined type", map[any]any{color("k"): 1}, formatGob, nil},
+}
+
+// Values are written in the plain format when it holds them all, else with
+// gob, and read back equal. Gob holds plain values too, and is what this
+// package wrote before the plain format: those sessions read back the same.
+func TestEncodeValues_roundTrip(t *testing.T) {
+	for _, tc := range sampleSessions {
 		t.Run(tc.name, func(t *testing.T) {
-			got := roundTrip(t, tc.values, formatPlain)
-			if f, ok := got["neg zero"].(float64); ok && !math.Signbit(f) {
-				t.Error("-0 decoded as +0")
+			data, err := encodeValues(tc.values)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data[0] != tc.format {
+				t.Fatalf("format %d, want %d", data[0], tc.format)
+			}
+			gobbed, err := encodeGob(sortedPairs(tc.values))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.values
+			if tc.decoded != nil {
+				want = tc.decoded
+			}
+			for _, data := range [][]byte{data, gobbed} {
+				got, err := decodeValues(data)
+				if err != nil || !reflect.DeepEqual(got, want) {
+					t.Errorf("format %d: decoded %#v, %v; want %#v", data[0], got, err, want)
+				}
+				if f, ok := got["neg zero"].(float64); ok && !math.Signbit(f) {
+					t.Errorf("format %d: -0 decoded as +0", data[0])
+				}
 			}
 		})
 	}
@@ -63,36 +101,6 @@ func TestPlainFormatKeepsNaN(t *testing.T) {
 	}
 	if f, ok := got["nan"].(float64); !ok || !math.IsNaN(f) {
 		t.Errorf("decoded %#v, want NaN", got["nan"])
-	}
-}
-
-func TestEncodingFallsBackToGob(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		values map[any]any
-	}{
-		{"a type defined on string", map[any]any{"c": color("red")}},
-		{"a slice of other than strings", map[any]any{"list": []int{1, 2}}},
-		{"one value of many", map[any]any{"count": 1, "name": "x", "c": color("red")}},
-		{"a key of a defined type", map[any]any{color("k"): 1}},
-	} {
-		t.Run(tc.name, func(t *testing.T) { roundTrip(t, tc.values, formatGob) })
-	}
-}
-
-// Gob holds plain values too, beside the values that need it; and gob is
-// what this package wrote before the plain format.
-func TestGobEncodedPlainValuesStillDecode(t *testing.T) {
-	data, err := encodeGob([]pair{{"count", 41}, {"name", "ada"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := decodeValues(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := map[any]any{"count": 41, "name": "ada"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("decoded %#v, want %#v", got, want)
 	}
 }
 
@@ -131,51 +139,6 @@ func TestPlainFormatRefusesCorruptData(t *testing.T) {
 			}
 		})
 	}
-}
-
-// An empty []byte or []string decodes as nil in both formats, as gob
-// decodes it, so a session reads the same whichever format stored it.
-func TestEmptySlicesDecodeAsNil(t *testing.T) {
-	for _, v := range []any{[]byte{}, []string{}} {
-		values := map[any]any{"k": v}
-		for _, encode := range []func() ([]byte, error){
-			func() ([]byte, error) { return encodeValues(values) },
-			func() ([]byte, error) { return encodeGob(sortedPairs(values)) },
-		} {
-			data, err := encode()
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := decodeValues(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if g := reflect.ValueOf(got["k"]); g.Kind() != reflect.Slice || g.Type() != reflect.TypeOf(v) || !g.IsNil() {
-				t.Errorf("format %d: decoded %#v, want %T(nil)", data[0], got["k"], v)
-			}
-		}
-	}
-}
-
-// roundTrip encodes values, checks the format written and that they decode
-// equal, and returns what was decoded.
-func roundTrip(t *testing.T, values map[any]any, wantFormat byte) map[any]any {
-	t.Helper()
-	data, err := encodeValues(values)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if data[0] != wantFormat {
-		t.Fatalf("format %d, want %d", data[0], wantFormat)
-	}
-	got, err := decodeValues(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, values) {
-		t.Errorf("decoded %#v, want %#v", got, values)
-	}
-	return got
 }
 
 // A first byte reserved for later formats is a newer version's session,

@@ -134,24 +134,35 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	}
 	e, err := s.lookup(r.Context(), id)
 	if err != nil {
-		remember(r, sess, loadState{failed: true})
-		return sess, err
+		return s.failed(r, name), err
 	}
-	if e == nil || !e.live(s.now()) {
+	if e == nil {
 		return sess, nil
 	}
-	values, err := decodeValues(e.Values)
-	if errors.Is(err, ErrNewerFormat) {
-		remember(r, sess, loadState{failed: true})
-		return sess, fmt.Errorf("sessionstore: load session: %w", err)
-	}
+	values, err := s.storedValues(e, s.now())
 	if err != nil {
-		s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
-		return sess, nil
+		return s.failed(r, name), fmt.Errorf("sessionstore: load session: %w", err)
 	}
-	sess.ID, sess.Values, sess.IsNew = id, values, false
-	remember(r, sess, loadState{data: e.Values, expires: e.Expires})
+	if values != nil {
+		sess.ID, sess.Values, sess.IsNew = id, values, false
+		remember(r, sess, loadState{data: e.Values, expires: e.Expires})
+	}
 	return sess, nil
+}
+
+// storedValues returns the values of a stored session, as New and Update
+// read it, or nil when its visitor starts afresh: it has expired, or it is
+// corrupt (logged). A session in a newer format is ErrNewerFormat.
+func (s *Store) storedValues(e *entity, now time.Time) (map[any]any, error) {
+	if !e.live(now) {
+		return nil, nil
+	}
+	values, err := decodeValues(e.Values) // never nil without an error
+	if err != nil && !errors.Is(err, ErrNewerFormat) {
+		s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
+		return nil, nil
+	}
+	return values, err
 }
 
 // fresh returns a new, empty session with a copy of the store's options.

@@ -88,26 +88,21 @@ func (s *Store) updateIn(tx *datastore.Transaction, id, name string, fn func(*se
 	case errors.Is(err, datastore.ErrNoSuchEntity):
 	case err != nil:
 		return u, err
-	case !e.live(now):
-		// Expired: a fresh session under a new id; the old entity goes in the
-		// same commit.
-		if err := tx.Delete(s.key(id)); err != nil {
-			return u, err
-		}
 	default:
-		values, err := decodeValues(e.Values)
-		if errors.Is(err, ErrNewerFormat) {
+		values, err := s.storedValues(&e, now)
+		switch {
+		case err != nil:
 			return u, err
-		}
-		if err != nil {
-			s.logger().Warn("sessionstore: starting afresh: stored session does not decode", "kind", s.Kind, "error", err)
+		case values != nil:
+			sess.ID, sess.Values, sess.IsNew = id, values, false
+			u.state = loadState{data: e.Values, expires: e.Expires}
+		default:
+			// Expired or corrupt: a fresh session under a new id; the old
+			// entity goes in the same commit.
 			if err := tx.Delete(s.key(id)); err != nil {
 				return u, err
 			}
-			break
 		}
-		sess.ID, sess.Values, sess.IsNew = id, values, false
-		u.state = loadState{data: e.Values, expires: e.Expires}
 	}
 
 	if err := fn(sess); err != nil {

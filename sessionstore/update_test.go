@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/gorilla/sessions"
 
@@ -17,14 +16,14 @@ import (
 )
 
 func TestStore_Update_concurrentClicksAreAllCounted(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		clicksAllCounted(t, 50, newEnv(t, e))
 	})
 }
 
 // 5 clicks on each of two instances: only the transaction keeps them apart.
 func TestStore_Update_concurrentClicksOnTwoInstancesAreAllCounted(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		a := newEnv(t, e)
 		clicksAllCounted(t, 10, a, a.sibling(t, e))
 	})
@@ -61,24 +60,23 @@ func clicksAllCounted(t *testing.T, clicks int, envs ...*env) {
 // A transaction that Datastore held past its deadline after answering its
 // reads was held by other transactions' locks (Firestore in Datastore mode
 // waits on them; across two instances that is a burst of clicks): it is
-// ErrBusy, not ErrUnavailable, and writes nothing. Here fn holds the
-// transaction until the request's deadline, which makes the same on both
-// emulators; a Datastore that does not answer the reads is ErrUnavailable
-// (failure_test.go).
+// ErrBusy, not ErrUnavailable, and writes nothing. Here the request's
+// deadline passes while fn holds the transaction, after its reads however
+// slow the emulator, which makes the same on both emulators; a Datastore
+// that does not answer the reads is ErrUnavailable (failure_test.go).
 func TestStore_Update_heldPastTheDeadlineIsErrBusy(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie, err := v.click(t, nil)
 		if err != nil {
 			t.Fatalf("first click: %v", err)
 		}
-		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
-		defer cancel()
+		ctx := &expiring{Context: t.Context(), done: make(chan struct{})}
 		r := httptest.NewRequestWithContext(ctx, "POST", "/", nil)
 		r.AddCookie(cookie)
 		_, err = v.store.Update(r, httptest.NewRecorder(), name, func(s *sessions.Session) error {
 			s.Values["count"] = 100
-			<-ctx.Done()
+			close(ctx.done) // an attempt that fails on its deadline is not retried
 			return nil
 		})
 		if !errors.Is(err, sessionstore.ErrBusy) || errors.Is(err, sessionstore.ErrUnavailable) {
@@ -90,8 +88,27 @@ func TestStore_Update_heldPastTheDeadlineIsErrBusy(t *testing.T) {
 	})
 }
 
+// expiring is a context whose deadline passes when done is closed: at the
+// moment a test chooses, rather than after a time that must outlast the
+// emulator's answers on a loaded machine.
+type expiring struct {
+	context.Context
+	done chan struct{}
+}
+
+func (c *expiring) Done() <-chan struct{} { return c.done }
+
+func (c *expiring) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
 func TestStore_Update_callsPerClick(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie, err := v.click(t, nil)
 		if err != nil {
@@ -111,33 +128,10 @@ func TestStore_Update_callsPerClick(t *testing.T) {
 	})
 }
 
-func TestStore_Update_errorFromFnWritesNothing(t *testing.T) {
-	errNo := errors.New("no")
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		v := newEnv(t, e)
-		cookie, _ := v.click(t, nil)
-		r := request(t, cookie)
-		w := httptest.NewRecorder()
-		_, err := v.store.Update(r, w, name, func(s *sessions.Session) error {
-			s.Values["count"] = 100
-			return errNo
-		})
-		if !errors.Is(err, errNo) {
-			t.Fatalf("got error %v, want fn's error", err)
-		}
-		if got := v.load(t, cookie).Values["count"]; got != 1 {
-			t.Errorf("got count %v, want 1", got)
-		}
-		if got := w.Header().Values("Set-Cookie"); len(got) != 0 {
-			t.Errorf("got Set-Cookie %q, want none", got)
-		}
-	})
-}
-
 // An fn that changes nothing writes nothing: the expiry stays where the
 // first click put it, though the clock moved on (a renewal is not due yet).
 func TestStore_Update_unchangedWritesNothing(t *testing.T) {
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
+	each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie, _ := v.click(t, nil)
 		id := v.load(t, cookie).ID
