@@ -18,7 +18,7 @@ import (
 const lifetime = sessionstore.DefaultMaxAge * time.Second
 
 func TestStore_Update_expiredSessionStartsAfreshUnderNewID(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		oldCookie, _ := v.click(t, nil)
 		oldID := v.load(t, oldCookie).ID
@@ -42,7 +42,7 @@ func TestStore_Update_expiredSessionStartsAfreshUnderNewID(t *testing.T) {
 // has no expiry of its own (the ending table's expired case replays one
 // with Max-Age).
 func TestStore_Save_browserSessionCookieStillExpiresOnServer(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		v.store.MaxAge(0)
 		cookie := v.save(t, map[any]any{"count": 1})
@@ -73,7 +73,7 @@ func TestStore_renewsExpiryOnlyWhenDue(t *testing.T) {
 		{"Renew", (*sessionstore.Store).Renew},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			each(t, func(t *testing.T, e *dstest.Emulator) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				cookie := v.save(t, map[any]any{"count": 1})
 				save := func() (map[string]int, bool) {
@@ -109,7 +109,7 @@ func TestStore_renewsExpiryOnlyWhenDue(t *testing.T) {
 }
 
 func TestStore_Save_renewalKeepsConcurrentUpdate(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie, _ := v.click(t, nil)
 		v.clock.advance(lifetime / 5)
@@ -130,7 +130,7 @@ func TestStore_Save_renewalKeepsConcurrentUpdate(t *testing.T) {
 // DeleteExpired deletes expired sessions across batches, up to its limit,
 // and leaves the live ones.
 func TestStore_DeleteExpired(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		const expired, live, limit = sessionstore.CleanupBatch + 3, 2, 3
 		for i := 0; i < expired; i += sessionstore.CleanupBatch {

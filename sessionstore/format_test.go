@@ -33,7 +33,7 @@ func (v *env) storeValues(t *testing.T, id string, data []byte) {
 // version must neither start its visitor afresh nor overwrite it, so that
 // a rollback or a traffic split between versions loses nothing.
 func TestStore_newerFormatIsNeitherReadNorReplaced(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie := v.save(t, map[any]any{"count": 1})
 		id := v.load(t, cookie).ID

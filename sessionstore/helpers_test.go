@@ -36,19 +36,6 @@ func init() {
 	gob.Register(map[string]int{})
 }
 
-// each runs f against every emulator, as dstest.Each does, but in parallel:
-// the test beside the package's other parallel tests, and the emulators'
-// subtests beside each other. Every test has a namespace of its own, and
-// what the tests wait for is mostly the emulators, not the CPU.
-func each(t *testing.T, f func(t *testing.T, e *dstest.Emulator)) {
-	t.Helper()
-	t.Parallel()
-	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
-		t.Parallel()
-		f(t, e)
-	})
-}
-
 // env is one store under test, in a namespace of its own.
 type env struct {
 	store  *sessionstore.Store

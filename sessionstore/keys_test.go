@@ -17,7 +17,7 @@ import (
 // the keys on a request that must write nothing.
 func TestLoadOrCreateKeys(t *testing.T) {
 	const instances = 4
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		key := datastore.NameKey("SessionKeys", "default", nil)
 		key.Namespace = dstest.Namespace(t)
 		got := make([][][]byte, instances+1) // the last: a call once the key exists

@@ -8,7 +8,7 @@ import (
 )
 
 func TestStore_Sessions(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		v.save(t, map[any]any{"count": 1}) // expires first: left out at limit 2
 		v.clock.advance(time.Second)

@@ -50,7 +50,7 @@ func TestStore_Save_findsWhatItsRequestRead(t *testing.T) {
 		{"New, then Session.Save", func(v *env, r *http.Request) (*sessions.Session, error) { return v.store.New(r, name) }, (*sessions.Session).Save},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			each(t, func(t *testing.T, e *dstest.Emulator) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				cookie := v.save(t, values)
 				v.calls.Reset()

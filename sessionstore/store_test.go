@@ -36,7 +36,7 @@ func TestStore_newVisitorWithNothingToSaveCostsNothing(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			each(t, func(t *testing.T, e *dstest.Emulator) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				w := httptest.NewRecorder()
 				sess, err := tc.use(v, request(t, nil), w)
@@ -72,7 +72,7 @@ func TestStore_Save_writesOnce(t *testing.T) {
 		{"unchanged, on another request", 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			each(t, func(t *testing.T, e *dstest.Emulator) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				cookie := v.save(t, map[any]any{"count": 1})
 				r := request(t, cookie)
@@ -97,7 +97,7 @@ func TestStore_Save_writesOnce(t *testing.T) {
 }
 
 func TestStore_Save_cookie(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		v.store.Options.Secure = true
 		c := v.save(t, map[any]any{"count": 1})
@@ -114,7 +114,7 @@ func TestStore_Save_cookie(t *testing.T) {
 }
 
 func TestStore_keyRotation(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		old := newEnv(t, e, key1, nil)
 		oldCookie := old.save(t, map[any]any{"count": 5})
 		rotated := old.sibling(t, e, key2, nil, key1, nil)
@@ -150,7 +150,7 @@ func TestStore_refusesWhatItCannotStore(t *testing.T) {
 		{"Update, fn's error", true, 100, errNo, errNo, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			each(t, func(t *testing.T, e *dstest.Emulator) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				cookie := v.save(t, map[any]any{"count": 1})
 				r, w := request(t, cookie), httptest.NewRecorder()
@@ -212,7 +212,7 @@ func TestStore_endingDeletesAndClearsTheCookie(t *testing.T) {
 		{"Update, MaxAge < 0", false, true, false, maxAge, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			each(t, func(t *testing.T, e *dstest.Emulator) {
+			dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 				v := newEnv(t, e)
 				cookie := v.save(t, map[any]any{"count": 3})
 				if tc.expired {
@@ -248,7 +248,7 @@ func TestStore_endingDeletesAndClearsTheCookie(t *testing.T) {
 }
 
 func TestStore_RotateID(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		oldCookie := v.save(t, map[any]any{"count": 7})
 		r := request(t, oldCookie)
@@ -279,7 +279,7 @@ func TestStore_RotateID(t *testing.T) {
 }
 
 func TestStore_New_undecodableEntityIsFresh(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie := v.save(t, map[any]any{"count": 1})
 		sess := v.load(t, cookie)

@@ -16,14 +16,14 @@ import (
 )
 
 func TestStore_Update_concurrentClicksAreAllCounted(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		clicksAllCounted(t, 50, newEnv(t, e))
 	})
 }
 
 // 5 clicks on each of two instances: only the transaction keeps them apart.
 func TestStore_Update_concurrentClicksOnTwoInstancesAreAllCounted(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		a := newEnv(t, e)
 		clicksAllCounted(t, 10, a, a.sibling(t, e))
 	})
@@ -65,7 +65,7 @@ func clicksAllCounted(t *testing.T, clicks int, envs ...*env) {
 // slow the emulator, which makes the same on both emulators; a Datastore
 // that does not answer the reads is ErrUnavailable (failure_test.go).
 func TestStore_Update_heldPastTheDeadlineIsErrBusy(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie, err := v.click(t, nil)
 		if err != nil {
@@ -108,7 +108,7 @@ func (c *expiring) Err() error {
 }
 
 func TestStore_Update_callsPerClick(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie, err := v.click(t, nil)
 		if err != nil {
@@ -131,7 +131,7 @@ func TestStore_Update_callsPerClick(t *testing.T) {
 // An fn that changes nothing writes nothing: the expiry stays where the
 // first click put it, though the clock moved on (a renewal is not due yet).
 func TestStore_Update_unchangedWritesNothing(t *testing.T) {
-	each(t, func(t *testing.T, e *dstest.Emulator) {
+	dstest.Each(t, func(t *testing.T, e *dstest.Emulator) {
 		v := newEnv(t, e)
 		cookie, _ := v.click(t, nil)
 		id := v.load(t, cookie).ID

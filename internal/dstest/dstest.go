@@ -241,11 +241,18 @@ func Emulators(tb testing.TB) []*Emulator {
 	return emulators
 }
 
-// Each runs f as a subtest against every emulator, named by its mode.
+// Each runs f as a subtest against every emulator, named by its mode, in
+// parallel: the test beside its package's other parallel tests, and the
+// emulators' subtests beside each other. Every test has a namespace of its
+// own, and what such tests wait for is mostly the emulators, not the CPU.
 func Each(t *testing.T, f func(t *testing.T, e *Emulator)) {
 	t.Helper()
+	t.Parallel()
 	for _, e := range Emulators(t) {
-		t.Run(string(e.Mode), func(t *testing.T) { f(t, e) })
+		t.Run(string(e.Mode), func(t *testing.T) {
+			t.Parallel()
+			f(t, e)
+		})
 	}
 }
 
