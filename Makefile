@@ -29,6 +29,11 @@ check:
 	GOOS=darwin GOARCH=amd64 go vet -tags exercise ./...
 	GOOS=windows GOARCH=amd64 go vet -tags exercise ./...
 
+# go test runs packages in the order it is given them, as many at a time as
+# there are cores: the slowest go first, so that the run does not end on one
+# of them alone.
+SLOWEST := ./internal/web ./sessionstore
+
 # The race detector needs cgo, and so a C compiler: without one (go env
 # CGO_ENABLED says 0), the tests run without it, and say so, except under
 # CI=true. The whole output goes to the terminal as it comes; if anything
@@ -42,7 +47,7 @@ test: check
 		race=; \
 	fi; \
 	log="$$(mktemp)"; trap 'rm -f "$$log"' EXIT; \
-	go run ./dev test $$race ./... 2>&1 | tee "$$log"; status=$${PIPESTATUS[0]}; \
+	go run ./dev test $$race $(SLOWEST) ./... 2>&1 | tee "$$log"; status=$${PIPESTATUS[0]}; \
 	if [ "$$status" -ne 0 ]; then \
 		echo; echo "make test: FAILED. The failed tests:"; \
 		grep -E '^[[:space:]]*--- FAIL:|^FAIL[[:space:]]|^panic:' "$$log" | sed -E 's/^[[:space:]]*--- FAIL: /  /; s/ \([0-9.]+s\)$$//' ; \
