@@ -10,7 +10,10 @@ import (
 )
 
 // The panel shows a new visitor that there is no session yet, and then
-// the session's values and its cookie, decoded.
+// the session's values and its cookie, decoded. The game's values read as
+// they are stored: the guesses as typed, and the secret only once the game
+// is over (TestGame_followingHintsWinsWithinFive); the board does not show
+// it before either.
 func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
 	v := newVisitor(t, newApp(t))
 	if page := v.send("GET", "/counter", nil, false).body; !strings.Contains(page, "No session cookie yet") || strings.Contains(page, `<table class="values">`) {
@@ -44,17 +47,10 @@ func TestPanel_showsSessionValuesAndCookie(t *testing.T) {
 	if err != nil || signed.Before(before) || signed.After(after) {
 		t.Errorf("got signing time %q (%v), want the second click's, between %v and %v", m[1], err, before, after)
 	}
-}
 
-// The game's values read in the panel as they are stored: the guesses as
-// typed, and the secret only once the game is over
-// (TestGame_followingHintsWinsWithinFive); the board does not show it
-// before either.
-func TestPanel_showsTheGameAsStored(t *testing.T) {
-	v := newVisitor(t, newApp(t))
 	v.guess("1122")
 	v.guess("3456")
-	page := v.send("GET", "/mastermind", nil, false).body
+	page = v.send("GET", "/mastermind", nil, false).body
 	for _, want := range []string{
 		"<code>guessList</code></td><td><code>[1122 3456]</code>",
 		"<code>secret</code></td><td><code>(hidden while the game is on)</code>",

@@ -231,7 +231,8 @@ func TestRoutes_docsTableAgrees(t *testing.T) {
 // Datastore call at all. An unknown path is 404 and a known one asked with
 // another method 405 with its Allow, both before the cross-origin check: a
 // foreign PUT learns 405 rather than 403. Every POST route refuses a post
-// that carries any sign of another site.
+// that carries any sign of another site, and a race's click is 409 without
+// a race that exists.
 func TestRoutes_refusals(t *testing.T) {
 	type refusal struct {
 		name, method, path string
@@ -244,10 +245,15 @@ func TestRoutes_refusals(t *testing.T) {
 	for _, secure := range []bool{false, true} {
 		a := startApp(t, withSecure(testConfig(t), secure))
 		reqs := []refusal{
+			{"cross-origin", "POST", "/counter", url.Values{}, crossSite, http.StatusForbidden, ""},
 			{"bad guess", "POST", "/mastermind/guess", url.Values{"guess": {"9"}}, nil, http.StatusBadRequest, ""},
 			{"too large", "POST", "/mastermind/guess", url.Values{"guess": {strings.Repeat("1", 100<<10)}}, nil, http.StatusRequestEntityTooLarge, ""},
 			{"not cron", "GET", "/tasks/cleanup-sessions", nil, nil, http.StatusForbidden, ""},
 			{"no race", "POST", "/race/naive", url.Values{}, nil, http.StatusConflict, ""},
+			{"no race", "POST", "/race/atomic", url.Values{}, nil, http.StatusConflict, ""},
+			{"a session, no race", "POST", "/race/naive", url.Values{}, cookie(a.srv.cookieName(), signedCookie(t, testKey, a.srv.cookieName(), make([]byte, 32))), http.StatusConflict, ""},
+			{"an unknown race", "POST", "/race/naive", url.Values{}, cookie(a.srv.raceCookie(), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), http.StatusConflict, ""},
+			{"a malformed race id", "POST", "/race/atomic", url.Values{}, cookie(a.srv.raceCookie(), "../x"), http.StatusConflict, ""},
 			{"404", "GET", "/no/such/page", nil, nil, http.StatusNotFound, ""},
 			{"404 cross-site", "POST", "/nope", nil, crossSite, http.StatusNotFound, ""},
 			{"static 404", "GET", "/static/nope.css", nil, nil, http.StatusNotFound, ""},
@@ -257,6 +263,8 @@ func TestRoutes_refusals(t *testing.T) {
 			{"405 of a GET route", "POST", "/mastermind/hint", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
 			{"405 of the home page", "PUT", "/", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
 		}
+		// Every sign of another site, to every POST route, over plain HTTP:
+		// the cookie's flags play no part in it.
 		for name, h := range map[string]http.Header{
 			"Sec-Fetch-Site cross-site":              crossSite,
 			"Sec-Fetch-Site same-site":               {"Sec-Fetch-Site": {"same-site"}},
@@ -268,7 +276,9 @@ func TestRoutes_refusals(t *testing.T) {
 			"Origin of another site but same-origin": {"Origin": {"https://evil.example"}, "Sec-Fetch-Site": {"same-origin"}},
 		} {
 			for _, r := range samplesOf(t, isPost) {
-				reqs = append(reqs, refusal{name, "POST", r.path, r.form, h, http.StatusForbidden, ""})
+				if !secure {
+					reqs = append(reqs, refusal{name, "POST", r.path, r.form, h, http.StatusForbidden, ""})
+				}
 			}
 		}
 		for _, r := range reqs {
@@ -297,6 +307,9 @@ func TestRoutes_refusals(t *testing.T) {
 		}
 	}
 }
+
+// cookie is a request's Cookie header of one cookie.
+func cookie(name, value string) http.Header { return http.Header{"Cookie": {name + "=" + value}} }
 
 // checkAnswer checks what every answer carries: the security headers, and
 // Strict-Transport-Security only when secure (as on App Engine); cookies
