@@ -20,11 +20,13 @@ import (
 // only a browser shows (that the cookie is kept and sent back, that forms
 // and static/race.js work, the pages' layout and accessibility); what the
 // server answers is the HTTP tests'. One browser serves every subtest and
-// stops when they end, so no TestMain hook is needed; each subtest has a
-// tab in a browser context of its own (no shared cookies) on an app
-// instance of its own. The subtests run one after another: in parallel
-// they were slower on two cores.
+// stops when they end, so no TestMain hook is needed; each subtest has an
+// app instance of its own, and tabs in browser contexts of their own (no
+// shared cookies). The subtests run one after another: in parallel they
+// were slower on two cores. The test itself runs beside the others, whose
+// outages mostly wait.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
 	t.Run("visit/clicksGuessRaceAndEnd", func(t *testing.T) { testVisit(t, b) })
 	t.Run("csp/violationsAreSeen", func(t *testing.T) { testViolationsAreSeen(t, b) })

@@ -19,29 +19,6 @@ import (
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 )
 
-func TestClass_countsClicks(t *testing.T) {
-	a := newApp(t)
-	a.srv.class.maxAge = 0 // each view reads the figures afresh
-	var got classStats
-	newVisitor(t, a).getJSON("/class", http.StatusOK, &got)
-	if want := (classStats{Histogram: []classBucket{}}); !reflect.DeepEqual(got, want) {
-		t.Errorf("empty class: got %+v, want %+v", got, want)
-	}
-	for n := 1; n <= 5; n++ {
-		v := newVisitor(t, a)
-		for range n {
-			v.click()
-		}
-	}
-	newVisitor(t, a).getJSON("/class", http.StatusOK, &got)
-	want := classStats{Sessions: 5, Clickers: 5, Clicks: 15, Histogram: []classBucket{
-		{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1},
-	}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %+v, want %+v", got, want)
-	}
-}
-
 func TestClass_offIsNotFound(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.NoClassView = true
@@ -59,6 +36,7 @@ func TestClass_offIsNotFound(t *testing.T) {
 // The QR code and the link give the address students open: the one the
 // page was opened at, or, at a loopback one (make run on a laptop), this
 // machine's address on its network, which phones on the same Wi-Fi reach.
+// The page reloads itself every 5 s, unless ?refresh=off.
 func TestClass_qrCodeIsTheAppsAddress(t *testing.T) {
 	a := newApp(t)
 	h := a.srv.Handler()
@@ -89,8 +67,8 @@ func TestClass_qrCodeIsTheAppsAddress(t *testing.T) {
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
 			page := w.Body.String()
-			if w.Code != http.StatusOK {
-				t.Fatalf("got status %d, want 200; body %.300s", w.Code, page)
+			if w.Code != http.StatusOK || w.Header().Get("Refresh") != "5" {
+				t.Fatalf("got status %d, Refresh %q; want 200, and 5; body %.300s", w.Code, w.Header().Get("Refresh"), page)
 			}
 			if got := decodeQR(t, page); got != tt.want {
 				t.Errorf("the QR code reads %q, want %q", got, tt.want)
@@ -106,6 +84,11 @@ func TestClass_qrCodeIsTheAppsAddress(t *testing.T) {
 				t.Errorf("got note %q, want one that says %q", note, tt.wantNote)
 			}
 		})
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/class?refresh=off", nil))
+	if got := w.Header().Values("Refresh"); w.Code != http.StatusOK || len(got) != 0 {
+		t.Errorf("?refresh=off: got %d with Refresh %q, want 200 with none", w.Code, got)
 	}
 }
 
@@ -144,17 +127,6 @@ func decodeQR(tb testing.TB, page string) string {
 		tb.Fatalf("decode the QR code: %v", err)
 	}
 	return res.GetText()
-}
-
-func TestClass_reloadsUnlessStopped(t *testing.T) {
-	a := newApp(t)
-	v := newVisitor(t, a)
-	if got := v.send("GET", "/class", nil, false).header.Get("Refresh"); got != "5" {
-		t.Errorf("got Refresh %q, want 5", got)
-	}
-	if got := v.send("GET", "/class?refresh=off", nil, false).header.Values("Refresh"); len(got) != 0 {
-		t.Errorf("?refresh=off: got Refresh %q, want none", got)
-	}
 }
 
 func TestCountClicks_skipsVisitorsWithoutAClick(t *testing.T) {
@@ -220,15 +192,16 @@ func TestClassPage_saysAtLeastBeyondTheLimit(t *testing.T) {
 	}
 }
 
-// However many watch, an instance reads the class's figures once per
-// refresh: 8 viewers, by GET, HEAD and JSON, share one query until the
-// figures are classRefresh old.
-func TestClass_oneQueryPerRefreshHoweverManyWatch(t *testing.T) {
+// /class counts the live sessions, the visitors who clicked and their
+// clicks, by count. However many watch, an instance reads the figures once
+// per refresh: 8 viewers at once, by GET, HEAD and JSON, share one query
+// until the figures are classRefresh old.
+func TestClass_countsClicksOneQueryPerRefreshHoweverManyWatch(t *testing.T) {
 	a := newApp(t)
 	var now atomic.Int64
 	now.Store(time.Now().UnixNano())
 	a.srv.class.now = func() time.Time { return time.Unix(0, now.Load()) }
-	views := func() {
+	views := func() (got classStats) {
 		var wg sync.WaitGroup
 		for range 8 {
 			v := newVisitor(t, a)
@@ -244,22 +217,30 @@ func TestClass_oneQueryPerRefreshHoweverManyWatch(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		newVisitor(t, a).getJSON("/class", http.StatusOK, &got)
+		return got
 	}
-	a.calls.Reset()
-	views()
-	views()
+	if got, want := views(), (classStats{Histogram: []classBucket{}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("empty class: got %+v, want %+v", got, want)
+	}
+	for n := 1; n <= 5; n++ {
+		v := newVisitor(t, a)
+		for range n {
+			v.click()
+		}
+	}
+	if got := views(); got.Clicks != 0 {
+		t.Errorf("within the refresh: got %d clicks, want the figures read before the clicks", got.Clicks)
+	}
 	if n := a.calls.Calls()["RunQuery"]; n != 1 {
-		t.Errorf("48 views within the refresh: got %d queries, want 1", n)
+		t.Errorf("50 views within the refresh: got %d queries, want 1", n)
 	}
-	newVisitor(t, a).click()
 	now.Add(int64(classRefresh))
-	views()
+	want := classStats{Sessions: 5, Clickers: 5, Clicks: 15, Histogram: []classBucket{{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}}}
+	if got := views(); !reflect.DeepEqual(got, want) {
+		t.Errorf("after the refresh: got %+v, want %+v", got, want)
+	}
 	if n := a.calls.Calls()["RunQuery"]; n != 2 {
 		t.Errorf("after the refresh: got %d queries in all, want 2", n)
-	}
-	var got classStats
-	newVisitor(t, a).getJSON("/class", http.StatusOK, &got)
-	if got.Clicks != 1 {
-		t.Errorf("after the refresh: got %d clicks, want the new one", got.Clicks)
 	}
 }

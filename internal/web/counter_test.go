@@ -78,15 +78,23 @@ func TestCounter_concurrentClicksAllCounted(t *testing.T) {
 	}
 }
 
-// Without SESSION_KEYS, two instances (or one and its restart) agree on
-// the keys the first generated and on the sessions: all is in Datastore.
-// Loading the keys costs the second no commit.
+// Without SESSION_KEYS, the first instance's warmup creates the keys (one
+// commit), so that its first click costs only its own; a second instance
+// (or the first's restart) loads them without a commit, and the two agree
+// on the sessions: all is in Datastore.
 func TestCounter_twoInstancesShareSessions(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.SessionKeys = nil
 	a := startApp(t, cfg)
+	if got := newVisitor(t, a).send("GET", "/_ah/warmup", nil, false); got.status != http.StatusOK || a.calls.Calls()["Commit"] != 1 {
+		t.Fatalf("warmup: got status %d (%v) and calls %v, want 200 and the keys created (one Commit)", got.status, got.err, a.calls.Calls())
+	}
+	a.calls.Reset()
 	va := newVisitor(t, a)
-	va.click() // creates the keys
+	va.click()
+	if got := a.calls.Calls(); got["Commit"] != 1 || a.calls.Total() != 1 {
+		t.Errorf("first click after warmup: got calls %v, want only its own Commit", got)
+	}
 	b := startApp(t, cfg)
 	checkReadsWriteNothing(t, b, newVisitor(t, b))
 	vb := va.at(b)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,6 +26,15 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The parallel tests mostly wait, on outages, deadlines and a browser,
+	// rather than compute: they all run at once, not go test's one per
+	// core, unless -parallel says otherwise.
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", "16")
+	}
 	os.Exit(dstest.Main(m, dstest.Firestore))
 }
 
@@ -114,15 +124,12 @@ func signedCookie(tb testing.TB, key []byte, name string, id []byte) string {
 
 // signedPayload verifies a session cookie signed with testKey for the
 // cookie name, which the signature covers, and returns what it carries.
-func signedPayload(tb testing.TB, name, value string) []byte {
-	tb.Helper()
+func signedPayload(name, value string) ([]byte, bool) {
 	codec := securecookie.New(testKey, nil)
 	codec.SetSerializer(securecookie.NopEncoder{})
 	var raw []byte
-	if err := codec.Decode(name, value, &raw); err != nil {
-		tb.Fatalf("the cookie does not verify with the test key: %v", err)
-	}
-	return raw
+	err := codec.Decode(name, value, &raw)
+	return raw, err == nil
 }
 
 // visitor is a browser-like client: it keeps cookies and follows no
@@ -186,6 +193,7 @@ type answer struct {
 	body   string
 	took   time.Duration
 	err    error
+	sent   []*http.Cookie // the cookies of the request
 }
 
 // cookies returns the cookies the answer sets.
@@ -222,14 +230,15 @@ func (v *visitor) sendRaw(method, path, body string, header http.Header) answer 
 
 // roundTrip sends req and reads the whole answer.
 func (v *visitor) roundTrip(req *http.Request) answer {
+	sent := append(req.Cookies(), v.cookies()...)
 	start := time.Now()
 	resp, err := v.http.Do(req)
 	if err != nil {
-		return answer{err: err, took: time.Since(start)}
+		return answer{err: err, took: time.Since(start), sent: sent}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, header: resp.Header, body: string(b), took: time.Since(start), err: err}
+	return answer{status: resp.StatusCode, header: resp.Header, body: string(b), took: time.Since(start), err: err, sent: sent}
 }
 
 // getJSON GETs path as JSON, checks the status and decodes the answer.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 
 	"github.com/gae-lessons/sessions-go/internal/race"
 )
@@ -114,16 +113,17 @@ func (s *Server) handleRacePage(w http.ResponseWriter, r *http.Request) {
 
 // handleRace runs a whole race on the server (race.Store.Run), on a race
 // record of its own that it deletes when done, within the instance's
-// bound of racesAtOnce (raceBound): beyond it, 429 and nothing written. A
+// bound of racesAtOnce (raceSlots): beyond it, 429 and nothing written. A
 // browser is sent to the page with the result in its address, since the
 // record is gone.
 func (s *Server) handleRace(w http.ResponseWriter, r *http.Request) {
-	release, err := s.raceBound.acquire()
-	if err != nil {
-		s.fail(w, r, err)
+	select {
+	case s.raceSlots <- struct{}{}:
+		defer func() { <-s.raceSlots }()
+	default:
+		s.fail(w, r, errRacesBusy)
 		return
 	}
-	defer release()
 	c, err := s.races.Run(r.Context(), raceClicks)
 	if err != nil {
 		s.fail(w, r, err)
@@ -168,28 +168,4 @@ func (s *Server) raceClick(w http.ResponseWriter, r *http.Request, click func(co
 		return
 	}
 	done(w, r, "/race", resultOf(c))
-}
-
-// raceBound is the instance's bound on POST /race, the one route where a
-// request makes many writes: racesAtOnce at a time. It lives in the
-// instance and holds nothing of any visitor.
-type raceBound struct {
-	mu sync.Mutex
-	n  int
-}
-
-// acquire starts a race, or returns errRacesBusy when the instance is at
-// its bound.
-func (b *raceBound) acquire() (release func(), err error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.n >= racesAtOnce {
-		return nil, errRacesBusy
-	}
-	b.n++
-	return func() {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		b.n--
-	}, nil
 }

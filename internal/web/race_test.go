@@ -82,11 +82,7 @@ func TestRace_twoAtOnceEachCountTheirOwn(t *testing.T) {
 func TestRace_boundedPerInstance(t *testing.T) {
 	a := newApp(t)
 	for range racesAtOnce {
-		release, err := a.srv.raceBound.acquire()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer release()
+		a.srv.raceSlots <- struct{}{}
 	}
 	a.calls.Reset()
 	ans := newVisitor(t, a).send("POST", "/race", url.Values{}, true)
@@ -133,45 +129,6 @@ func TestRace_scriptIsOnlyOnTheRacePage(t *testing.T) {
 	for path, want := range map[string]bool{"/race": true, "/counter": false, "/": false} {
 		if got := strings.Contains(v.send("GET", path, nil, false).body, tag); got != want {
 			t.Errorf("GET %s: has the script: %v, want %v", path, got, want)
-		}
-	}
-}
-
-// A click for no race answers 409, commits nothing and sets no cookie:
-// without a race cookie (with a session or not), with the id of a race
-// that does not exist, and with one that is no id at all.
-func TestRace_clickWithoutARaceIs409AndWritesNothing(t *testing.T) {
-	a := newApp(t)
-	withSession := newVisitor(t, a)
-	withSession.click()
-	for _, tt := range []struct {
-		name, cookie string
-		v            *visitor
-	}{
-		{"no cookie", "", newVisitor(t, a)},
-		{"a session, no race", "", withSession},
-		{"an unknown race", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", withSession},
-		{"a malformed race id", "../x", newVisitor(t, a)},
-	} {
-		if tt.cookie != "" {
-			u, _ := url.Parse(a.URL)
-			tt.v.http.Jar.SetCookies(u, []*http.Cookie{{Name: raceCookieName, Value: tt.cookie}})
-		}
-		for _, path := range []string{"/race/naive", "/race/atomic"} {
-			for _, asJSON := range []bool{false, true} {
-				a.calls.Reset()
-				ans := tt.v.send("POST", path, url.Values{}, asJSON)
-				what := tt.name + ": POST " + path + format(asJSON)
-				if ans.err != nil || ans.status != http.StatusConflict || !strings.Contains(ans.body, "start one") {
-					t.Errorf("%s: got %d (%v), body %.200q; want 409 saying to start a race", what, ans.status, ans.err, ans.body)
-				}
-				if n := a.calls.Calls()["Commit"]; n != 0 {
-					t.Errorf("%s: got %d commits, want none", what, n)
-				}
-				if c := ans.header.Values("Set-Cookie"); len(c) != 0 {
-					t.Errorf("%s: got Set-Cookie %q, want none", what, c)
-				}
-			}
 		}
 	}
 }

@@ -9,9 +9,9 @@ import (
 
 // checkReadsWriteNothing sends GET and HEAD of every GET route's sample,
 // as HTML and as JSON, for v, and checks that none commits to Datastore or
-// sets a cookie. The cleanup task is sent without the cron header, which
-// App Engine strips from visitors' requests: with it, the task is the
-// contract's one GET that writes.
+// sets a cookie, and each is as checkAnswer has it. The cleanup task is
+// sent without the cron header, which App Engine strips from visitors'
+// requests: with it, the task is the contract's one GET that writes.
 func checkReadsWriteNothing(t *testing.T, a *app, v *visitor) {
 	t.Helper()
 	for _, r := range samplesOf(t, isGet) {
@@ -31,6 +31,7 @@ func checkReadsWriteNothing(t *testing.T, a *app, v *visitor) {
 				if calls := a.calls.Calls(); calls["Commit"] != 0 || calls["BeginTransaction"] != 0 {
 					t.Errorf("%s: got Datastore calls %v, want no commit or transaction", what, calls)
 				}
+				checkAnswer(t, what, got, a.srv.cfg.Secure)
 			}
 		}
 	}
@@ -71,4 +72,6 @@ func TestRead_returningVisitorWritesNothingEvenWhenRenewalIsDue(t *testing.T) {
 	if c := resp.header.Values("Set-Cookie"); resp.status != http.StatusOK || len(c) != 1 {
 		t.Errorf("click: got %d with Set-Cookie %q, want 200 with the renewed cookie", resp.status, c)
 	}
+	checkAnswer(t, "click", resp, false)
+	checkAnswer(t, "POST /stateless", clicker.send("POST", "/stateless", url.Values{}, false), false)
 }

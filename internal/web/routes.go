@@ -82,7 +82,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
-			d := requestTimeout
+			d := s.cfg.reqTimeout
 			if rt.needs == cron {
 				// App Engine strips X-Appengine-Cron from requests that
 				// come from outside, so the header proves the caller.

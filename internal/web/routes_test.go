@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -226,37 +227,64 @@ func TestRoutes_docsTableAgrees(t *testing.T) {
 
 // Each kind of refusal answers its status, in the form asked for (a JSON
 // error or an HTML page), over plain HTTP and as on App Engine, and as
-// checkAnswer has it. An unknown path is 404 and a known one asked with
-// another method 405 with its Allow, both before the cross-origin check:
-// a foreign PUT learns 405 rather than 403.
+// checkAnswer has it; none commits or sets a cookie, and a 403 makes no
+// Datastore call at all. An unknown path is 404 and a known one asked with
+// another method 405 with its Allow, both before the cross-origin check: a
+// foreign PUT learns 405 rather than 403. Every POST route refuses a post
+// that carries any sign of another site, and a race's click is 409 without
+// a race that exists.
 func TestRoutes_refusals(t *testing.T) {
-	crossSite := http.Header{"Sec-Fetch-Site": {"cross-site"}}
-	reqs := []struct {
+	type refusal struct {
 		name, method, path string
 		form               url.Values
 		header             http.Header
 		want               int
 		allow              string
-	}{
-		{"cross-origin", "POST", "/counter", url.Values{}, crossSite, http.StatusForbidden, ""},
-		{"bad guess", "POST", "/mastermind/guess", url.Values{"guess": {"9"}}, nil, http.StatusBadRequest, ""},
-		{"too large", "POST", "/mastermind/guess", url.Values{"guess": {strings.Repeat("1", 100<<10)}}, nil, http.StatusRequestEntityTooLarge, ""},
-		{"not cron", "GET", "/tasks/cleanup-sessions", nil, nil, http.StatusForbidden, ""},
-		{"no race", "POST", "/race/naive", url.Values{}, nil, http.StatusConflict, ""},
-		{"404", "GET", "/no/such/page", nil, nil, http.StatusNotFound, ""},
-		{"404 cross-site", "POST", "/nope", nil, crossSite, http.StatusNotFound, ""},
-		{"static 404", "GET", "/static/nope.css", nil, nil, http.StatusNotFound, ""},
-		{"405", "DELETE", "/counter", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
-		{"405 cross-site", "PUT", "/counter", url.Values{}, crossSite, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
-		{"405 of a POST route", "GET", "/session/end", nil, nil, http.StatusMethodNotAllowed, "POST"},
-		{"405 of a GET route", "POST", "/mastermind/hint", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
-		{"405 of the home page", "PUT", "/", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
 	}
+	crossSite := http.Header{"Sec-Fetch-Site": {"cross-site"}}
 	for _, secure := range []bool{false, true} {
 		a := startApp(t, withSecure(testConfig(t), secure))
+		reqs := []refusal{
+			{"cross-origin", "POST", "/counter", url.Values{}, crossSite, http.StatusForbidden, ""},
+			{"bad guess", "POST", "/mastermind/guess", url.Values{"guess": {"9"}}, nil, http.StatusBadRequest, ""},
+			{"too large", "POST", "/mastermind/guess", url.Values{"guess": {strings.Repeat("1", 100<<10)}}, nil, http.StatusRequestEntityTooLarge, ""},
+			{"not cron", "GET", "/tasks/cleanup-sessions", nil, nil, http.StatusForbidden, ""},
+			{"no race", "POST", "/race/naive", url.Values{}, nil, http.StatusConflict, ""},
+			{"no race", "POST", "/race/atomic", url.Values{}, nil, http.StatusConflict, ""},
+			{"a session, no race", "POST", "/race/naive", url.Values{}, cookie(a.srv.cookieName(), signedCookie(t, testKey, a.srv.cookieName(), make([]byte, 32))), http.StatusConflict, ""},
+			{"an unknown race", "POST", "/race/naive", url.Values{}, cookie(a.srv.raceCookie(), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), http.StatusConflict, ""},
+			{"a malformed race id", "POST", "/race/atomic", url.Values{}, cookie(a.srv.raceCookie(), "../x"), http.StatusConflict, ""},
+			{"404", "GET", "/no/such/page", nil, nil, http.StatusNotFound, ""},
+			{"404 cross-site", "POST", "/nope", nil, crossSite, http.StatusNotFound, ""},
+			{"static 404", "GET", "/static/nope.css", nil, nil, http.StatusNotFound, ""},
+			{"405", "DELETE", "/counter", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+			{"405 cross-site", "PUT", "/counter", url.Values{}, crossSite, http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+			{"405 of a POST route", "GET", "/session/end", nil, nil, http.StatusMethodNotAllowed, "POST"},
+			{"405 of a GET route", "POST", "/mastermind/hint", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
+			{"405 of the home page", "PUT", "/", nil, nil, http.StatusMethodNotAllowed, "GET, HEAD"},
+		}
+		// Every sign of another site, to every POST route, over plain HTTP:
+		// the cookie's flags play no part in it.
+		for name, h := range map[string]http.Header{
+			"Sec-Fetch-Site cross-site":              crossSite,
+			"Sec-Fetch-Site same-site":               {"Sec-Fetch-Site": {"same-site"}},
+			"Origin of another site":                 {"Origin": {"https://evil.example"}},
+			"Origin null":                            {"Origin": {"null"}},
+			"matching Origin but cross-site":         {"Origin": {a.URL}, "Sec-Fetch-Site": {"cross-site"}},
+			"two Origins, this site's first":         {"Origin": {a.URL, "https://evil.example"}},
+			"two Sec-Fetch-Sites, same-origin first": {"Sec-Fetch-Site": {"same-origin", "cross-site"}},
+			"Origin of another site but same-origin": {"Origin": {"https://evil.example"}, "Sec-Fetch-Site": {"same-origin"}},
+		} {
+			for _, r := range samplesOf(t, isPost) {
+				if !secure {
+					reqs = append(reqs, refusal{name, "POST", r.path, r.form, h, http.StatusForbidden, ""})
+				}
+			}
+		}
 		for _, r := range reqs {
 			for _, asJSON := range []bool{false, true} {
 				what := fmt.Sprintf("%s %s %s%s, secure %v", r.name, r.method, r.path, format(asJSON), secure)
+				a.calls.Reset()
 				got := newVisitor(t, a).sendWith(r.method, r.path, r.form, asJSON, r.header)
 				if got.err != nil || got.status != r.want || got.header.Get("Allow") != r.allow {
 					t.Errorf("%s: got %d (%v) with Allow %q, want %d with Allow %q; body %.200s",
@@ -268,20 +296,40 @@ func TestRoutes_refusals(t *testing.T) {
 					!asJSON && ct != "text/html; charset=utf-8" {
 					t.Errorf("%s: got %s %.200q, want the error in the form asked for", what, ct, got.body)
 				}
+				if calls := a.calls.Calls(); calls["Commit"] != 0 || r.want == http.StatusForbidden && len(calls) != 0 {
+					t.Errorf("%s: got Datastore calls %v, want no commit, and none at all for a 403", what, calls)
+				}
+				if c := got.header.Values("Set-Cookie"); len(c) != 0 {
+					t.Errorf("%s: got Set-Cookie %q, want none", what, c)
+				}
 				checkAnswer(t, what, got, secure)
 			}
 		}
 	}
 }
 
+// cookie is a request's Cookie header of one cookie.
+func cookie(name, value string) http.Header { return http.Header{"Cookie": {name + "=" + value}} }
+
 // checkAnswer checks what every answer carries: the security headers, and
 // Strict-Transport-Security only when secure (as on App Engine); cookies
 // that are only the app's two, HttpOnly, SameSite=Lax, Path=/, host-only,
-// and __Host- and Secure when secure; and, unless it is a page, none of
-// the internal text of the error behind it.
+// and __Host- and Secure when secure; none of the session cookies the
+// request sent or the answer sets, nor the whole session id one carries
+// (contract: the panel shows them decoded and abbreviated); and, unless it
+// is a page, none of the internal text of the error behind it.
 func checkAnswer(t *testing.T, what string, got answer, secure bool) {
 	t.Helper()
 	checkSecurityHeaders(t, what, got.header)
+	for _, c := range slices.Concat(got.sent, got.cookies()) {
+		if raw, ok := signedPayload(c.Name, c.Value); ok {
+			for _, s := range []string{c.Value, strings.TrimRight(c.Value, "="), hex.EncodeToString(raw)} {
+				if strings.Contains(got.body, s) {
+					t.Errorf("%s: the answer shows the session cookie's %q", what, s)
+				}
+			}
+		}
+	}
 	switch n := hstsMaxAge(got.header); {
 	case secure && n < 365*24*3600:
 		t.Errorf("%s: got Strict-Transport-Security %q, want a max-age of at least a year", what, got.header.Get("Strict-Transport-Security"))

@@ -6,7 +6,7 @@
 // visitor is kept in the Server: it all lives in the visitor's session, in
 // Datastore, through package sessionstore (and a race's counts in a record
 // of their own, through package race). The Server holds only what no
-// visitor owns: how many races it runs (raceBound), and /class's figures for a few
+// visitor owns: how many races it runs (raceSlots), and /class's figures for a few
 // seconds (classFigures).
 package web
 
@@ -114,6 +114,10 @@ type Config struct {
 	// NoClassView removes the instructor's screen, /class (CLASS_VIEW=off):
 	// it shows counts over every visitor, which a deployment may not want.
 	NoClassView bool
+	// reqTimeout and callTimeout bound a request's Datastore work and one
+	// Datastore call. Zero: requestTimeout and StoreCallTimeout; the outage
+	// tests set shorter ones.
+	reqTimeout, callTimeout time.Duration
 }
 
 // Server holds what the handlers share: settings, the Datastore client,
@@ -133,8 +137,8 @@ type Server struct {
 	built    atomic.Pointer[sessionstore.Store]
 	building chan struct{}
 
-	races     *race.Store // the race records (race.go)
-	raceBound raceBound   // POST /race's bound (race.go)
+	races     *race.Store   // the race records (race.go)
+	raceSlots chan struct{} // POST /race's bound: a slot per race running (race.go)
 	class     classFigures
 	lanIP     func() net.IP // this machine's LAN address, for /class (class.go)
 }
@@ -146,6 +150,9 @@ type Server struct {
 func New(cfg Config, client *datastore.Client, logger *slog.Logger, assets fs.FS) (*Server, error) {
 	if err := cfg.decideCookieName(); err != nil {
 		return nil, err
+	}
+	if cfg.reqTimeout == 0 {
+		cfg.reqTimeout, cfg.callTimeout = requestTimeout, StoreCallTimeout
 	}
 	pages, err := parsePages(assets)
 	if err != nil {
@@ -160,16 +167,17 @@ func New(cfg Config, client *datastore.Client, logger *slog.Logger, assets fs.FS
 		return nil, fmt.Errorf("web: lesson: %w", err)
 	}
 	return &Server{
-		cfg:      cfg,
-		client:   client,
-		log:      logger,
-		pages:    pages,
-		static:   static,
-		lesson:   lesson,
-		building: make(chan struct{}, 1),
-		races:    &race.Store{Client: client, Namespace: cfg.Namespace, Timeout: StoreCallTimeout},
-		class:    classFigures{maxAge: classRefresh},
-		lanIP:    lanIPv4,
+		cfg:       cfg,
+		client:    client,
+		log:       logger,
+		pages:     pages,
+		static:    static,
+		lesson:    lesson,
+		building:  make(chan struct{}, 1),
+		raceSlots: make(chan struct{}, racesAtOnce),
+		races:     &race.Store{Client: client, Namespace: cfg.Namespace, Timeout: cfg.callTimeout},
+		class:     classFigures{maxAge: classRefresh},
+		lanIP:     lanIPv4,
 	}, nil
 }
 
@@ -221,7 +229,7 @@ func (s *Server) store(ctx context.Context) (*sessionstore.Store, error) {
 	st.Namespace = s.cfg.Namespace
 	st.MaxAge(s.cfg.MaxAge)
 	st.Options.Secure = s.cfg.Secure
-	st.Timeout = StoreCallTimeout
+	st.Timeout = s.cfg.callTimeout
 	st.Logger = s.log
 	s.built.Store(st)
 	return st, nil
