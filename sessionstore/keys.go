@@ -4,13 +4,19 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
 
 	"cloud.google.com/go/datastore"
+
+	"github.com/gae-lessons/sessions-go/internal/dskit"
 )
 
 // keyLength is the length of the signing keys LoadOrCreateKeys makes.
 const keyLength = 32
+
+// keyAttempts is how many times instances that start together may each
+// try to create the keys: on the Firestore emulator, racing transactions on
+// one entity mostly abort one another until one is left alone.
+const keyAttempts = 10
 
 // storedKeys is the entity that keeps generated signing keys.
 type storedKeys struct {
@@ -32,7 +38,7 @@ func LoadOrCreateKeys(ctx context.Context, client *datastore.Client, key *datast
 		return keyPairs(got.Keys), nil
 	}
 	if err != nil && !errors.Is(err, datastore.ErrNoSuchEntity) {
-		return nil, fmt.Errorf("sessionstore: load signing keys: %w: %w", ErrUnavailable, err)
+		return nil, wrap("load signing keys", err)
 	}
 	_, err = client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
 		err := tx.Get(key, &got)
@@ -49,9 +55,17 @@ func LoadOrCreateKeys(ctx context.Context, client *datastore.Client, key *datast
 		got = storedKeys{Keys: [][]byte{k}}
 		_, err = tx.Put(key, &got)
 		return err
-	})
+	}, datastore.MaxAttempts(keyAttempts))
+	if dskit.Contention(err) {
+		// This instance's attempts all lost the race to create the keys:
+		// read those of the one that won, if it has committed by now.
+		got = storedKeys{}
+		if err2 := client.Get(ctx, key, &got); err2 == nil && len(got.Keys) > 0 {
+			return keyPairs(got.Keys), nil
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("sessionstore: load or create signing keys: %w: %w", ErrUnavailable, err)
+		return nil, wrap("load or create signing keys", err)
 	}
 	return keyPairs(got.Keys), nil
 }
