@@ -152,7 +152,10 @@ func New(cfg Config, client *datastore.Client, logger *slog.Logger, assets fs.FS
 		return nil, err
 	}
 	if cfg.reqTimeout == 0 {
-		cfg.reqTimeout, cfg.callTimeout = requestTimeout, StoreCallTimeout
+		cfg.reqTimeout = requestTimeout
+	}
+	if cfg.callTimeout == 0 {
+		cfg.callTimeout = StoreCallTimeout
 	}
 	pages, err := parsePages(assets)
 	if err != nil {
