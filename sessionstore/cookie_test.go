@@ -36,7 +36,7 @@ func TestStore_CookiesAndCookieID(t *testing.T) {
 	store := sessionstore.NewStore(nil, key1, nil)
 	id := make([]byte, 32)
 	id[0] = 0xab
-	good := signedID(t, key1, name, id)
+	good := dstest.SignedCookie(t, key1, name, id)
 	junk := func(n int) []string {
 		s := make([]string, n)
 		for i := range s {
@@ -57,7 +57,7 @@ func TestStore_CookiesAndCookieID(t *testing.T) {
 		{"the valid one 8th", append(junk(7), name+"="+good), 8, true},
 		{"the valid one 9th: not read", append(junk(8), name+"="+good), 8, false},
 		{"2,000 of junk", junk(2000), 8, false},
-		{"two valid: the first counts", []string{name + "=" + good, name + "=" + signedID(t, key1, name, make([]byte, 32))}, 1, true},
+		{"two valid: the first counts", []string{name + "=" + good, name + "=" + dstest.SignedCookie(t, key1, name, make([]byte, 32))}, 1, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

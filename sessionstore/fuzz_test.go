@@ -14,19 +14,6 @@ import (
 	"github.com/gae-lessons/sessions-go/sessionstore"
 )
 
-// signedID returns a cookie value for id signed with key: what only the
-// holder of the key can make.
-func signedID(tb testing.TB, key []byte, cookieName string, id []byte) string {
-	tb.Helper()
-	sc := securecookie.New(key, nil)
-	sc.SetSerializer(securecookie.NopEncoder{})
-	v, err := sc.Encode(cookieName, id)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return v
-}
-
 // FuzzStore_New_cookie checks that any cookie value gives the stored
 // session or a fresh one, with no error and no panic; that a value that is
 // not a session id signed with the store's key costs no Datastore call;
@@ -38,7 +25,7 @@ func FuzzStore_New_cookie(f *testing.F) {
 	v := newEnv(f, dstest.First(f))
 	store, calls := v.store, v.calls
 	stored := v.save(f, map[any]any{"count": 7})
-	other := signedID(f, key2, name, make([]byte, 32))
+	other := dstest.SignedCookie(f, key2, name, make([]byte, 32))
 	tampered, _ := base64.URLEncoding.DecodeString(stored.Value)
 	tampered[len(tampered)-1] ^= 1 // one bit of the signature flipped
 
@@ -46,9 +33,9 @@ func FuzzStore_New_cookie(f *testing.F) {
 		stored.Value, base64.URLEncoding.EncodeToString(tampered), `"` + stored.Value + `"`, stored.Value + "x",
 		stored.Value[:20] + other[20:], // another id under the stored one's signature
 		"", "garbage", "a=b", strings.Repeat("A", 2000), "MTIz", "||||",
-		signedID(f, key1, name, make([]byte, 32)), // verifies, nothing stored
-		signedID(f, key1, name, make([]byte, 16)),
-		signedID(f, key1, "other", make([]byte, 32)),
+		dstest.SignedCookie(f, key1, name, make([]byte, 32)), // verifies, nothing stored
+		dstest.SignedCookie(f, key1, name, make([]byte, 16)),
+		dstest.SignedCookie(f, key1, "other", make([]byte, 32)),
 		other,
 	} {
 		f.Add(seed)

@@ -109,19 +109,6 @@ func newApp(t *testing.T) *app {
 	return startApp(t, testConfig(t))
 }
 
-// signedCookie is the value of a session cookie named name that carries
-// id, signed with key as the store signs one.
-func signedCookie(tb testing.TB, key []byte, name string, id []byte) string {
-	tb.Helper()
-	codec := securecookie.New(key, nil)
-	codec.SetSerializer(securecookie.NopEncoder{})
-	v, err := codec.Encode(name, id)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return v
-}
-
 // signedPayload verifies a session cookie signed with testKey for the
 // cookie name, which the signature covers, and returns what it carries.
 func signedPayload(name, value string) ([]byte, bool) {

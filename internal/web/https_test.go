@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
 
 func TestHTTPS_hostPrefixNeedsSecure(t *testing.T) {
@@ -79,7 +81,7 @@ func TestHTTPS_firstValidCookieWins(t *testing.T) {
 		return strings.Join(cookies, "; ")
 	}
 	junk := strings.Repeat("junk", 15<<10)
-	otherKey := signedCookie(t, []byte("another key of thirty-two bytes!"), name, id)
+	otherKey := dstest.SignedCookie(t, []byte("another key of thirty-two bytes!"), name, id)
 	invalid := func(value string) string {
 		return fmt.Sprintf("<code>%s</code>: not a valid session cookie (%d bytes)", name, len(value))
 	}
@@ -105,11 +107,11 @@ func TestHTTPS_firstValidCookieWins(t *testing.T) {
 		{"empty", name + "=", 0, "", ""},
 		{"quoted garbage", name + `="not a signed id"`, 0, "not a signed id", ""},
 		{"non-ASCII", name + "=\xc3\xa9t\xc3\xa9\xff", 0, "", ""},
-		{"hex id instead of bytes", name + "=" + signedCookie(t, testKey, name, []byte(hex.EncodeToString(id))), 0, "", ""},
-		{"signed id of the wrong length", name + "=" + signedCookie(t, testKey, name, id[:16]), 0, "", ""},
-		{"signed empty id", name + "=" + signedCookie(t, testKey, name, []byte{}), 0, "", ""},
+		{"hex id instead of bytes", name + "=" + dstest.SignedCookie(t, testKey, name, []byte(hex.EncodeToString(id))), 0, "", ""},
+		{"signed id of the wrong length", name + "=" + dstest.SignedCookie(t, testKey, name, id[:16]), 0, "", ""},
+		{"signed empty id", name + "=" + dstest.SignedCookie(t, testKey, name, []byte{}), 0, "", ""},
 		{"signed with another key", name + "=" + otherKey, 0, otherKey[:20], invalid(otherKey)},
-		{"signed for another cookie name", name + "=" + signedCookie(t, testKey, "other", id), 0, "", ""},
+		{"signed for another cookie name", name + "=" + dstest.SignedCookie(t, testKey, "other", id), 0, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gae-lessons/sessions-go/internal/dstest"
 )
 
 // routeRequest is a request of a route that its handler accepts, for the
@@ -251,7 +253,7 @@ func TestRoutes_refusals(t *testing.T) {
 			{"not cron", "GET", "/tasks/cleanup-sessions", nil, nil, http.StatusForbidden, ""},
 			{"no race", "POST", "/race/naive", url.Values{}, nil, http.StatusConflict, ""},
 			{"no race", "POST", "/race/atomic", url.Values{}, nil, http.StatusConflict, ""},
-			{"a session, no race", "POST", "/race/naive", url.Values{}, cookie(a.srv.cookieName(), signedCookie(t, testKey, a.srv.cookieName(), make([]byte, 32))), http.StatusConflict, ""},
+			{"a session, no race", "POST", "/race/naive", url.Values{}, cookie(a.srv.cookieName(), dstest.SignedCookie(t, testKey, a.srv.cookieName(), make([]byte, 32))), http.StatusConflict, ""},
 			{"an unknown race", "POST", "/race/naive", url.Values{}, cookie(a.srv.raceCookie(), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), http.StatusConflict, ""},
 			{"a malformed race id", "POST", "/race/atomic", url.Values{}, cookie(a.srv.raceCookie(), "../x"), http.StatusConflict, ""},
 			{"404", "GET", "/no/such/page", nil, nil, http.StatusNotFound, ""},
