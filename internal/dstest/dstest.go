@@ -62,7 +62,7 @@ func InCI() bool {
 }
 
 // Main starts the emulators named by modes (unless DATASTORE_EMULATOR_HOST
-// is set, or SharedEnv names them), runs the tests and stops the emulators
+// is set, or sharedEnv names them), runs the tests and stops the emulators
 // it started. Use it as
 //
 //	func TestMain(m *testing.M) { os.Exit(dstest.Main(m, dstest.Firestore)) }
@@ -117,16 +117,16 @@ func Main(m *testing.M, modes ...Mode) int {
 	return m.Run()
 }
 
-// SharedEnv is the variable through which a parent process (Serve's caller,
+// sharedEnv is the variable through which a parent process (Serve's caller,
 // go run ./dev test, which make test runs) hands the emulators it started to
 // every test binary under it, as mode=host words: each binary then starts
 // only the modes it is not given, and stops none of those it is.
-const SharedEnv = "DSTEST_EMULATORS"
+const sharedEnv = "DSTEST_EMULATORS"
 
-// sharedEmulators returns the emulators SharedEnv names, by mode.
+// sharedEmulators returns the emulators sharedEnv names, by mode.
 func sharedEmulators() map[Mode]*Emulator {
 	shared := map[Mode]*Emulator{}
-	for _, word := range strings.Fields(os.Getenv(SharedEnv)) {
+	for _, word := range strings.Fields(os.Getenv(sharedEnv)) {
 		if mode, host, ok := strings.Cut(word, "="); ok {
 			shared[Mode(mode)] = &Emulator{&emulator.Emulator{Mode: Mode(mode), Host: host, Project: project(Mode(mode))}}
 		}
@@ -135,7 +135,7 @@ func sharedEmulators() map[Mode]*Emulator {
 }
 
 // Serve starts both emulators for the test binaries of a go test run, so
-// that each binary need not start its own: it returns the SharedEnv
+// that each binary need not start its own: it returns the sharedEnv
 // setting to run them with, and a function that stops the emulators.
 func Serve() (env string, stop func(), err error) {
 	started, err := startAll([]Mode{Datastore, Firestore})
@@ -152,7 +152,7 @@ func Serve() (env string, stop func(), err error) {
 	for i, e := range started {
 		words[i] = string(e.Mode) + "=" + e.Host
 	}
-	return SharedEnv + "=" + strings.Join(words, " "), stop, nil
+	return sharedEnv + "=" + strings.Join(words, " "), stop, nil
 }
 
 // project is the project id of a mode's emulator.
