@@ -27,7 +27,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"cloud.google.com/go/datastore"
 	"github.com/gae-lessons/sessions-go/internal/emulator"
@@ -83,7 +82,7 @@ func Main(m *testing.M, modes ...Mode) int {
 			toStart = append(toStart, mode)
 		}
 	}
-	started, err := startAll(toStart, nil)
+	started, err := startAll(toStart)
 	defer func() {
 		for _, e := range started {
 			e.Stop()
@@ -119,85 +118,39 @@ func Main(m *testing.M, modes ...Mode) int {
 }
 
 // sharedEnv is the variable through which a parent process (Serve's caller,
-// go run ./dev test, which make test runs) hands the emulators it starts to
-// every test binary under it, as mode=host words, and ready=FILE: a file
-// that appears once they serve, holding "ok" or why not. Each binary waits
-// for it, then starts only the modes it is not given, and stops none of
-// those it is (or, if the parent's failed, starts its own).
+// go run ./dev test, which make test runs) hands the emulators it started to
+// every test binary under it, as mode=host words: each binary then starts
+// only the modes it is not given, and stops none of those it is.
 const sharedEnv = "DSTEST_EMULATORS"
 
-// sharedEmulators returns the emulators sharedEnv names, by mode, once they
-// serve.
+// sharedEmulators returns the emulators sharedEnv names, by mode.
 func sharedEmulators() map[Mode]*Emulator {
-	shared, ready := map[Mode]*Emulator{}, ""
+	shared := map[Mode]*Emulator{}
 	for _, word := range strings.Fields(os.Getenv(sharedEnv)) {
-		switch key, value, ok := strings.Cut(word, "="); {
-		case !ok:
-		case key == "ready":
-			ready = value
-		default:
-			shared[Mode(key)] = &Emulator{&emulator.Emulator{Mode: Mode(key), Host: value, Project: project(Mode(key))}}
+		if mode, host, ok := strings.Cut(word, "="); ok {
+			shared[Mode(mode)] = &Emulator{&emulator.Emulator{Mode: Mode(mode), Host: host, Project: project(Mode(mode))}}
 		}
 	}
-	if ready == "" {
-		return shared
-	}
-	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		switch b, err := os.ReadFile(ready); {
-		case err != nil:
-			continue
-		case string(b) == "ok":
-			return shared
-		default:
-			fmt.Fprintf(os.Stderr, "dstest: the emulators of %s: %s\n", sharedEnv, b)
-			return nil
-		}
-	}
-	fmt.Fprintf(os.Stderr, "dstest: the emulators of %s did not serve within 3 minutes\n", sharedEnv)
-	return nil
+	return shared
 }
 
 // Serve starts both emulators for the test binaries of a go test run, so
-// that each binary need not start its own, and returns at once, while they
-// start (the binaries build meanwhile): the sharedEnv setting to run the
-// binaries with, and a function that stops the emulators.
+// that each binary need not start its own: it returns the sharedEnv
+// setting to run them with, and a function that stops the emulators.
 func Serve() (env string, stop func(), err error) {
-	f, err := os.CreateTemp("", "dstest-ready-*")
-	if err != nil {
-		return "", nil, err
-	}
-	ready := f.Name()
-	f.Close()
-	os.Remove(ready) // it appears once the emulators serve
-	modes, hosts, words := []Mode{Datastore, Firestore}, map[Mode]string{}, []string{"ready=" + ready}
-	for _, mode := range modes {
-		port, err := emulator.FreePort()
-		if err != nil {
-			return "", nil, err
-		}
-		hosts[mode] = fmt.Sprintf("127.0.0.1:%d", port)
-		words = append(words, string(mode)+"="+hosts[mode])
-	}
-	var started []*Emulator
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var err error
-		started, err = startAll(modes, hosts)
-		say := "ok"
-		if err != nil {
-			say = err.Error()
-		}
-		if os.WriteFile(ready+".tmp", []byte(say), 0o644) == nil {
-			os.Rename(ready+".tmp", ready)
-		}
-	}()
+	started, err := startAll([]Mode{Datastore, Firestore})
 	stop = func() {
-		<-done
 		for _, e := range started {
 			e.Stop()
 		}
-		os.Remove(ready)
+	}
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	words := make([]string, len(started))
+	for i, e := range started {
+		words[i] = string(e.Mode) + "=" + e.Host
 	}
 	return sharedEnv + "=" + strings.Join(words, " "), stop, nil
 }
@@ -215,16 +168,15 @@ func skipExamples() {
 	}
 }
 
-// startAll starts the emulators of modes at once, in memory, on the hosts
-// given or else on free ports. When gcloud is missing it says so once, not
-// once per mode.
-func startAll(modes []Mode, hosts map[Mode]string) ([]*Emulator, error) {
+// startAll starts the emulators of modes at once, in memory on free ports.
+// When gcloud is missing it says so once, not once per mode.
+func startAll(modes []Mode) ([]*Emulator, error) {
 	results := make([]*Emulator, len(modes))
 	errs := make([]error, len(modes))
 	var wg sync.WaitGroup
 	for i, mode := range modes {
 		wg.Go(func() {
-			e, err := emulator.Start(context.Background(), emulator.Options{Mode: mode, Host: hosts[mode], Project: project(mode)})
+			e, err := emulator.Start(context.Background(), emulator.Options{Mode: mode, Project: project(mode)})
 			if e != nil {
 				results[i] = &Emulator{e}
 			}
