@@ -41,6 +41,7 @@ func LoadOrCreateKeys(ctx context.Context, client *datastore.Client, key *datast
 		return nil, wrap("load signing keys", err)
 	}
 	_, err = client.RunInTransaction(ctx, func(tx *datastore.Transaction) error {
+		got = storedKeys{} // nothing of an attempt that lost
 		err := tx.Get(key, &got)
 		if err == nil && len(got.Keys) > 0 {
 			return nil
