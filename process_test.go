@@ -6,6 +6,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +14,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptrace"
 	"os"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -67,8 +70,8 @@ type clickAnswer struct {
 // click is one JSON click on base's counter with c's cookies. It reports
 // the answer rather than failing, so other goroutines may use it; an
 // answer other than 200 without Retry-After is an error.
-func click(c *http.Client, base string) clickAnswer {
-	req, err := http.NewRequest("POST", base+"/counter", strings.NewReader(""))
+func click(ctx context.Context, c *http.Client, base string) clickAnswer {
+	req, err := http.NewRequestWithContext(ctx, "POST", base+"/counter", strings.NewReader(""))
 	if err != nil {
 		return clickAnswer{err: err}
 	}
@@ -119,16 +122,23 @@ func stuckAtSIGTERM(t *testing.T, bin string) (*apptest.Process, *dstest.Proxy, 
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
 	// The first click also warms up the emulator, whose very first write
 	// may take seconds.
-	if got := click(c, srv.Base); got.err != nil || got.count != 1 {
+	if got := click(t.Context(), c, srv.Base); got.err != nil || got.count != 1 {
 		t.Fatalf("first click: got count %d (%v), want 1", got.count, got.err)
 	}
 	t.Logf("first Datastore-backed answer %v after the process started (it logs startup_ms=%s)",
 		time.Since(srv.Started).Round(time.Millisecond), srv.LoggedStartup())
 
+	// The click is in flight once the server has it (the client wrote it:
+	// a SIGTERM before may find it still dialling, once seen in CI) and
+	// its Datastore call is held.
 	proxy.Set(dstest.Hang)
 	inFlight := make(chan clickAnswer, 1)
-	go func() { inFlight <- click(c, srv.Base) }()
-	waitFor(t, 10*time.Second, "the click reaching Datastore", func() bool { return proxy.Stalled() > 0 })
+	var wrote atomic.Bool
+	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+	})
+	go func() { inFlight <- click(ctx, c, srv.Base) }()
+	waitFor(t, 10*time.Second, "the click reaching Datastore", func() bool { return wrote.Load() && proxy.Stalled() > 0 })
 	srv.Signal(t, syscall.SIGTERM)
 	return srv, proxy, inFlight
 }

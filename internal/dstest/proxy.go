@@ -56,7 +56,7 @@ type Proxy struct {
 	changed chan struct{} // closed, and replaced, whenever mode changes
 	closed  bool
 	conns   map[net.Conn]struct{} // both ends of every live link
-	stalled int                   // chunks (and connections) held by Hang
+	stalled int                   // chunks on their way upstream (and connections) held by Hang
 }
 
 // Start starts a proxy to upstream (host:port) in Pass mode. It stops when
@@ -100,9 +100,13 @@ func (p *Proxy) Set(m ProxyMode) {
 	}
 }
 
-// Stalled returns how many chunks of traffic, and new connections, Hang is
-// holding back right now. A test that switched to Hang waits for it to be
-// non-zero to know that a request is on its way and stuck.
+// Stalled returns how many chunks of traffic on their way upstream, and new
+// connections, Hang is holding back right now. A test that switched to Hang
+// waits for it to be non-zero to know that a request is on its way and
+// stuck. Chunks on their way back are held but not counted: an answer's
+// last frames (an HTTP/2 PING's ack) may still be under way when a test
+// switches to Hang, and a loaded machine once fired a test's SIGTERM on
+// one of them, before its request was sent.
 func (p *Proxy) Stalled() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -170,7 +174,7 @@ func (p *Proxy) untrack(cs ...net.Conn) {
 // link forwards one client connection to the upstream, once the mode lets it.
 func (p *Proxy) link(client net.Conn) {
 	defer p.wg.Done()
-	if !p.gate() {
+	if !p.gate(true) {
 		p.untrack(client)
 		return
 	}
@@ -184,21 +188,22 @@ func (p *Proxy) link(client net.Conn) {
 		return
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() { p.pump(up, client) })
-	wg.Go(func() { p.pump(client, up) })
+	wg.Go(func() { p.pump(up, client, true) })
+	wg.Go(func() { p.pump(client, up, false) })
 	wg.Wait()
 	p.untrack(client, up)
 }
 
-// pump copies src to dst, passing each chunk through the gate. When either
-// side ends, both are closed, which ends the other pump too.
-func (p *Proxy) pump(dst, src net.Conn) {
+// pump copies src to dst, passing each chunk through the gate, and counts
+// what it holds if upstream says that dst is the upstream. When either side
+// ends, both are closed, which ends the other pump too.
+func (p *Proxy) pump(dst, src net.Conn, upstream bool) {
 	defer func() { dst.Close(); src.Close() }()
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
-			if !p.gate() {
+			if !p.gate(upstream) {
 				return
 			}
 			if _, werr := dst.Write(buf[:n]); werr != nil {
@@ -211,9 +216,10 @@ func (p *Proxy) pump(dst, src net.Conn) {
 	}
 }
 
-// gate waits while the proxy hangs. It reports whether traffic may go on:
-// false once the proxy refuses or is closed.
-func (p *Proxy) gate() bool {
+// gate waits while the proxy hangs, counted in stalled if count says so.
+// It reports whether traffic may go on: false once the proxy refuses or is
+// closed.
+func (p *Proxy) gate(count bool) bool {
 	p.mu.Lock()
 	counted := false
 	defer func() {
@@ -229,7 +235,7 @@ func (p *Proxy) gate() bool {
 		case p.mode == Pass:
 			return true
 		}
-		if !counted {
+		if count && !counted {
 			p.stalled++
 			counted = true
 		}
