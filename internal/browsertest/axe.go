@@ -31,6 +31,7 @@ var axeSource = sync.OnceValues(func() (string, error) {
 // with the command that installs it, or fails tb under CI.
 func AxeScript(tb testing.TB) string {
 	tb.Helper()
+	awaitInstall(tb)
 	src, err := axeSource()
 	if err != nil {
 		msg := fmt.Sprintf("no axe-core (%v): install it with npm ci --prefix internal/browsertest/axe", err)

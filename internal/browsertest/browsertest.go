@@ -6,7 +6,9 @@
 // One browser serves the tests of one parent test (Start), and each test
 // gets a tab in a browser context of its own (NewTab), so tests share no
 // cookies. Without a browser, tests skip with a message saying what to
-// install; under CI=true they fail instead.
+// install; under CI=true they fail instead. CI installs the browser and
+// axe-core while the other tests run: the browser tests wait for it
+// (InstalledEnv).
 package browsertest
 
 import (
@@ -16,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +32,40 @@ var installBrowser = map[string]string{
 	"darwin":  "install Google Chrome, or brew install --cask chromium",
 	"windows": "install Google Chrome",
 	"linux":   "apt-get install chromium (Debian), or Chrome or Chromium from your distribution",
+}
+
+// InstalledEnv names the variable that, when set, holds the path of a
+// file that an install of the browser and axe-core running beside the
+// tests writes when it ends: its exit status, with its output in the same
+// path plus ".log". .ci/run installs them so, while the tests build and
+// the others run: Chromium's hundred packages take ~40 s on a fresh
+// machine.
+const InstalledEnv = "BROWSERTEST_INSTALLED"
+
+// installWait bounds the wait for that install.
+const installWait = 5 * time.Minute
+
+// awaitInstall waits, if InstalledEnv is set, for the install it names to
+// end, and fails tb if it failed or did not end within installWait.
+func awaitInstall(tb testing.TB) {
+	tb.Helper()
+	path := os.Getenv(InstalledEnv)
+	if path == "" {
+		return
+	}
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		b, err := os.ReadFile(path)
+		switch {
+		case err == nil && strings.TrimSpace(string(b)) == "0":
+			return
+		case err == nil:
+			tb.Fatalf("installing the browser and axe-core failed (exit status %s); its output: %s.log", strings.TrimSpace(string(b)), path)
+		case !errors.Is(err, os.ErrNotExist):
+			tb.Fatalf("%s=%s: %v", InstalledEnv, path, err)
+		case time.Since(start) > installWait:
+			tb.Fatalf("the install of the browser and axe-core has not ended after %v; its output so far: %s.log", installWait, path)
+		}
+	}
 }
 
 // TabTimeout bounds everything one test does in its tab, so a page that
@@ -54,6 +91,7 @@ type Browser struct {
 // machine's closed network refuses those connections.
 func Start(t testing.TB) *Browser {
 	t.Helper()
+	awaitInstall(t)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true),
