@@ -38,8 +38,7 @@ var installBrowser = map[string]string{
 // file that an install of the browser and axe-core running beside the
 // tests writes when it ends: its exit status, with its output in the same
 // path plus ".log". .ci/run installs them so, while the tests build and
-// the others run: Chromium's hundred packages take ~40 s on a fresh
-// machine.
+// the others run.
 const InstalledEnv = "BROWSERTEST_INSTALLED"
 
 // installWait bounds the wait for that install.
