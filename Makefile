@@ -30,8 +30,8 @@ check:
 	GOOS=windows GOARCH=amd64 go vet -tags exercise ./...
 
 # go test runs packages in the order it is given them, as many at a time as
-# there are cores: the slowest go first, so that the run does not end on one
-# of them alone.
+# go run ./dev test lets it (twice the cores): the slowest go first, so that
+# the run does not end on one of them alone.
 SLOWEST := ./internal/web ./sessionstore
 
 # The race detector needs cgo, and so a C compiler: without one (go env
