@@ -8,7 +8,7 @@
 // cookies. Without a browser, tests skip with a message saying what to
 // install; under CI=true they fail instead. CI installs the browser and
 // axe-core while the other tests run: the browser tests wait for it
-// (InstalledEnv).
+// (installedEnv).
 package browsertest
 
 import (
@@ -34,21 +34,21 @@ var installBrowser = map[string]string{
 	"linux":   "apt-get install chromium (Debian), or Chrome or Chromium from your distribution",
 }
 
-// InstalledEnv names the variable that, when set, holds the path of a
+// installedEnv names the variable that, when set, holds the path of a
 // file that an install of the browser and axe-core running beside the
 // tests writes when it ends: its exit status, with its output in the same
 // path plus ".log". .ci/run installs them so, while the tests build and
 // the others run.
-const InstalledEnv = "BROWSERTEST_INSTALLED"
+const installedEnv = "BROWSERTEST_INSTALLED"
 
 // installWait bounds the wait for that install.
 const installWait = 5 * time.Minute
 
-// awaitInstall waits, if InstalledEnv is set, for the install it names to
+// awaitInstall waits, if installedEnv is set, for the install it names to
 // end, and fails tb if it failed or did not end within installWait.
 func awaitInstall(tb testing.TB) {
 	tb.Helper()
-	path := os.Getenv(InstalledEnv)
+	path := os.Getenv(installedEnv)
 	if path == "" {
 		return
 	}
@@ -60,7 +60,7 @@ func awaitInstall(tb testing.TB) {
 		case err == nil:
 			tb.Fatalf("installing the browser and axe-core failed (exit status %s); its output: %s.log", strings.TrimSpace(string(b)), path)
 		case !errors.Is(err, os.ErrNotExist):
-			tb.Fatalf("%s=%s: %v", InstalledEnv, path, err)
+			tb.Fatalf("%s=%s: %v", installedEnv, path, err)
 		case time.Since(start) > installWait:
 			tb.Fatalf("the install of the browser and axe-core has not ended after %v; its output so far: %s.log", installWait, path)
 		}
