@@ -8,7 +8,7 @@
 // cookies. Without a browser, tests skip with a message saying what to
 // install; under CI=true they fail instead. CI installs the browser and
 // axe-core while the other tests run: the browser tests wait for it
-// (installedEnv).
+// (the variable BROWSERTEST_INSTALLED).
 package browsertest
 
 import (
